@@ -1,0 +1,1 @@
+"""brandguard shell."""
