@@ -1,0 +1,447 @@
+"""Detection quality of a run: alerts scored against the simulator's ground truth.
+
+Pure: inputs are parsed JSON (truth, ``alert.v1`` dicts) and an
+:class:`EventsSummary` built from the event file's lines; nothing reads files
+or the clock.
+
+Decisions (also the documentation of the JSON figures):
+
+- A ratio with an empty denominator is ``None`` (``"n/a"`` in the table),
+  never NaN and never a made-up 0 or 1: "no infringing listings" is not
+  "perfect recall". Every ratio is a :class:`Share` carrying its counts.
+- Alerts are de-duplicated by ``alert_id`` (redeliveries carry the same id).
+  An alert without ``entity_type``, ``entity_id`` or a parseable
+  ``trigger_event_time`` is counted as malformed and otherwise ignored.
+- Listing figures use listing alerts only. The listing an alert flags is its
+  ``entity_id`` and also its ``listing_id`` field when that differs. Seller
+  and brand alerts carrying a listing as context do not count: they would
+  raise listing recall without ever costing listing precision.
+- Proactive: the first listing alert's ``trigger_event_time`` is strictly
+  before the listing's earliest ``filed`` report (by event time); a listing
+  never reported counts as proactive once alerted.
+- Delay percentiles use the nearest-rank method (always an observed value).
+- A truth incident is detected by the first brand alert for its brand at or
+  after ``start_time``; brand alerts on brands with no incident are false
+  incident alerts.
+
+>>> truth = {"listings": {"L1": {"seller_id": "S1", "brand_id": "B1", "infringing": True,
+...   "tactic": "blatant_fake", "created_time": "2026-01-01T00:00:00Z"}},
+...   "sellers": {"S1": {"kind": "blatant_counterfeiter", "bad": True}}, "incidents": []}
+>>> alert = {"alert_id": "a1", "entity_type": "listing", "entity_id": "L1",
+...   "listing_id": "L1", "severity": "high", "trigger_event_time": "2026-01-01T00:30:00Z"}
+>>> figures = evaluate(truth, [alert, alert], EventsSummary(events=10))
+>>> figures.proactive_recall.value, figures.listing_precision.value, figures.seller_recall.value
+(1.0, 1.0, 0.0)
+>>> figures.detection_delay.median_minutes, figures.alerts, figures.duplicate_alerts
+(30.0, 1, 1)
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+__all__ = [
+    "DelayFigures",
+    "EventsSummary",
+    "Figures",
+    "IncidentFigure",
+    "Share",
+    "TacticRecall",
+    "evaluate",
+    "format_table",
+    "nearest_rank",
+    "parse_rfc3339",
+    "summarize_events",
+]
+
+INCIDENT_DETECTION_WINDOW_S = 3600.0
+
+
+def parse_rfc3339(text: object) -> float | None:
+    """Epoch seconds of an RFC 3339 time with an offset; ``None`` if it is not one.
+
+    >>> parse_rfc3339("2026-11-27T14:03:11.250Z")
+    1795788191.25
+    >>> parse_rfc3339("2026-11-27T14:03:11") is None, parse_rfc3339(None) is None
+    (True, True)
+    """
+    if not isinstance(text, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    # A time without an offset is ambiguous; guessing UTC would skew delays silently.
+    return parsed.timestamp() if parsed.tzinfo is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """``hits`` out of ``total``; :attr:`value` is ``None`` when ``total`` is 0."""
+
+    hits: int
+    total: int
+
+    @property
+    def value(self) -> float | None:
+        return self.hits / self.total if self.total else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"hits": self.hits, "total": self.total, "value": self.value}
+
+
+@dataclass(frozen=True, slots=True)
+class EventsSummary:
+    """What evaluation needs from the event file: its size and report times."""
+
+    events: int
+    first_filed_report: Mapping[str, float] = field(default_factory=dict)
+    invalid_lines: int = 0
+
+
+def summarize_events(lines: Iterable[bytes | str]) -> EventsSummary:
+    """Count non-blank lines and find each listing's earliest ``filed`` report.
+
+    >>> s = summarize_events(['{"schema":"report.v1","status":"filed","listing_id":"L1",'
+    ...     '"event_time":"1970-01-01T00:01:00Z"}', "", "not json"])
+    >>> s.events, dict(s.first_filed_report), s.invalid_lines
+    (2, {'L1': 60.0}, 1)
+    """
+    events = invalid = 0
+    first_filed: dict[str, float] = {}
+    for line in lines:
+        if not line.strip():
+            continue
+        events += 1
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            invalid += 1
+            continue
+        if not isinstance(record, dict) or record.get("schema") != "report.v1":
+            continue
+        listing_id, ts = record.get("listing_id"), parse_rfc3339(record.get("event_time"))
+        if record.get("status") == "filed" and isinstance(listing_id, str) and ts is not None:
+            first_filed[listing_id] = min(ts, first_filed.get(listing_id, math.inf))
+    return EventsSummary(events, first_filed, invalid)
+
+
+@dataclass(frozen=True, slots=True)
+class TacticRecall:
+    recall: Share
+    proactive: Share
+
+
+@dataclass(frozen=True, slots=True)
+class DelayFigures:
+    """Minutes from listing creation to its first alert, over infringing listings alerted."""
+
+    count: int
+    median_minutes: float | None
+    p90_minutes: float | None
+    max_minutes: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentFigure:
+    brand_id: str
+    kind: str
+    start_time: str
+    first_alert_time: str | None
+    delay_minutes: float | None
+    within_1h: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    events: int
+    alerts: int
+    duplicate_alerts: int
+    malformed_alerts: int
+    alerts_per_1000_events: float | None
+    alerts_by_entity_type: Mapping[str, int]
+    alerts_by_severity: Mapping[str, int]
+    proactive_recall: Share
+    listing_recall: Share
+    recall_by_tactic: Mapping[str, TacticRecall]
+    listing_precision: Share
+    false_positives_by_tactic: Mapping[str, Share]
+    unknown_listings_flagged: int
+    seller_precision: Share
+    seller_recall: Share
+    seller_recall_by_kind: Mapping[str, Share]
+    false_positives_by_seller_kind: Mapping[str, Share]
+    unknown_sellers_flagged: int
+    detection_delay: DelayFigures
+    incidents: tuple[IncidentFigure, ...]
+    incidents_detected_within_1h: Share
+    false_incident_alerts: int
+    model_metrics: Mapping[str, float | int] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (orjson-serialisable); shares carry their counts."""
+        return {name: _plain(getattr(self, name)) for name in self.__dataclass_fields__}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Share):
+        return value.to_dict()
+    if isinstance(value, TacticRecall):
+        return {"recall": value.recall.to_dict(), "proactive": value.proactive.to_dict()}
+    if isinstance(value, DelayFigures | IncidentFigure):
+        return asdict(value)
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Alert:
+    entity_type: str
+    entity_id: str
+    listing_id: str | None
+    brand_id: str | None
+    severity: str
+    ts: float
+
+
+def _normalise_alerts(alerts: Iterable[Mapping[str, Any]]) -> tuple[list[_Alert], int, int]:
+    """Distinct well-formed alerts, then counts of duplicates and malformed ones."""
+    seen: set[object] = set()
+    kept: list[_Alert] = []
+    duplicates = malformed = 0
+    for raw in alerts:
+        key = raw.get("alert_id")
+        if key is None:
+            key = (raw.get("entity_type"), raw.get("entity_id"), raw.get("trigger_event_id"),
+                   raw.get("severity"))
+        if key in seen:
+            duplicates += 1
+            continue
+        seen.add(key)
+        entity_type, entity_id = raw.get("entity_type"), raw.get("entity_id")
+        ts = parse_rfc3339(raw.get("trigger_event_time"))
+        if not isinstance(entity_type, str) or not isinstance(entity_id, str) or ts is None:
+            malformed += 1
+            continue
+        listing_id, brand_id = raw.get("listing_id"), raw.get("brand_id")
+        kept.append(_Alert(entity_type, entity_id,
+                           listing_id if isinstance(listing_id, str) else None,
+                           brand_id if isinstance(brand_id, str) else None,
+                           str(raw.get("severity")), ts))
+    return kept, duplicates, malformed
+
+
+def _first_alert_times(alerts: list[_Alert], entity_type: str) -> dict[str, float]:
+    first: dict[str, float] = {}
+    for alert in alerts:
+        if alert.entity_type != entity_type:
+            continue
+        targets = {alert.entity_id}
+        if entity_type == "listing" and alert.listing_id is not None:
+            targets.add(alert.listing_id)
+        for target in targets:
+            first[target] = min(alert.ts, first.get(target, math.inf))
+    return first
+
+
+def nearest_rank(sorted_values: list[float], pct: float) -> float | None:
+    """Nearest-rank percentile: the smallest value with at least ``pct``% at or below it.
+
+    >>> nearest_rank([1.0, 2.0, 3.0, 4.0], 50), nearest_rank([1.0, 2.0, 3.0, 4.0], 90)
+    (2.0, 4.0)
+    """
+    if not sorted_values:
+        return None
+    rank = max(1, math.ceil(pct / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def _listing_figures(truth_listings: Mapping[str, Mapping[str, Any]],
+                     first_alert: Mapping[str, float],
+                     first_report: Mapping[str, float]) -> dict[str, Any]:
+    infringing = {lid: rec for lid, rec in truth_listings.items() if rec.get("infringing")}
+    alerted = [lid for lid in infringing if lid in first_alert]
+    proactive = [lid for lid in alerted
+                 if first_alert[lid] < first_report.get(lid, math.inf)]
+    by_tactic: dict[str, TacticRecall] = {}
+    for tactic in sorted({str(rec.get("tactic")) for rec in infringing.values()}):
+        ids = [lid for lid, rec in infringing.items() if str(rec.get("tactic")) == tactic]
+        by_tactic[tactic] = TacticRecall(
+            Share(sum(lid in first_alert for lid in ids), len(ids)),
+            Share(sum(lid in proactive for lid in ids), len(ids)))
+    delays: list[float] = []
+    for lid in alerted:
+        created = parse_rfc3339(infringing[lid].get("created_time"))
+        if created is not None:
+            delays.append((first_alert[lid] - created) / 60.0)
+    delays.sort()
+    flagged_negatives = Counter(str(truth_listings[lid].get("tactic")) for lid in first_alert
+                                if lid in truth_listings and lid not in infringing)
+    negatives = Counter(str(rec.get("tactic")) for lid, rec in truth_listings.items()
+                        if lid not in infringing)
+    return {
+        "proactive_recall": Share(len(proactive), len(infringing)),
+        "listing_recall": Share(len(alerted), len(infringing)),
+        "recall_by_tactic": by_tactic,
+        "listing_precision": Share(len(alerted), len(first_alert)),
+        "false_positives_by_tactic": {t: Share(flagged_negatives[t], n)
+                                      for t, n in sorted(negatives.items())},
+        "unknown_listings_flagged": sum(lid not in truth_listings for lid in first_alert),
+        "detection_delay": DelayFigures(len(delays), nearest_rank(delays, 50),
+                                        nearest_rank(delays, 90),
+                                        delays[-1] if delays else None),
+    }
+
+
+def _seller_figures(truth_sellers: Mapping[str, Mapping[str, Any]],
+                    flagged: Iterable[str]) -> dict[str, Any]:
+    flagged_set = set(flagged)
+    bad = {sid for sid, rec in truth_sellers.items() if rec.get("bad")}
+    kinds = {sid: str(rec.get("kind")) for sid, rec in truth_sellers.items()}
+
+    def by_kind(members: set[str]) -> dict[str, Share]:
+        totals = Counter(kinds[sid] for sid in members)
+        hits = Counter(kinds[sid] for sid in members & flagged_set)
+        return {kind: Share(hits[kind], n) for kind, n in sorted(totals.items())}
+
+    return {
+        "seller_precision": Share(len(flagged_set & bad), len(flagged_set)),
+        "seller_recall": Share(len(flagged_set & bad), len(bad)),
+        "seller_recall_by_kind": by_kind(bad),
+        "false_positives_by_seller_kind": by_kind(set(truth_sellers) - bad),
+        "unknown_sellers_flagged": len(flagged_set - set(truth_sellers)),
+    }
+
+
+def _incident_figures(incidents: Iterable[Mapping[str, Any]],
+                      alerts: list[_Alert]) -> dict[str, Any]:
+    brand_alerts = sorted((a for a in alerts if a.entity_type == "brand"), key=lambda a: a.ts)
+    figures: list[IncidentFigure] = []
+    incident_brands: set[str] = set()
+    for incident in incidents:
+        brand_id, start_time = str(incident.get("brand_id")), str(incident.get("start_time"))
+        incident_brands.add(brand_id)
+        start = parse_rfc3339(start_time)
+        first = next((a for a in brand_alerts if _brand_of(a) == brand_id
+                      and start is not None and a.ts >= start), None)
+        delay = None if first is None or start is None else (first.ts - start) / 60.0
+        figures.append(IncidentFigure(
+            brand_id, str(incident.get("kind")), start_time,
+            None if first is None else _rfc3339(first.ts), delay,
+            delay is not None and delay * 60.0 <= INCIDENT_DETECTION_WINDOW_S))
+    return {
+        "incidents": tuple(figures),
+        "incidents_detected_within_1h": Share(sum(f.within_1h for f in figures), len(figures)),
+        "false_incident_alerts": sum(_brand_of(a) not in incident_brands for a in brand_alerts),
+    }
+
+
+def _brand_of(alert: _Alert) -> str:
+    return alert.brand_id if alert.brand_id is not None else alert.entity_id
+
+
+def _rfc3339(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds").replace(
+        "+00:00", "Z")
+
+
+def evaluate(truth: Mapping[str, Any], alerts: Iterable[Mapping[str, Any]],
+             events_summary: EventsSummary,
+             model_metrics: Mapping[str, float | int] | None = None) -> Figures:
+    """Score ``alert.v1`` dicts against the simulator's ground truth."""
+    kept, duplicates, malformed = _normalise_alerts(alerts)
+    events = events_summary.events
+    return Figures(
+        events=events,
+        alerts=len(kept),
+        duplicate_alerts=duplicates,
+        malformed_alerts=malformed,
+        alerts_per_1000_events=len(kept) * 1000.0 / events if events else None,
+        alerts_by_entity_type=dict(sorted(Counter(a.entity_type for a in kept).items())),
+        alerts_by_severity=dict(sorted(Counter(a.severity for a in kept).items())),
+        **_listing_figures(truth.get("listings") or {}, _first_alert_times(kept, "listing"),
+                           events_summary.first_filed_report),
+        **_seller_figures(truth.get("sellers") or {}, _first_alert_times(kept, "seller")),
+        **_incident_figures(truth.get("incidents") or [], kept),
+        model_metrics=dict(model_metrics) if model_metrics is not None else None,
+    )
+
+
+def _pct(share: Share) -> str:
+    value = share.value
+    return ("n/a" if value is None else f"{value:.1%}") + f"  ({share.hits}/{share.total})"
+
+
+def _minutes(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f} min"
+
+
+def _counts(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{key} {n}" for key, n in counts.items()) or "none"
+
+
+def _incident_row(incident: IncidentFigure) -> tuple[str, str, str]:
+    if incident.delay_minutes is None:
+        verdict = "missed"
+    else:
+        verdict = "within 1h" if incident.within_1h else "late"
+    return (f"  {incident.kind} {incident.brand_id}", verdict,
+            f"delay {_minutes(incident.delay_minutes)} from {incident.start_time}")
+
+
+def _rows(f: Figures) -> list[tuple[str, str, str]]:
+    per_1000 = "n/a" if f.alerts_per_1000_events is None else f"{f.alerts_per_1000_events:.2f}"
+    delay = f.detection_delay
+    rows = [
+        ("events", f"{f.events:,}", ""),
+        ("alerts", f"{f.alerts:,}", f"{per_1000} per 1,000 events; "
+         f"{f.duplicate_alerts} duplicates, {f.malformed_alerts} malformed skipped"),
+        ("  by entity type", "", _counts(f.alerts_by_entity_type)),
+        ("  by severity", "", _counts(f.alerts_by_severity)),
+        ("proactive recall", _pct(f.proactive_recall), "alerted before the first report"),
+        ("listing recall", _pct(f.listing_recall), "alerted at all"),
+    ]
+    rows += [(f"  {tactic}", _pct(r.recall), f"proactive {_pct(r.proactive)}")
+             for tactic, r in f.recall_by_tactic.items()]
+    rows.append(("listing precision", _pct(f.listing_precision),
+                 f"{f.unknown_listings_flagged} flagged listings not in truth"))
+    rows += [(f"  flagged {tactic}", _pct(share), "false positives among these negatives")
+             for tactic, share in f.false_positives_by_tactic.items()]
+    rows += [("seller precision", _pct(f.seller_precision),
+              f"{f.unknown_sellers_flagged} flagged sellers not in truth"),
+             ("seller recall", _pct(f.seller_recall), "")]
+    rows += [(f"  {kind}", _pct(share), "bad sellers alerted")
+             for kind, share in f.seller_recall_by_kind.items()]
+    rows += [(f"  flagged {kind}", _pct(share), "false positives among these sellers")
+             for kind, share in f.false_positives_by_seller_kind.items()]
+    rows.append(("detection delay", f"median {_minutes(delay.median_minutes)}",
+                 f"p90 {_minutes(delay.p90_minutes)}, max {_minutes(delay.max_minutes)}, "
+                 f"n={delay.count} (nearest rank)"))
+    rows.append(("incidents within 1h", _pct(f.incidents_detected_within_1h),
+                 f"{f.false_incident_alerts} brand alerts on brands without an incident"))
+    rows += [_incident_row(incident) for incident in f.incidents]
+    if f.model_metrics is not None:
+        rows.append(("model (delayed labels)", "", ""))
+        rows += [(f"  {name}", f"{value:.4g}" if isinstance(value, float) else str(value), "")
+                 for name, value in f.model_metrics.items()]
+    return rows
+
+
+def format_table(figures: Figures) -> str:
+    """Fixed-width three-column table (figure, value, detail) for a terminal."""
+    rows = _rows(figures)
+    name_width = max(len(row[0]) for row in rows)
+    value_width = max(len(row[1]) for row in rows)
+    lines = [f"{name:<{name_width}}  {value:<{value_width}}  {detail}".rstrip()
+             for name, value, detail in rows]
+    return "\n".join(lines) + "\n"
