@@ -55,7 +55,6 @@ __all__ = [
     "Share",
     "TacticRecall",
     "evaluate",
-    "format_table",
     "nearest_rank",
     "parse_rfc3339",
     "summarize_events",
@@ -376,72 +375,3 @@ def evaluate(truth: Mapping[str, Any], alerts: Iterable[Mapping[str, Any]],
         model_metrics=dict(model_metrics) if model_metrics is not None else None,
     )
 
-
-def _pct(share: Share) -> str:
-    value = share.value
-    return ("n/a" if value is None else f"{value:.1%}") + f"  ({share.hits}/{share.total})"
-
-
-def _minutes(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1f} min"
-
-
-def _counts(counts: Mapping[str, int]) -> str:
-    return ", ".join(f"{key} {n}" for key, n in counts.items()) or "none"
-
-
-def _incident_row(incident: IncidentFigure) -> tuple[str, str, str]:
-    if incident.delay_minutes is None:
-        verdict = "missed"
-    else:
-        verdict = "within 1h" if incident.within_1h else "late"
-    return (f"  {incident.kind} {incident.brand_id}", verdict,
-            f"delay {_minutes(incident.delay_minutes)} from {incident.start_time}")
-
-
-def _rows(f: Figures) -> list[tuple[str, str, str]]:
-    per_1000 = "n/a" if f.alerts_per_1000_events is None else f"{f.alerts_per_1000_events:.2f}"
-    delay = f.detection_delay
-    rows = [
-        ("events", f"{f.events:,}", ""),
-        ("alerts", f"{f.alerts:,}", f"{per_1000} per 1,000 events; "
-         f"{f.duplicate_alerts} duplicates, {f.malformed_alerts} malformed skipped"),
-        ("  by entity type", "", _counts(f.alerts_by_entity_type)),
-        ("  by severity", "", _counts(f.alerts_by_severity)),
-        ("proactive recall", _pct(f.proactive_recall), "alerted before the first report"),
-        ("listing recall", _pct(f.listing_recall), "alerted at all"),
-    ]
-    rows += [(f"  {tactic}", _pct(r.recall), f"proactive {_pct(r.proactive)}")
-             for tactic, r in f.recall_by_tactic.items()]
-    rows.append(("listing precision", _pct(f.listing_precision),
-                 f"{f.unknown_listings_flagged} flagged listings not in truth"))
-    rows += [(f"  flagged {tactic}", _pct(share), "false positives among these negatives")
-             for tactic, share in f.false_positives_by_tactic.items()]
-    rows += [("seller precision", _pct(f.seller_precision),
-              f"{f.unknown_sellers_flagged} flagged sellers not in truth"),
-             ("seller recall", _pct(f.seller_recall), "")]
-    rows += [(f"  {kind}", _pct(share), "bad sellers alerted")
-             for kind, share in f.seller_recall_by_kind.items()]
-    rows += [(f"  flagged {kind}", _pct(share), "false positives among these sellers")
-             for kind, share in f.false_positives_by_seller_kind.items()]
-    rows.append(("detection delay", f"median {_minutes(delay.median_minutes)}",
-                 f"p90 {_minutes(delay.p90_minutes)}, max {_minutes(delay.max_minutes)}, "
-                 f"n={delay.count} (nearest rank)"))
-    rows.append(("incidents within 1h", _pct(f.incidents_detected_within_1h),
-                 f"{f.false_incident_alerts} brand alerts on brands without an incident"))
-    rows += [_incident_row(incident) for incident in f.incidents]
-    if f.model_metrics is not None:
-        rows.append(("model (delayed labels)", "", ""))
-        rows += [(f"  {name}", f"{value:.4g}" if isinstance(value, float) else str(value), "")
-                 for name, value in f.model_metrics.items()]
-    return rows
-
-
-def format_table(figures: Figures) -> str:
-    """Fixed-width three-column table (figure, value, detail) for a terminal."""
-    rows = _rows(figures)
-    name_width = max(len(row[0]) for row in rows)
-    value_width = max(len(row[1]) for row in rows)
-    lines = [f"{name:<{name_width}}  {value:<{value_width}}  {detail}".rstrip()
-             for name, value, detail in rows]
-    return "\n".join(lines) + "\n"
