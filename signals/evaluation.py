@@ -42,10 +42,11 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+
+from signals.timefmt import format_rfc3339, parse_rfc3339
 
 __all__ = [
     "DelayFigures",
@@ -56,29 +57,26 @@ __all__ = [
     "TacticRecall",
     "evaluate",
     "nearest_rank",
-    "parse_rfc3339",
     "summarize_events",
 ]
 
 INCIDENT_DETECTION_WINDOW_S = 3600.0
 
 
-def parse_rfc3339(text: object) -> float | None:
+def _epoch(text: object) -> float | None:
     """Epoch seconds of an RFC 3339 time with an offset; ``None`` if it is not one.
 
-    >>> parse_rfc3339("2026-11-27T14:03:11.250Z")
-    1795788191.25
-    >>> parse_rfc3339("2026-11-27T14:03:11") is None, parse_rfc3339(None) is None
-    (True, True)
+    A naive time is rejected (not guessed as UTC), which would skew delays silently.
+
+    >>> _epoch("2026-11-27T14:03:11.250Z"), _epoch("2026-11-27T14:03:11"), _epoch(None)
+    (1795788191.25, None, None)
     """
     if not isinstance(text, str):
         return None
     try:
-        parsed = datetime.fromisoformat(text)
+        return parse_rfc3339(text)
     except ValueError:
         return None
-    # A time without an offset is ambiguous; guessing UTC would skew delays silently.
-    return parsed.timestamp() if parsed.tzinfo is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +124,7 @@ def summarize_events(lines: Iterable[bytes | str]) -> EventsSummary:
             continue
         if not isinstance(record, dict) or record.get("schema") != "report.v1":
             continue
-        listing_id, ts = record.get("listing_id"), parse_rfc3339(record.get("event_time"))
+        listing_id, ts = record.get("listing_id"), _epoch(record.get("event_time"))
         if record.get("status") == "filed" and isinstance(listing_id, str) and ts is not None:
             first_filed[listing_id] = min(ts, first_filed.get(listing_id, math.inf))
     return EventsSummary(events, first_filed, invalid)
@@ -134,6 +132,8 @@ def summarize_events(lines: Iterable[bytes | str]) -> EventsSummary:
 
 @dataclass(frozen=True, slots=True)
 class TacticRecall:
+    """Infringing listings of one tactic: alerted at all, and alerted before any report."""
+
     recall: Share
     proactive: Share
 
@@ -150,6 +150,8 @@ class DelayFigures:
 
 @dataclass(frozen=True, slots=True)
 class IncidentFigure:
+    """One truth incident and the first brand alert for its brand at or after its start."""
+
     brand_id: str
     kind: str
     start_time: str
@@ -160,6 +162,8 @@ class IncidentFigure:
 
 @dataclass(frozen=True, slots=True)
 class Figures:
+    """Everything :func:`evaluate` measures; see the module docstring for the rules."""
+
     events: int
     alerts: int
     duplicate_alerts: int
@@ -219,16 +223,17 @@ def _normalise_alerts(alerts: Iterable[Mapping[str, Any]]) -> tuple[list[_Alert]
     kept: list[_Alert] = []
     duplicates = malformed = 0
     for raw in alerts:
-        key = raw.get("alert_id")
-        if key is None:
-            key = (raw.get("entity_type"), raw.get("entity_id"), raw.get("trigger_event_id"),
-                   raw.get("severity"))
+        key: object = raw.get("alert_id")
+        if not isinstance(key, str):
+            # Same content, same id (CONTRACT.md), so content stands in for a missing id.
+            key = tuple(str(raw.get(name)) for name in
+                        ("entity_type", "entity_id", "trigger_event_id", "severity"))
         if key in seen:
             duplicates += 1
             continue
         seen.add(key)
         entity_type, entity_id = raw.get("entity_type"), raw.get("entity_id")
-        ts = parse_rfc3339(raw.get("trigger_event_time"))
+        ts = _epoch(raw.get("trigger_event_time"))
         if not isinstance(entity_type, str) or not isinstance(entity_id, str) or ts is None:
             malformed += 1
             continue
@@ -270,8 +275,7 @@ def _listing_figures(truth_listings: Mapping[str, Mapping[str, Any]],
                      first_report: Mapping[str, float]) -> dict[str, Any]:
     infringing = {lid: rec for lid, rec in truth_listings.items() if rec.get("infringing")}
     alerted = [lid for lid in infringing if lid in first_alert]
-    proactive = [lid for lid in alerted
-                 if first_alert[lid] < first_report.get(lid, math.inf)]
+    proactive = {lid for lid in alerted if first_alert[lid] < first_report.get(lid, math.inf)}
     by_tactic: dict[str, TacticRecall] = {}
     for tactic in sorted({str(rec.get("tactic")) for rec in infringing.values()}):
         ids = [lid for lid, rec in infringing.items() if str(rec.get("tactic")) == tactic]
@@ -280,7 +284,7 @@ def _listing_figures(truth_listings: Mapping[str, Mapping[str, Any]],
             Share(sum(lid in proactive for lid in ids), len(ids)))
     delays: list[float] = []
     for lid in alerted:
-        created = parse_rfc3339(infringing[lid].get("created_time"))
+        created = _epoch(infringing[lid].get("created_time"))
         if created is not None:
             delays.append((first_alert[lid] - created) / 60.0)
     delays.sort()
@@ -330,13 +334,13 @@ def _incident_figures(incidents: Iterable[Mapping[str, Any]],
     for incident in incidents:
         brand_id, start_time = str(incident.get("brand_id")), str(incident.get("start_time"))
         incident_brands.add(brand_id)
-        start = parse_rfc3339(start_time)
+        start = _epoch(start_time)
         first = next((a for a in brand_alerts if _brand_of(a) == brand_id
                       and start is not None and a.ts >= start), None)
         delay = None if first is None or start is None else (first.ts - start) / 60.0
         figures.append(IncidentFigure(
             brand_id, str(incident.get("kind")), start_time,
-            None if first is None else _rfc3339(first.ts), delay,
+            None if first is None else format_rfc3339(first.ts), delay,
             delay is not None and delay * 60.0 <= INCIDENT_DETECTION_WINDOW_S))
     return {
         "incidents": tuple(figures),
@@ -347,11 +351,6 @@ def _incident_figures(incidents: Iterable[Mapping[str, Any]],
 
 def _brand_of(alert: _Alert) -> str:
     return alert.brand_id if alert.brand_id is not None else alert.entity_id
-
-
-def _rfc3339(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds").replace(
-        "+00:00", "Z")
 
 
 def evaluate(truth: Mapping[str, Any], alerts: Iterable[Mapping[str, Any]],

@@ -15,9 +15,9 @@ from signals.evaluation import (
     Figures,
     evaluate,
     nearest_rank,
-    parse_rfc3339,
     summarize_events,
 )
+from signals.timefmt import parse_rfc3339
 from streams.cli import main
 from streams.evaluate_cli import format_table
 
@@ -278,3 +278,12 @@ def test_cli_reports_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[
                  "--alerts", str(tmp_path / "absent.jsonl")])
     assert code == 2
     assert "absent.jsonl" in capsys.readouterr().err
+
+
+def test_alerts_without_an_id_are_deduplicated_by_content() -> None:
+    first = alert("x", "seller", "S1", 10) | {"alert_id": None}
+    again = dict(first)
+    odd_id = alert("y", "seller", "S2", 10) | {"alert_id": ["not", "a", "string"]}
+    result = evaluate(TRUTH, [first, again, odd_id], EventsSummary(events=1))
+    assert (result.alerts, result.duplicate_alerts) == (2, 1)
+    assert result.seller_recall.hits == 2
