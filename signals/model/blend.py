@@ -1,0 +1,102 @@
+"""How much the learned model is trusted beside the transparent rule prior.
+
+The learned model earns its say twice over: by the number of delayed labels it
+has learned from, and by how well it ranked those labels before learning from
+them (its progressive ROC AUC). The trust is capped so that the transparent
+prior always keeps part of every score::
+
+    ramp(n)  = 0                                   if n < warmup_labels
+             = (n - warmup) / (full - warmup)      between, clipped to [0, 1]
+    skill(a) = clip((a - auc_floor) / auc_span, 0, 1)  (0 while the AUC is undefined)
+    trust    = min(max_trust, ramp(n) * skill(a))
+
+    probability    = (1 - trust) * prior + trust * learned
+    contribution_f = (1 - trust) * prior_f + trust * learned_f
+
+>>> schedule = TrustSchedule(warmup_labels=50, full_trust_labels=400)
+>>> schedule.trust(labels_seen=49, learned_auc=0.95)
+0.0
+>>> schedule.trust(labels_seen=225, learned_auc=0.675)
+0.25
+>>> schedule.trust(labels_seen=10_000, learned_auc=0.99)
+0.8
+>>> blend_probability(prior=0.2, learned=0.6, trust=0.25)
+0.30000000000000004
+>>> blend_contributions({"price_discount": 1.0}, {"price_discount": 3.0, "x": -0.4}, 0.5)
+{'price_discount': 2.0, 'x': -0.2}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = ["TrustSchedule", "blend_contributions", "blend_probability", "strongest_first"]
+
+
+@dataclass(frozen=True)
+class TrustSchedule:
+    """Parameters of the trust formula in the module docstring."""
+
+    warmup_labels: int = 50
+    full_trust_labels: int = 400
+    auc_floor: float = 0.55
+    auc_span: float = 0.25
+    max_trust: float = 0.8
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.warmup_labels <= self.full_trust_labels:
+            raise ValueError("need 0 <= warmup_labels <= full_trust_labels")
+        if self.auc_span <= 0:
+            raise ValueError("auc_span must be positive")
+        if not 0.0 <= self.max_trust <= 1.0:
+            raise ValueError("max_trust must be within [0, 1]")
+
+    def label_ramp(self, labels_seen: int) -> float:
+        """0 before warm-up, then linear up to 1 at ``full_trust_labels``."""
+        if labels_seen < self.warmup_labels:
+            return 0.0
+        span = self.full_trust_labels - self.warmup_labels
+        if span == 0:
+            return 1.0
+        return _clip01((labels_seen - self.warmup_labels) / span)
+
+    def skill(self, learned_auc: float | None) -> float:
+        """How far the progressive AUC is above chance-plus-margin, in [0, 1]."""
+        if learned_auc is None:
+            return 0.0
+        return _clip01((learned_auc - self.auc_floor) / self.auc_span)
+
+    def trust(self, labels_seen: int, learned_auc: float | None) -> float:
+        """Weight of the learned model in the blend, in [0, max_trust]."""
+        return min(self.max_trust, self.label_ramp(labels_seen) * self.skill(learned_auc))
+
+
+def blend_probability(prior: float, learned: float, trust: float) -> float:
+    """Convex mix of the prior and learned probabilities."""
+    return (1.0 - trust) * prior + trust * learned
+
+
+def blend_contributions(
+    prior: Mapping[str, float], learned: Mapping[str, float], trust: float
+) -> dict[str, float]:
+    """Mix per-feature contributions the same way as the probability, strongest first."""
+    names = set(prior) | set(learned)
+    mixed = {
+        name: (1.0 - trust) * prior.get(name, 0.0) + trust * learned.get(name, 0.0)
+        for name in names
+    }
+    return strongest_first(mixed)
+
+
+def strongest_first(contributions: Mapping[str, float]) -> dict[str, float]:
+    """Order by absolute size, largest first; ties by name so the order is stable.
+
+    >>> strongest_first({"b": 0.5, "a": -0.5, "c": 2.0})
+    {'c': 2.0, 'a': -0.5, 'b': 0.5}
+    """
+    return dict(sorted(contributions.items(), key=lambda item: (-abs(item[1]), item[0])))
+
+
+def _clip01(value: float) -> float:
+    return min(1.0, max(0.0, value))

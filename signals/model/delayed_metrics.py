@@ -1,0 +1,190 @@
+"""Progressive validation on delayed labels.
+
+A label (a report decision) arrives hours or days after the listing was scored.
+Each label is recorded with two probabilities for the same example:
+
+* ``served``: the probability the pipeline actually gave when it scored the
+  listing (what operators saw, so what the alert threshold acted on);
+* ``learned``: the learned model's own prediction made just *before* it learns
+  from this label (progressive validation: never scored on data it trained on).
+
+Both are kept in one rolling window of the last ``window`` labels, so every
+windowed figure (ROC AUC, precision and recall at the alert threshold, mean
+label delay) describes the same set of labels.
+
+>>> m = DelayedLabelMetrics(window=4, threshold=0.5)
+>>> for served, learned, label in [(0.9, 0.8, True), (0.2, 0.6, False),
+...                                (0.7, 0.3, True), (0.6, 0.1, False)]:
+...     m.update(label, served, learned, delay_seconds=3600.0)
+>>> m.roc_auc("served"), m.roc_auc("learned")
+(1.0, 0.75)
+>>> m.precision("served"), m.recall("served")
+(0.6666666666666666, 1.0)
+>>> m.snapshot()["mean_label_delay_seconds"]
+3600.0
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = ["DelayedLabelMetrics", "LabelRecord", "Track", "exact_roc_auc"]
+
+Track = Literal["served", "learned"]
+TRACKS: tuple[Track, ...] = ("served", "learned")
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRecord:
+    """One delayed label and the probabilities given for its example."""
+
+    label: bool
+    served: float
+    learned: float
+    delay_seconds: float | None = None
+
+
+def exact_roc_auc(scored: Iterable[tuple[float, bool]]) -> float | None:
+    """Exact ROC AUC (Mann-Whitney U, ties count one half); None without both classes.
+
+    >>> exact_roc_auc([(0.1, False), (0.4, True), (0.4, False), (0.9, True)])
+    0.875
+    >>> exact_roc_auc([(0.3, True)]) is None
+    True
+    """
+    ordered = sorted(scored, key=lambda pair: pair[0])
+    positives = sum(1 for _, label in ordered if label)
+    negatives = len(ordered) - positives
+    if positives == 0 or negatives == 0:
+        return None
+    wins = 0.0
+    negatives_below = 0
+    start = 0
+    # Walk groups of tied scores: a positive beats every lower negative and
+    # half-beats the negatives tied with it.
+    while start < len(ordered):
+        end = start
+        while end < len(ordered) and ordered[end][0] == ordered[start][0]:
+            end += 1
+        group_pos = sum(1 for _, label in ordered[start:end] if label)
+        group_neg = (end - start) - group_pos
+        wins += group_pos * (negatives_below + 0.5 * group_neg)
+        negatives_below += group_neg
+        start = end
+    return wins / (positives * negatives)
+
+
+class DelayedLabelMetrics:
+    """Rolling-window quality metrics of served and learned probabilities."""
+
+    def __init__(self, window: int = 1000, threshold: float = 0.5) -> None:
+        if window < 1:
+            raise ValueError(f"window must be >= 1, got {window}")
+        self.window = window
+        self.threshold = threshold
+        self.labels_seen = 0
+        self.positives_seen = 0
+        self._records: deque[LabelRecord] = deque(maxlen=window)
+        # Recomputing an exact AUC costs a sort of the window; trust reads the
+        # learned AUC on every score, so cache it until the next label.
+        self._auc_cache: dict[Track, float | None] = {}
+
+    @property
+    def negatives_seen(self) -> int:
+        """Negative labels seen since the start (not only in the window)."""
+        return self.labels_seen - self.positives_seen
+
+    @property
+    def records(self) -> tuple[LabelRecord, ...]:
+        """The labels in the window, oldest first."""
+        return tuple(self._records)
+
+    def update(
+        self,
+        label: bool,
+        served: float,
+        learned: float,
+        delay_seconds: float | None = None,
+    ) -> None:
+        """Record one label with the probabilities given for its example."""
+        self._records.append(LabelRecord(bool(label), float(served), float(learned), delay_seconds))
+        self.labels_seen += 1
+        self.positives_seen += int(bool(label))
+        self._auc_cache.clear()
+
+    def roc_auc(self, track: Track) -> float | None:
+        """Exact ROC AUC over the window; None until it holds both classes."""
+        if track not in self._auc_cache:
+            self._auc_cache[track] = exact_roc_auc(
+                (getattr(record, track), record.label) for record in self._records
+            )
+        return self._auc_cache[track]
+
+    def _confusion(self, track: Track) -> tuple[int, int, int]:
+        true_pos = false_pos = false_neg = 0
+        for record in self._records:
+            alerted = getattr(record, track) >= self.threshold
+            true_pos += alerted and record.label
+            false_pos += alerted and not record.label
+            false_neg += (not alerted) and record.label
+        return true_pos, false_pos, false_neg
+
+    def precision(self, track: Track) -> float | None:
+        """Share of window examples at or above the threshold that were upheld."""
+        true_pos, false_pos, _ = self._confusion(track)
+        return true_pos / (true_pos + false_pos) if true_pos + false_pos else None
+
+    def recall(self, track: Track) -> float | None:
+        """Share of upheld window examples that were at or above the threshold."""
+        true_pos, _, false_neg = self._confusion(track)
+        return true_pos / (true_pos + false_neg) if true_pos + false_neg else None
+
+    def mean_delay_seconds(self) -> float | None:
+        """Mean label delay over the window's labels that carried one."""
+        delays = [r.delay_seconds for r in self._records if r.delay_seconds is not None]
+        return sum(delays) / len(delays) if delays else None
+
+    def snapshot(self) -> dict[str, float | int]:
+        """Flat numbers for export as gauges; an undefined figure is NaN."""
+        out: dict[str, float | int] = {
+            "labels_seen": self.labels_seen,
+            "positives_seen": self.positives_seen,
+            "negatives_seen": self.negatives_seen,
+            "window_labels": len(self._records),
+        }
+        for track in TRACKS:
+            out[f"{track}_roc_auc"] = _or_nan(self.roc_auc(track))
+            out[f"{track}_precision"] = _or_nan(self.precision(track))
+            out[f"{track}_recall"] = _or_nan(self.recall(track))
+        out["mean_label_delay_seconds"] = _or_nan(self.mean_delay_seconds())
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-compatible state (the window as ``[label, served, learned, delay]``)."""
+        return {
+            "window": self.window,
+            "threshold": self.threshold,
+            "labels_seen": self.labels_seen,
+            "positives_seen": self.positives_seen,
+            "records": [
+                [r.label, r.served, r.learned, r.delay_seconds] for r in self._records
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DelayedLabelMetrics:
+        """Inverse of :meth:`to_dict`; raises KeyError/TypeError/ValueError on bad data."""
+        metrics = cls(window=int(data["window"]), threshold=float(data["threshold"]))
+        for label, served, learned, delay in data["records"]:
+            metrics.update(bool(label), served, learned, None if delay is None else float(delay))
+        metrics.labels_seen = int(data["labels_seen"])
+        metrics.positives_seen = int(data["positives_seen"])
+        return metrics
+
+
+def _or_nan(value: float | None) -> float:
+    return math.nan if value is None else value
