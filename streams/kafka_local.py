@@ -1,0 +1,354 @@
+"""A real single-node Apache Kafka broker (KRaft, no ZooKeeper, no Docker)
+for local runs and integration tests: ``brandguard kafka start|stop|status``.
+
+The broker runs detached in its own process group, so it outlives the command
+that started it; a state file in the state folder records its pid and ports
+so a later ``stop`` or ``status`` (another process) can find it."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from string import Template
+
+from streams.kafka_jars import (
+    PINNED_VERSION,
+    SUPPORTED_VERSIONS,
+    KafkaLocalError,
+    check_java,
+    deploy_dir,
+    ensure_jars,
+    log_config_flag,
+    repo_root,
+)
+
+__all__ = [
+    "PINNED_VERSION",
+    "SUPPORTED_VERSIONS",
+    "Broker",
+    "KafkaLocalError",
+    "broker_status",
+    "ensure_jars",
+    "new_cluster_id",
+    "pick_free_ports",
+    "render_server_properties",
+    "run_cli",
+    "start_broker",
+    "stop_broker",
+]
+
+READY_MARKER = "Kafka Server started"
+_STATE_FILE = "broker.json"
+_LOG_FILE = "broker.log"
+_DATA_DIR = "data"
+_JVM_FLAGS = ("-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true")
+# Brokers started by this process: kept so they are reaped (no zombie that
+# still looks alive to kill(pid, 0)) and so Popen never warns at exit.
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Broker:
+    """A running broker as recorded in its state folder."""
+
+    bootstrap: str
+    pid: int
+    state_dir: Path
+    log_path: Path
+    version: str
+
+
+def new_cluster_id() -> str:
+    """A KRaft cluster id: 16 random bytes, url-safe base64 without padding."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(16)).rstrip(b"=").decode("ascii")
+
+
+def pick_free_ports(count: int) -> list[int]:
+    """``count`` distinct loopback ports free right now.
+
+    All sockets stay bound until every port is picked, so the kernel cannot
+    hand out the same port twice.
+    """
+    with contextlib.ExitStack() as stack:
+        ports = []
+        for _ in range(count):
+            sock = stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            sock.bind(("127.0.0.1", 0))
+            ports.append(int(sock.getsockname()[1]))
+        return ports
+
+
+def render_server_properties(
+    broker_port: int,
+    controller_port: int,
+    data_dir: Path,
+    auto_create_topics: bool = False,
+    template: str | None = None,
+) -> str:
+    """server.properties for one combined broker+controller node."""
+    if template is None:
+        template = (deploy_dir() / "server.properties.template").read_text(encoding="utf-8")
+    return Template(template).substitute(
+        broker_port=broker_port,
+        controller_port=controller_port,
+        data_dir=data_dir,
+        auto_create_topics="true" if auto_create_topics else "false",
+    )
+
+
+def _java_command(java: str, lib: Path, version: str, *args: str) -> list[str]:
+    return [java, *_JVM_FLAGS, log_config_flag(version), "-cp", f"{lib}/*", *args]
+
+
+def _format_storage(java: str, lib: Path, version: str, config: Path) -> None:
+    command = _java_command(
+        java, lib, version, "kafka.tools.StorageTool", "format",
+        "-t", new_cluster_id(), "-c", str(config),
+    )
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    if result.returncode != 0:
+        raise KafkaLocalError(
+            f"formatting the KRaft data folder failed (exit {result.returncode}):\n"
+            + (result.stdout + result.stderr).strip()[-2000:]
+        )
+
+
+def _read_state(state_dir: Path) -> Broker | None:
+    try:
+        raw = json.loads((state_dir / _STATE_FILE).read_text(encoding="utf-8"))
+        return Broker(
+            bootstrap=str(raw["bootstrap"]), pid=int(raw["pid"]),
+            state_dir=Path(raw["state_dir"]), log_path=Path(raw["log_path"]),
+            version=str(raw["version"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_state(broker: Broker) -> None:
+    record = {key: str(value) if isinstance(value, Path) else value
+              for key, value in asdict(broker).items()}
+    path = broker.state_dir / _STATE_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def _is_alive(pid: int) -> bool:
+    child = _CHILDREN.get(pid)
+    if child is not None:
+        return child.poll() is None
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return False
+    # Field 3 (after the parenthesised command name) is the state; Z = zombie.
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+
+
+def _is_our_broker(pid: int, state_dir: Path) -> bool:
+    """Guards against a recycled pid: the process must be kafka.Kafka on our config."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    config = str(state_dir.resolve() / "server.properties").encode()
+    return b"kafka.Kafka" in cmdline and config in cmdline and _is_alive(pid)
+
+
+def broker_status(state_dir: Path) -> Broker | None:
+    """The broker running from ``state_dir``, or None if there is none."""
+    broker = _read_state(state_dir)
+    if broker is None or not _is_our_broker(broker.pid, state_dir):
+        return None
+    return broker
+
+
+def _log_tail(log_path: Path, lines: int = 40) -> str:
+    try:
+        text = log_path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "(no log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _wait_ready(broker: Broker, port: int, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if not _is_alive(broker.pid):
+            raise KafkaLocalError("the broker exited during start-up")
+        log = broker.log_path.read_text(encoding="utf-8", errors="replace")
+        if READY_MARKER in log and _port_open(port):
+            return
+        time.sleep(0.1)
+    raise KafkaLocalError(f"the broker was not ready within {timeout_s:.0f} s")
+
+
+def _launch(java: str, lib: Path, version: str, state_dir: Path) -> int:
+    config = state_dir.resolve() / "server.properties"
+    command = _java_command(
+        java, lib, version, f"-Dkafka.logs.dir={state_dir.resolve() / 'logs'}",
+        "kafka.Kafka", str(config),
+    )
+    with (state_dir / _LOG_FILE).open("wb") as log:
+        proc = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            cwd=state_dir, start_new_session=True,
+        )
+    _CHILDREN[proc.pid] = proc
+    return proc.pid
+
+
+def _prepare_state_dir(state_dir: Path, auto_create_topics: bool) -> int:
+    """Fresh data folder and config; returns the broker's client port."""
+    if broker_status(state_dir) is not None:
+        raise KafkaLocalError(f"a broker is already running from {state_dir}")
+    state_dir.mkdir(parents=True, exist_ok=True)
+    data_dir = state_dir.resolve() / _DATA_DIR
+    shutil.rmtree(data_dir, ignore_errors=True)
+    (state_dir / _STATE_FILE).unlink(missing_ok=True)
+    broker_port, controller_port = pick_free_ports(2)
+    (state_dir / "server.properties").write_text(
+        render_server_properties(broker_port, controller_port, data_dir, auto_create_topics),
+        encoding="utf-8",
+    )
+    return broker_port
+
+
+def start_broker(
+    state_dir: Path,
+    version: str = PINNED_VERSION,
+    cache_dir: Path | None = None,
+    *,
+    auto_create_topics: bool = False,
+    timeout_s: float = 90.0,
+    progress: Progress | None = None,
+) -> Broker:
+    """Format a fresh KRaft data folder, start the broker and wait until it serves."""
+    say = progress or (lambda _message: None)
+    java = check_java()
+    say(f"fetching Kafka {version} jars (cached after the first run)")
+    lib = ensure_jars(version, cache_dir)
+    port = _prepare_state_dir(state_dir, auto_create_topics)
+    say("formatting the KRaft data folder")
+    _format_storage(java, lib, version, state_dir.resolve() / "server.properties")
+    say(f"starting Kafka {version} on 127.0.0.1:{port}")
+    pid = _launch(java, lib, version, state_dir)
+    broker = Broker(
+        bootstrap=f"127.0.0.1:{port}", pid=pid, state_dir=state_dir.resolve(),
+        log_path=state_dir.resolve() / _LOG_FILE, version=version,
+    )
+    _write_state(broker)
+    try:
+        _wait_ready(broker, port, timeout_s)
+    except KafkaLocalError as exc:
+        stop_broker(state_dir)
+        raise KafkaLocalError(f"{exc}; log tail:\n{_log_tail(broker.log_path)}") from exc
+    return broker
+
+
+def _wait_exit(pid: int, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if not _is_alive(pid):
+            return True
+        time.sleep(0.05)
+    return not _is_alive(pid)
+
+
+def _end_process(pid: int, term_timeout_s: float) -> None:
+    for sig, wait_s in ((signal.SIGTERM, term_timeout_s), (signal.SIGKILL, 10.0)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, sig)
+        if _wait_exit(pid, wait_s):
+            break
+    else:
+        raise KafkaLocalError(f"broker pid {pid} did not exit even after SIGKILL")
+    child = _CHILDREN.pop(pid, None)
+    if child is not None:
+        child.wait(timeout=5)
+
+
+def stop_broker(state_dir: Path, term_timeout_s: float = 30.0) -> bool:
+    """Stop the broker of ``state_dir`` and delete its data; False if none ran.
+
+    The log file stays, for a look at why a run went wrong.
+    """
+    broker = _read_state(state_dir)
+    was_running = broker is not None and _is_our_broker(broker.pid, state_dir)
+    if broker is not None and was_running:
+        # The broker leads its own process group (start_new_session), so
+        # the group signal also reaches anything it forked.
+        _end_process(broker.pid, term_timeout_s)
+    shutil.rmtree(state_dir / _DATA_DIR, ignore_errors=True)
+    (state_dir / _STATE_FILE).unlink(missing_ok=True)
+    return was_running
+
+
+def _eprint(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _cli_start(state_dir: Path, version: str) -> int:
+    running = broker_status(state_dir)
+    if running is not None:
+        _eprint(f"Kafka {running.version} is already running (pid {running.pid})")
+        print(f"bootstrap={running.bootstrap}")
+        return 0
+    if version not in SUPPORTED_VERSIONS:
+        _eprint(f"warning: Kafka {version} is untested here; tested: "
+                f"{', '.join(SUPPORTED_VERSIONS)}")
+    started = time.monotonic()
+    broker = start_broker(state_dir, version, progress=_eprint)
+    _eprint(f"ready in {time.monotonic() - started:.1f} s (pid {broker.pid}, "
+            f"log {broker.log_path})")
+    print(f"bootstrap={broker.bootstrap}")
+    return 0
+
+
+def _cli_status(state_dir: Path) -> int:
+    broker = broker_status(state_dir)
+    if broker is None:
+        print(f"not running ({state_dir})")
+        return 1
+    print(f"running version={broker.version} bootstrap={broker.bootstrap} pid={broker.pid}")
+    return 0
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    """``brandguard kafka start|stop|status [--dir DIR] [--version X.Y.Z]``."""
+    state_dir = Path(args.dir) if args.dir else repo_root() / ".run" / "kafka"
+    version = args.version or PINNED_VERSION
+    try:
+        if args.action == "start":
+            return _cli_start(state_dir, version)
+        if args.action == "stop":
+            _eprint("stopped" if stop_broker(state_dir) else f"not running ({state_dir})")
+            return 0
+        return _cli_status(state_dir)
+    except KafkaLocalError as exc:
+        _eprint(f"error: {exc}")
+        return 1
