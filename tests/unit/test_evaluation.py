@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import orjson
@@ -287,3 +289,39 @@ def test_alerts_without_an_id_are_deduplicated_by_content() -> None:
     result = evaluate(TRUTH, [first, again, odd_id], EventsSummary(events=1))
     assert (result.alerts, result.duplicate_alerts) == (2, 1)
     assert result.seller_recall.hits == 2
+
+
+def test_cli_without_alerts_scores_what_the_replay_raised(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    events, truth, _ = _write_inputs(tmp_path)
+    calls: list[Path] = []
+
+    def fake_replay(events_path: Path, alerts_path: Path, deadletter_path: Path, *,
+                    progress: bool) -> SimpleNamespace:
+        calls.append(events_path)
+        alerts_path.write_bytes(b"\n".join(orjson.dumps(a) for a in ALERTS[:3]) + b"\n")
+        deadletter_path.write_bytes(b"")
+        return SimpleNamespace(events=5, model_metrics={"labels": 2, "auc": 0.5})
+
+    monkeypatch.setitem(sys.modules, "streams.replay_cli",
+                        SimpleNamespace(replay_file=fake_replay))
+    out = tmp_path / "figures.json"
+    assert main(["evaluate", "--events", str(events), "--truth", str(truth),
+                 "--json", str(out)]) == 0
+    assert calls == [events]
+    data = orjson.loads(out.read_bytes())
+    assert data["model_metrics"] == {"labels": 2, "auc": 0.5}
+    assert (data["alerts"], data["duplicate_alerts"]) == (2, 1)
+    assert "auc" in capsys.readouterr().out
+
+
+def test_cli_with_the_real_replay(tmp_path: Path) -> None:
+    pytest.importorskip("streams.replay_cli")
+    events, truth, _ = _write_inputs(tmp_path)
+    out = tmp_path / "figures.json"
+    assert main(["evaluate", "--events", str(events), "--truth", str(truth),
+                 "--json", str(out)]) == 0
+    data = orjson.loads(out.read_bytes())
+    assert data["events"] == 5
+    assert isinstance(data["model_metrics"], dict)
