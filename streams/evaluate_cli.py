@@ -74,7 +74,14 @@ def run_cli(args: argparse.Namespace) -> int:
         if not path.is_file():
             print(f"brandguard evaluate: no such file: {path}", file=sys.stderr)
             return 2
-    truth = orjson.loads(truth_path.read_bytes())
+    try:
+        truth = orjson.loads(truth_path.read_bytes())
+    except orjson.JSONDecodeError as error:
+        print(f"brandguard evaluate: {truth_path} is not JSON: {error}", file=sys.stderr)
+        return 2
+    if not isinstance(truth, dict):
+        print(f"brandguard evaluate: {truth_path} is not a ground-truth object", file=sys.stderr)
+        return 2
     model_metrics: dict[str, Any] | None = None
     if args.alerts:
         alerts, unreadable = read_alerts(Path(args.alerts))

@@ -325,3 +325,13 @@ def test_cli_with_the_real_replay(tmp_path: Path) -> None:
     data = orjson.loads(out.read_bytes())
     assert data["events"] == 5
     assert isinstance(data["model_metrics"], dict)
+
+
+@pytest.mark.parametrize("content", [b"{truncated", b"[1, 2]"])
+def test_cli_rejects_unusable_truth(tmp_path: Path, content: bytes,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    events, truth, alerts = _write_inputs(tmp_path)
+    truth.write_bytes(content)
+    assert main(["evaluate", "--events", str(events), "--truth", str(truth),
+                 "--alerts", str(alerts)]) == 2
+    assert "truth.json" in capsys.readouterr().err
