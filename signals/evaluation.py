@@ -21,8 +21,9 @@ Decisions (also the documentation of the JSON figures):
   never reported counts as proactive once alerted.
 - Delay percentiles use the nearest-rank method (always an observed value).
 - A truth incident is detected by the first brand alert for its brand at or
-  after ``start_time``; brand alerts on brands with no incident are false
-  incident alerts.
+  after ``start_time`` (a brand alert names its brand in ``brand_id``, else
+  ``entity_id``); brand alerts on brands with no incident are false incident
+  alerts, and ones on an incident's brand before its start count neither way.
 
 >>> truth = {"listings": {"L1": {"seller_id": "S1", "brand_id": "B1", "infringing": True,
 ...   "tactic": "blatant_fake", "created_time": "2026-01-01T00:00:00Z"}},
