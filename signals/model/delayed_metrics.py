@@ -27,12 +27,13 @@ label delay) describes the same set of labels.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right, insort
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["DelayedLabelMetrics", "LabelRecord", "Track", "exact_roc_auc"]
+__all__ = ["DelayedLabelMetrics", "LabelRecord", "RollingAuc", "Track", "exact_roc_auc"]
 
 Track = Literal["served", "learned"]
 TRACKS: tuple[Track, ...] = ("served", "learned")
@@ -78,6 +79,59 @@ def exact_roc_auc(scored: Iterable[tuple[float, bool]]) -> float | None:
     return wins / (positives * negatives)
 
 
+class RollingAuc:
+    """Exact ROC AUC of a multiset of (score, label) that grows and shrinks.
+
+    Keeps the positives' and negatives' scores sorted and the Mann-Whitney U
+    (pairs a positive wins, ties one half) up to date: O(log n) search per
+    change. U is a sum of halves, so it stays exact in a float.
+
+    >>> auc = RollingAuc()
+    >>> for score, label in [(0.1, False), (0.4, True), (0.4, False), (0.9, True)]:
+    ...     auc.add(score, label)
+    >>> auc.value()
+    0.875
+    >>> auc.remove(0.4, False); auc.value()
+    1.0
+    """
+
+    def __init__(self) -> None:
+        self._positives: list[float] = []
+        self._negatives: list[float] = []
+        self._wins = 0.0
+
+    def _pair_wins(self, score: float, label: bool) -> float:
+        if label:
+            below, tied = _below_and_tied(self._negatives, score)
+            return below + 0.5 * tied
+        below, tied = _below_and_tied(self._positives, score)
+        return len(self._positives) - below - tied + 0.5 * tied
+
+    def add(self, score: float, label: bool) -> None:
+        """Count one more scored label."""
+        self._wins += self._pair_wins(score, label)
+        insort(self._positives if label else self._negatives, score)
+
+    def remove(self, score: float, label: bool) -> None:
+        """Forget one scored label that was added before."""
+        side = self._positives if label else self._negatives
+        index = bisect_left(side, score)
+        if index == len(side) or side[index] != score:
+            raise ValueError(f"no {label} label scored {score} to remove")
+        del side[index]
+        self._wins -= self._pair_wins(score, label)
+
+    def value(self) -> float | None:
+        """The AUC, or None unless both classes are present."""
+        pairs = len(self._positives) * len(self._negatives)
+        return self._wins / pairs if pairs else None
+
+
+def _below_and_tied(ordered: list[float], score: float) -> tuple[int, int]:
+    low = bisect_left(ordered, score)
+    return low, bisect_right(ordered, score) - low
+
+
 class DelayedLabelMetrics:
     """Rolling-window quality metrics of served and learned probabilities."""
 
@@ -89,9 +143,9 @@ class DelayedLabelMetrics:
         self.labels_seen = 0
         self.positives_seen = 0
         self._records: deque[LabelRecord] = deque(maxlen=window)
-        # Recomputing an exact AUC costs a sort of the window; trust reads the
-        # learned AUC on every score, so cache it until the next label.
-        self._auc_cache: dict[Track, float | None] = {}
+        # Trust reads the learned AUC on every score and labels arrive one at a
+        # time, so the AUC is kept up to date per label instead of re-sorted.
+        self._auc: dict[Track, RollingAuc] = {track: RollingAuc() for track in TRACKS}
 
     @property
     def negatives_seen(self) -> int:
@@ -111,18 +165,22 @@ class DelayedLabelMetrics:
         delay_seconds: float | None = None,
     ) -> None:
         """Record one label with the probabilities given for its example."""
-        self._records.append(LabelRecord(bool(label), float(served), float(learned), delay_seconds))
+        if not (math.isfinite(served) and math.isfinite(learned)):
+            raise ValueError(f"probabilities must be finite, got {served!r}, {learned!r}")
+        record = LabelRecord(bool(label), float(served), float(learned), delay_seconds)
+        if len(self._records) == self.window:
+            evicted = self._records[0]
+            for track in TRACKS:
+                self._auc[track].remove(getattr(evicted, track), evicted.label)
+        self._records.append(record)
+        for track in TRACKS:
+            self._auc[track].add(getattr(record, track), record.label)
         self.labels_seen += 1
-        self.positives_seen += int(bool(label))
-        self._auc_cache.clear()
+        self.positives_seen += int(record.label)
 
     def roc_auc(self, track: Track) -> float | None:
         """Exact ROC AUC over the window; None until it holds both classes."""
-        if track not in self._auc_cache:
-            self._auc_cache[track] = exact_roc_auc(
-                (getattr(record, track), record.label) for record in self._records
-            )
-        return self._auc_cache[track]
+        return self._auc[track].value()
 
     def _confusion(self, track: Track) -> tuple[int, int, int]:
         true_pos = false_pos = false_neg = 0
