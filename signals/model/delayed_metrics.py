@@ -228,9 +228,7 @@ class DelayedLabelMetrics:
             "threshold": self.threshold,
             "labels_seen": self.labels_seen,
             "positives_seen": self.positives_seen,
-            "records": [
-                [r.label, r.served, r.learned, r.delay_seconds] for r in self._records
-            ],
+            "records": [[r.label, r.served, r.learned, r.delay_seconds] for r in self._records],
         }
 
     @classmethod

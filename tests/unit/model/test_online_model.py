@@ -149,8 +149,12 @@ def test_a_prior_outside_zero_one_is_a_processing_error() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"alert_threshold": 1.0}, {"learning_rate": 0.0}, {"optimizer": "lbfgs"},
-     {"warmup_labels": 10, "full_trust_labels": 5}],
+    [
+        {"alert_threshold": 1.0},
+        {"learning_rate": 0.0},
+        {"optimizer": "lbfgs"},
+        {"warmup_labels": 10, "full_trust_labels": 5},
+    ],
 )
 def test_invalid_configs_are_rejected(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError):
