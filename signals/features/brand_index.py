@@ -1,0 +1,285 @@
+"""The brand term index: which registered names, aliases and product-line terms a
+title mentions, spelled right, disguised with look-alike characters, or misspelt.
+
+Every term is stored under its :func:`skeleton <signals.features.text.skeleton>`
+plus, for terms long enough to have typos, the skeleton's deletion
+neighbourhood (symmetric delete). A title is cut into windows of adjacent
+words (up to one word more than the longest term, so "Vel mora" reaches
+"Velmora"); each window's skeleton and its deletions are looked up, and only
+the few terms found are checked precisely. Lookup cost depends on the title,
+not on how many brands are registered.
+
+Match kinds, decided per candidate on the normalised forms:
+
+* ``exact`` — same words up to case and accents (a legitimate mention, or an
+  accessory: "case for X7");
+* ``homoglyph`` — identical only after folding look-alike letters or digits
+  ("Vеlmora" with a Cyrillic е, "Ve1mora"), terms of 4+ characters;
+* ``typo`` — within one edit for 5–8 characters, two for 9+ (separators and
+  doubled letters count half), same first letter, and the window is neither a
+  common word nor another registered term spelled exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+from signals.events import BrandEvent
+from signals.features.common_words import COMMON_WORDS
+from signals.features.distance import deletions, lookalike, typo_cost
+from signals.features.homoglyphs import DIGIT_SWAPS
+from signals.features.text import Token, skeleton_key, token_spans
+
+__all__ = ["HOMOGLYPH_MIN_LEN", "TYPO_MIN_LEN", "BrandIndex", "MatchKind", "TermKind",
+           "TermMatch"]
+
+TermKind = Literal["name", "alias", "protected_term"]
+MatchKind = Literal["exact", "homoglyph", "typo"]
+
+#: shorter terms only match exactly: "Nova" must not catch "now", "X7" not "XT"
+HOMOGLYPH_MIN_LEN = 4
+TYPO_MIN_LEN = 5
+#: terms this long tolerate two edits
+_TWO_EDIT_LEN = 9
+_KIND_RANK = {"exact": 0, "homoglyph": 1, "typo": 2}
+_K = TypeVar("_K")
+
+
+@dataclass(frozen=True, slots=True)
+class TermMatch:
+    """One registered term found in a title.
+
+    ``similarity`` is 1.0 for exact and homoglyph matches and
+    ``1 - edit cost / term length`` for typos; ``start``/``end`` index the
+    title, ``matched_text`` is ``title[start:end]``.
+    """
+
+    brand_id: str
+    term: str
+    term_kind: TermKind
+    match_kind: MatchKind
+    similarity: float
+    matched_text: str
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    brand_id: str
+    text: str
+    kind: TermKind
+    plain: tuple[str, ...]
+    norm: str  # normalised words joined by single spaces
+    key: str
+    size: int  # characters without separators
+    max_edits: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    match: TermMatch
+    term_id: int
+    first: int  # token index span [first, last)
+    last: int
+
+
+def _make_term(brand_id: str, text: str, kind: TermKind) -> _Term | None:
+    toks = token_spans(text)
+    if not toks:
+        return None
+    norms = [t.norm for t in toks]
+    size = sum(len(n) for n in norms)
+    max_edits = 0 if size < TYPO_MIN_LEN else 1 if size < _TWO_EDIT_LEN else 2
+    return _Term(brand_id, text, kind, tuple(t.plain for t in toks), " ".join(norms),
+                 skeleton_key(norms), size, max_edits)
+
+
+def _brand_terms(brand: BrandEvent) -> list[_Term]:
+    """Name, aliases, protected terms; a spelling listed twice keeps its first kind."""
+    kinds: list[tuple[str, TermKind]] = [(brand.name, "name")]
+    kinds += [(a, "alias") for a in brand.aliases]
+    kinds += [(p, "protected_term") for p in brand.protected_terms]
+    seen: set[tuple[str, ...]] = set()
+    out: list[_Term] = []
+    for text, kind in kinds:
+        term = _make_term(brand.brand_id, text, kind)
+        if term is not None and term.plain not in seen:
+            seen.add(term.plain)
+            out.append(term)
+    return out
+
+
+def _too_many_swaps(window: str, term: _Term) -> bool:
+    """Mostly digits is a model code ("S01E11"), not a disguised word ("Soleil")."""
+    swaps = sum(c in DIGIT_SWAPS for c in window) - sum(c in DIGIT_SWAPS for c in term.norm)
+    return swaps * 2 > term.size
+
+
+def _discard(table: dict[_K, set[int]], key: _K, term_id: int) -> None:
+    ids = table.get(key)
+    if ids is not None:
+        ids.discard(term_id)
+        if not ids:
+            del table[key]
+
+
+def _overlaps(a: _Candidate, b: _Candidate) -> bool:
+    return a.first < b.last and b.first < a.last
+
+
+class BrandIndex:
+    """Registered brand terms, searchable by title in time independent of the registry size.
+
+    >>> idx = BrandIndex.from_brands([BrandEvent("e1", "t", 0.0, "b1", "Velmora",
+    ...                                          protected_terms=("X7",))])
+    >>> [(m.term, m.match_kind, m.matched_text) for m in idx.match_title(
+    ...     "Ve1mora bag, Vel mora strap, case for X7")]
+    [('Velmora', 'homoglyph', 'Ve1mora'), ('Velmora', 'typo', 'Vel mora'), ('X7', 'exact', 'X7')]
+    """
+
+    def __init__(self, common_words: Iterable[str] = COMMON_WORDS) -> None:
+        self._common = frozenset(w.casefold() for w in common_words)
+        self._brands: dict[str, BrandEvent] = {}
+        self._brand_term_ids: dict[str, list[int]] = {}
+        self._terms: dict[int, _Term] = {}
+        self._by_key: dict[str, set[int]] = {}
+        self._by_plain: dict[tuple[str, ...], set[int]] = {}
+        self._next_id = 0
+        # bounds only grow; stale bounds after a removal cost a few extra lookups, never a match
+        self._max_words = 1
+        self._max_key_len = 0
+
+    @classmethod
+    def from_brands(cls, brands: Iterable[BrandEvent]) -> BrandIndex:
+        index = cls()
+        for brand in brands:
+            index.upsert(brand)
+        return index
+
+    def __len__(self) -> int:
+        return len(self._brands)
+
+    def __contains__(self, brand_id: object) -> bool:
+        return brand_id in self._brands
+
+    def brand(self, brand_id: str) -> BrandEvent | None:
+        return self._brands.get(brand_id)
+
+    def to_records(self) -> list[BrandEvent]:
+        """The current registry, by brand id; :meth:`from_brands` rebuilds the same index."""
+        return [self._brands[k] for k in sorted(self._brands)]
+
+    def upsert(self, brand: BrandEvent) -> bool:
+        """Store the brand record unless a later one (by event time, then id) is stored.
+
+        Deciding by event time rather than arrival keeps the registry the same
+        whatever order redelivered records come in. Returns whether it changed.
+        """
+        old = self._brands.get(brand.brand_id)
+        if old is not None and (old.ts, old.event_id) > (brand.ts, brand.event_id):
+            return False
+        self.remove(brand.brand_id)
+        self._brands[brand.brand_id] = brand
+        self._brand_term_ids[brand.brand_id] = [self._add_term(t) for t in _brand_terms(brand)]
+        return True
+
+    def remove(self, brand_id: str) -> bool:
+        """Forget a brand (a tombstone on the compacted topic). Returns whether it was known."""
+        if self._brands.pop(brand_id, None) is None:
+            return False
+        for term_id in self._brand_term_ids.pop(brand_id, []):
+            term = self._terms.pop(term_id)
+            for key in deletions(term.key, term.max_edits):
+                _discard(self._by_key, key, term_id)
+            _discard(self._by_plain, term.plain, term_id)
+        return True
+
+    def _add_term(self, term: _Term) -> int:
+        term_id = self._next_id
+        self._next_id += 1
+        self._terms[term_id] = term
+        for key in deletions(term.key, term.max_edits):
+            self._by_key.setdefault(key, set()).add(term_id)
+        self._by_plain.setdefault(term.plain, set()).add(term_id)
+        self._max_words = max(self._max_words, len(term.plain))
+        self._max_key_len = max(self._max_key_len, len(term.key))
+        return term_id
+
+
+    def match_title(self, title: str) -> list[TermMatch]:
+        """Every registered term the title mentions, in title order.
+
+        Overlapping matches of one term keep the best (exact, then homoglyph,
+        then typo); a near match inside an exact match of another term is
+        dropped, as the exact term already explains those words.
+        """
+        toks = token_spans(title)
+        candidates: list[_Candidate] = []
+        for first in range(len(toks)):
+            for last in range(first + 1, min(len(toks), first + self._max_words + 1) + 1):
+                window = toks[first:last]
+                key = skeleton_key([t.norm for t in window])
+                if len(key) > self._max_key_len + 2:
+                    break  # adding words only makes the key longer
+                for term_id in self._lookup(key):
+                    match = self._check(self._terms[term_id], window, title)
+                    if match is not None:
+                        candidates.append(_Candidate(match, term_id, first, last))
+        return [c.match for c in _resolve(candidates)]
+
+    def _lookup(self, key: str) -> set[int]:
+        depth = 2 if len(key) >= TYPO_MIN_LEN else 1 if len(key) >= TYPO_MIN_LEN - 2 else 0
+        found: set[int] = set()
+        for k in deletions(key, depth):
+            ids = self._by_key.get(k)
+            if ids:
+                found |= ids
+        return found
+
+    def _check(self, term: _Term, window: Sequence[Token], title: str) -> TermMatch | None:
+        verdict = self._classify(term, window)
+        if verdict is None:
+            return None
+        kind, similarity = verdict
+        start, end = window[0].start, window[-1].end
+        return TermMatch(term.brand_id, term.text, term.kind, kind, similarity,
+                         title[start:end], start, end)
+
+    def _classify(self, term: _Term, window: Sequence[Token]) -> tuple[MatchKind, float] | None:
+        plain = tuple(t.plain for t in window)
+        if plain == term.plain:
+            return "exact", 1.0
+        if term.size < HOMOGLYPH_MIN_LEN or plain in self._by_plain:
+            return None
+        text = " ".join(t.norm for t in window)
+        if _too_many_swaps(text, term):
+            return None
+        cost = typo_cost(text, term.norm, float(term.max_edits))
+        if cost == 0.0:
+            return "homoglyph", 1.0
+        if math.isinf(cost) or not lookalike(text[0], term.norm[0]):
+            return None
+        if "".join(plain) in self._common:
+            return None
+        return "typo", round(1.0 - cost / term.size, 4)
+
+
+def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
+    candidates.sort(key=lambda c: (_KIND_RANK[c.match.match_kind], -c.match.similarity,
+                                   c.last - c.first, c.first, c.term_id))
+    kept: list[_Candidate] = []
+    for cand in candidates:
+        clash = any(
+            _overlaps(cand, k) and (
+                k.term_id == cand.term_id
+                or (k.match.match_kind == "exact" and cand.match.match_kind != "exact"
+                    and k.first <= cand.first and cand.last <= k.last))
+            for k in kept)
+        if not clash:
+            kept.append(cand)
+    kept.sort(key=lambda c: (c.match.start, c.match.end, c.match.brand_id, c.match.term))
+    return kept

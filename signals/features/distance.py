@@ -1,0 +1,97 @@
+"""Edit distances tuned for typosquats, and deletion neighbourhoods for the index.
+
+:func:`typo_cost` is a weighted Damerau–Levenshtein (optimal string alignment)
+distance from a registered term to a piece of title, both normalised with
+words joined by single spaces:
+
+* a digit or symbol in the title costs nothing where the term has the letter
+  it imitates ("Ve1mora"), but a digit *of the term* must be typed exactly:
+  "Aero 200" is another model than "Aero 2000", not a typo of it;
+* a separator or a doubled letter costs half an edit ("Vel mora",
+  "Vellmora"): the spelling is intact, which is what typosquatters rely on;
+* any other insertion, deletion, substitution or adjacent swap costs one.
+
+:func:`deletions` gives the symmetric-delete neighbourhood: two strings within
+``k`` edits share a string reachable from each by at most ``k`` deletions, so
+storing the neighbourhood of every term lets a title window find its near
+terms with a few dictionary lookups instead of comparing against them all.
+"""
+
+from __future__ import annotations
+
+import math
+
+from signals.features.homoglyphs import LOOKALIKE_LETTERS
+
+__all__ = ["deletions", "lookalike", "typo_cost"]
+
+#: cost of an edit that touches a digit of the term: more than any allowed limit
+_BLOCKED = 100.0
+_EMPTY: frozenset[str] = frozenset()
+
+
+def lookalike(typed: str, registered: str) -> bool:
+    """Whether the typed character passes for the registered one.
+
+    >>> lookalike("1", "l"), lookalike("1", "i"), lookalike("t", "7"), lookalike("a", "a")
+    (True, True, False, True)
+    """
+    return typed == registered or registered in LOOKALIKE_LETTERS.get(typed, _EMPTY)
+
+
+def _insert_costs(window: str) -> list[float]:
+    return [0.5 if c == " " or (i > 0 and window[i - 1] == c) else 1.0
+            for i, c in enumerate(window)]
+
+
+def _delete_costs(term: str) -> list[float]:
+    return [_BLOCKED if c.isdigit() else 0.5 if c == " " or (j > 0 and term[j - 1] == c) else 1.0
+            for j, c in enumerate(term)]
+
+
+def typo_cost(window: str, term: str, limit: float = math.inf) -> float:
+    """Weighted edit cost of writing ``term`` as ``window``; ``inf`` once over ``limit``.
+
+    >>> typo_cost("velmora", "velmora"), typo_cost("ve1mora", "velmora")
+    (0.0, 0.0)
+    >>> typo_cost("vel mora", "velmora"), typo_cost("vellmora", "velmora")
+    (0.5, 0.5)
+    >>> typo_cost("velmroa", "velmora"), typo_cost("aero 200", "aero 2000", limit=2)
+    (1.0, inf)
+    """
+    ins, dels = _insert_costs(window), _delete_costs(term)
+    subs = [_BLOCKED if c.isdigit() else 1.0 for c in term]
+    before: list[float] = []
+    prev = [0.0]
+    for cost in dels:
+        prev.append(prev[-1] + cost)
+    for i, wc in enumerate(window, start=1):
+        cur = [prev[0] + ins[i - 1]]
+        for j, tc in enumerate(term, start=1):
+            same = lookalike(wc, tc)
+            best = min(prev[j - 1] + (0.0 if same else subs[j - 1]),
+                       prev[j] + ins[i - 1], cur[j - 1] + dels[j - 1])
+            if (not same and i > 1 and j > 1 and lookalike(wc, term[j - 2])
+                    and lookalike(window[i - 2], tc)):
+                best = min(best, before[j - 2] + max(subs[j - 1], subs[j - 2]))
+            cur.append(best)
+        if min(cur) > limit:
+            return math.inf
+        before, prev = prev, cur
+    return prev[-1] if prev[-1] <= limit else math.inf
+
+
+def deletions(key: str, depth: int) -> set[str]:
+    """``key`` and every string made from it by deleting up to ``depth`` characters.
+
+    >>> sorted(deletions("abc", 1))
+    ['ab', 'abc', 'ac', 'bc']
+    >>> len(deletions("velmora", 2))
+    29
+    """
+    found = {key}
+    frontier = {key}
+    for _ in range(depth):
+        frontier = {s[:i] + s[i + 1:] for s in frontier for i in range(len(s))}
+        found |= frontier
+    return found

@@ -1,0 +1,153 @@
+"""64-bit perceptual hashes: parsing, Hamming distance, and a near-neighbour index.
+
+:class:`PhashIndex` splits each hash into ``max_distance + 1`` bands of
+adjacent bits. Two hashes within ``max_distance`` differing bits cannot differ
+in every band (pigeonhole), so they share at least one band value exactly:
+a lookup reads the few hashes filed under each of the query's band values
+and checks only those, instead of scanning them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = ["DEFAULT_MAX_DISTANCE", "PhashIndex", "format_phash", "hamming", "parse_phash"]
+
+#: Hamming distance at or below which two 64-bit pHashes usually show the same picture
+DEFAULT_MAX_DISTANCE = 6
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def parse_phash(hex16: str) -> int:
+    """A 16-hex-digit hash as an unsigned 64-bit integer.
+
+    >>> parse_phash("00000000000000ff"), parse_phash("FFFFFFFFFFFFFFFF") == 2**64 - 1
+    (255, True)
+    >>> parse_phash("xyz")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a 16-hex-digit hash: 'xyz'
+    """
+    if len(hex16) != 16 or not _HEX.issuperset(hex16):
+        raise ValueError(f"not a 16-hex-digit hash: {hex16!r}")
+    return int(hex16, 16)
+
+
+def format_phash(phash: int) -> str:
+    """The 16-hex-digit form of a hash (the wire format).
+
+    >>> format_phash(255)
+    '00000000000000ff'
+    """
+    return f"{phash:016x}"
+
+
+def hamming(a: int, b: int) -> int:
+    """Number of differing bits.
+
+    >>> hamming(0b1011, 0b0001)
+    2
+    """
+    return (a ^ b).bit_count()
+
+
+def _band_masks(bands: int) -> list[tuple[int, int]]:
+    """(shift, mask) per band; widths differ by at most one bit."""
+    out: list[tuple[int, int]] = []
+    shift = 0
+    for i in range(bands):
+        width = 64 // bands + (1 if i < 64 % bands else 0)
+        out.append((shift, (1 << width) - 1))
+        shift += width
+    return out
+
+
+class PhashIndex:
+    """Owners (brand or seller ids) of 64-bit hashes, searchable by Hamming distance.
+
+    >>> idx = PhashIndex()
+    >>> idx.add(parse_phash("00000000000000ff"), "brand-1")
+    >>> idx.add(parse_phash("ffffffffffffffff"), "brand-2")
+    >>> idx.near(parse_phash("00000000000000fe"), 6)
+    [(255, 'brand-1', 1)]
+    >>> PhashIndex.from_pairs(idx.to_pairs()).to_pairs() == idx.to_pairs()
+    True
+    """
+
+    def __init__(self, max_distance: int = DEFAULT_MAX_DISTANCE) -> None:
+        if not 0 <= max_distance < 64:
+            raise ValueError(f"max_distance must be in [0, 63], got {max_distance}")
+        self.max_distance = max_distance
+        self._masks = _band_masks(max_distance + 1)
+        self._owners: dict[int, set[str]] = {}
+        self._bands: list[dict[int, set[int]]] = [{} for _ in self._masks]
+
+    def __len__(self) -> int:
+        """Number of distinct hashes."""
+        return len(self._owners)
+
+    def __contains__(self, phash: object) -> bool:
+        return phash in self._owners
+
+    def owners(self, phash: int) -> frozenset[str]:
+        return frozenset(self._owners.get(phash, ()))
+
+    def add(self, phash: int, owner: str) -> None:
+        owners = self._owners.get(phash)
+        if owners is None:
+            owners = self._owners[phash] = set()
+            for band, (shift, mask) in zip(self._bands, self._masks, strict=True):
+                band.setdefault((phash >> shift) & mask, set()).add(phash)
+        owners.add(owner)
+
+    def discard(self, phash: int, owner: str) -> None:
+        """Remove one owner of a hash; the hash leaves the index with its last owner."""
+        owners = self._owners.get(phash)
+        if owners is None:
+            return
+        owners.discard(owner)
+        if owners:
+            return
+        del self._owners[phash]
+        for band, (shift, mask) in zip(self._bands, self._masks, strict=True):
+            value = (phash >> shift) & mask
+            hashes = band[value]
+            hashes.discard(phash)
+            if not hashes:
+                del band[value]
+
+    def near(self, phash: int, max_distance: int | None = None) -> list[tuple[int, str, int]]:
+        """``(hash, owner, distance)`` for every stored hash within ``max_distance`` bits.
+
+        Sorted by distance, hash, owner. ``max_distance`` defaults to, and may
+        not exceed, the distance the index was built for (beyond it the bands
+        no longer guarantee a shared value).
+        """
+        limit = self.max_distance if max_distance is None else max_distance
+        if not 0 <= limit <= self.max_distance:
+            raise ValueError(f"max_distance must be in [0, {self.max_distance}], got {limit}")
+        seen: set[int] = set()
+        found: list[tuple[int, str, int]] = []
+        for band, (shift, mask) in zip(self._bands, self._masks, strict=True):
+            for other in band.get((phash >> shift) & mask, ()):
+                if other in seen:
+                    continue
+                seen.add(other)
+                distance = (phash ^ other).bit_count()
+                if distance <= limit:
+                    found.extend((other, owner, distance) for owner in self._owners[other])
+        found.sort(key=lambda item: (item[2], item[0], item[1]))
+        return found
+
+    def to_pairs(self) -> list[tuple[int, str]]:
+        """``(hash, owner)`` pairs in a stable order (hashes are ints below 2**64)."""
+        return sorted((h, o) for h, owners in self._owners.items() for o in owners)
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[int | str, str]] | Iterable[list[int | str]],
+                   max_distance: int = DEFAULT_MAX_DISTANCE) -> PhashIndex:
+        """Rebuild from :meth:`to_pairs` output; a hash may also be its 16-hex-digit string."""
+        index = cls(max_distance)
+        for phash, owner in pairs:
+            index.add(parse_phash(phash) if isinstance(phash, str) else int(phash), str(owner))
+        return index

@@ -1,0 +1,195 @@
+"""Text normalisation for matching listing titles against brand terms.
+
+Three strengths of folding, each including the previous one:
+
+* :func:`plain` — case folded, accents stripped. Two spellings with equal
+  plain tokens are *the same spelling*: a match on them is "exact".
+* :func:`normalize` — also compatibility forms (fullwidth, mathematical
+  letters) and :data:`~signals.features.homoglyphs.HOMOGLYPHS` (Cyrillic and
+  Greek look-alikes), whitespace collapsed. Equal only after this = disguise.
+* :func:`skeleton` — also digit/symbol swaps (``0``→o, ``@``→a, ``1``/``i``→l),
+  separators inside a term removed and repeated letters collapsed.
+
+Index time vs query time: the brand index keys every term *and* every title
+window by its skeleton, the same function on both sides, so a key lookup finds
+a look-alike whichever side carries the odd character. The skeleton is only a
+recall device: what kind of match a candidate is gets decided afterwards on
+the normalised forms, asymmetrically (a digit counts for a letter only where
+the registered term has that letter), so "XT" never passes for "X7".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from signals.features.homoglyphs import HOMOGLYPHS, LATIN_FOLDS, SKELETON_CLASSES
+
+__all__ = [
+    "Token",
+    "collapse_repeats",
+    "normalize",
+    "plain",
+    "skeleton",
+    "skeleton_key",
+    "token_spans",
+    "tokens",
+]
+
+_CharKind = Literal["word", "mark", "space", "symbol"]
+_SKELETON_TABLE = str.maketrans(SKELETON_CLASSES)
+_REPEATS = re.compile(r"(.)\1+")
+#: symbols that are part of a word when touching a letter ("V@lmora", "Ca$h") but not in "$50"
+_LETTER_STAND_INS = frozenset("@$")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a text: its plain and normalised forms and where it sits.
+
+    ``start``/``end`` index the original text, so ``text[start:end]`` is what
+    the writer typed.
+    """
+
+    plain: str
+    norm: str
+    start: int
+    end: int
+
+
+def _strip_marks(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", s)
+                   if not unicodedata.category(c).startswith("M"))
+
+
+def _fold(s: str, table: dict[str, str]) -> str:
+    return "".join(table.get(c, c) for c in s)
+
+
+def _plain_letter(ch: str) -> str:
+    # casefold before stripping: "İ".casefold() is "i" plus a combining dot
+    return _fold(_strip_marks(_fold(ch, LATIN_FOLDS).casefold()), LATIN_FOLDS)
+
+
+def _norm_letter(ch: str) -> str:
+    # homoglyphs before casefold (Greek "Η" is H, its lower case "η" is n), and
+    # again after, for letters only casefold produces
+    s = _fold(_strip_marks(unicodedata.normalize("NFKC", ch)), HOMOGLYPHS)
+    s = _fold(_strip_marks(_fold(s, LATIN_FOLDS).casefold()), HOMOGLYPHS)
+    return "".join(c for c in s if c.isalnum())
+
+
+@lru_cache(maxsize=8192)
+def _char_forms(ch: str) -> tuple[_CharKind, str, str]:
+    """(kind, plain form, normalised form) of one character."""
+    category = unicodedata.category(ch)
+    if category.startswith("M"):
+        return "mark", "", ""
+    if category[0] in "LN":
+        norm = _norm_letter(ch)
+        if norm:
+            return "word", _plain_letter(ch), norm
+    folded = unicodedata.normalize("NFKC", ch)
+    if ch.isspace() or folded.isspace():
+        return "space", " ", " "
+    if any(c.isalnum() for c in folded):
+        folded = ch  # "™" must not turn into the letters "tm" glued to the brand
+    return "symbol", ch, folded.casefold()
+
+
+def _touches_letter(text: str, i: int) -> bool:
+    return any(0 <= j < len(text) and unicodedata.category(text[j]).startswith("L")
+               for j in (i - 1, i + 1))
+
+
+def token_spans(text: str) -> list[Token]:
+    """Split on non-alphanumerics, keeping plain/normalised forms and positions.
+
+    >>> [(t.plain, t.norm, t.start, t.end) for t in token_spans("Vеlmora-X7 $50")]
+    [('vеlmora', 'velmora', 0, 7), ('x7', 'x7', 8, 10), ('50', '50', 12, 14)]
+    """
+    found: list[Token] = []
+    plains: list[str] = []
+    norms: list[str] = []
+    start = end = -1
+    for i, ch in enumerate(text):
+        kind, plain_form, norm_form = _char_forms(ch)
+        if ch in _LETTER_STAND_INS and _touches_letter(text, i):
+            kind, plain_form, norm_form = "word", ch, ch
+        if kind == "word" or (kind == "mark" and start >= 0):
+            start = i if start < 0 else start
+            end = i + 1
+            plains.append(plain_form)
+            norms.append(norm_form)
+        elif start >= 0:
+            found.append(Token("".join(plains), "".join(norms), start, end))
+            plains, norms, start = [], [], -1
+    if start >= 0:
+        found.append(Token("".join(plains), "".join(norms), start, end))
+    return found
+
+
+def plain(text: str) -> str:
+    """Case folded, accents stripped, whitespace collapsed; scripts untouched.
+
+    >>> plain("  Crème   BRÛLÉE ")
+    'creme brulee'
+    """
+    return " ".join("".join(_char_forms(c)[1] for c in text).split())
+
+
+def normalize(text: str) -> str:
+    """NFKC, homoglyphs folded to Latin, case folded, accents stripped, spaces collapsed.
+
+    >>> normalize("Ｖｅｌｍｏｒａ  Vеlmorá ΑΙR")
+    'velmora velmora air'
+    >>> normalize("Velmora™ Bjørn")
+    'velmora™ bjorn'
+    """
+    return " ".join("".join(_char_forms(c)[2] for c in text).split())
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised words, split on anything that is not a letter or digit.
+
+    >>> tokens("Vel-mora (Х7), 100% ORIGINAL!")
+    ['vel', 'mora', 'x7', '100', 'original']
+    """
+    return [t.norm for t in token_spans(text)]
+
+
+def collapse_repeats(s: str) -> str:
+    """Runs of one character become one character.
+
+    >>> collapse_repeats("vellmoraa")
+    'velmora'
+    """
+    return _REPEATS.sub(r"\1", s)
+
+
+def skeleton_key(norm_tokens: Sequence[str]) -> str:
+    """Skeleton of already normalised tokens (the index key of a term or window).
+
+    >>> skeleton_key(["vel", "m0ra"]) == skeleton_key(["velmora"])
+    True
+    """
+    return collapse_repeats("".join(norm_tokens).translate(_SKELETON_TABLE))
+
+
+def skeleton(text: str) -> str:
+    """The aggressive form used as a typosquat index key.
+
+    Digit and symbol swaps (0→o 1→l 3→e 4→a 5→s 7→t 8→b @→a $→s; ``i`` joins
+    ``l`` because ``1`` stands in for both), separators removed, repeated
+    letters collapsed.
+
+    >>> skeleton("Ve1mora"), skeleton("Vel-mora"), skeleton("VELLMORA"), skeleton("Vеlm0ra")
+    ('velmora', 'velmora', 'velmora', 'velmora')
+    >>> skeleton("N1ke") == skeleton("Nike")
+    True
+    """
+    return skeleton_key(tokens(text))
