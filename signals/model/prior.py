@@ -6,7 +6,7 @@ listing scored as it did; contributions are weight x value, strongest first.
 
 >>> p, why = rule_prior({"counterfeit_vocab": 2.0, "brand_typo": 0.9})
 >>> round(p, 3), next(iter(why))
-(0.971, 'counterfeit_vocab')
+(0.99, 'counterfeit_vocab')
 >>> round(rule_prior({})[0], 3)
 0.018
 """

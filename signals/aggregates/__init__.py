@@ -1,0 +1,1 @@
+"""Rolling, bounded, serialisable aggregates kept per seller, brand and reporter."""

@@ -1,0 +1,105 @@
+"""The whole topology in one process: ``step(state, event, now)``.
+
+Every processor's output is delivered to its recipient immediately (a queue,
+breadth first), which is what offline replay means by "the same processors".
+The live worker runs the same processor functions with Kafka in between.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from signals.alert import Alert
+from signals.events import BrandEvent, Event
+from signals.features.listing import BrandView
+from signals.policy.config import PolicyConfig
+from signals.processors import (
+    BrandListingFact,
+    BrandReportFact,
+    BrandState,
+    Context,
+    Fact,
+    ImageFact,
+    ImageState,
+    LearnerState,
+    NetworkFact,
+    Outputs,
+    SellerState,
+    TrainingExample,
+    process_brand,
+    process_example,
+    process_image,
+    process_seller,
+)
+from signals.processors.seller import SellerMessage
+from signals.registry import Registry
+
+__all__ = ["PipelineState", "StepResult", "step"]
+
+
+@dataclass(slots=True)
+class PipelineState:
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
+    registry: Registry = field(default_factory=Registry)
+    brand_views: dict[str, BrandView] = field(default_factory=dict)
+    sellers: dict[str, SellerState] = field(default_factory=dict)
+    brands: dict[str, BrandState] = field(default_factory=dict)
+    images: dict[str, ImageState] = field(default_factory=dict)
+    learner: LearnerState = field(default_factory=LearnerState)
+    registry_seen: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class StepResult:
+    alerts: list[Alert] = field(default_factory=list)
+    duplicate: bool = False
+    labels: int = 0
+
+
+def step(state: PipelineState, event: Event, now: float) -> StepResult:
+    """Apply one input event to every processor it reaches; return the alerts raised."""
+    result = StepResult()
+    if isinstance(event, BrandEvent):
+        result.duplicate = event.event_id in state.registry_seen
+        state.registry_seen.add(event.event_id)
+        state.registry.upsert(event)
+        return result
+    ctx = Context(state.registry, state.brand_views, state.learner.model, state.policy, now)
+    first = _seller(state, event, ctx)
+    result.duplicate = first.duplicate
+    queue: deque[Fact] = deque(first.facts)
+    result.alerts.extend(first.alerts)
+    while queue:
+        out = _deliver(state, queue.popleft(), ctx, result)
+        result.alerts.extend(out.alerts)
+        queue.extend(out.facts)
+    return result
+
+
+def _seller(state: PipelineState, msg: SellerMessage, ctx: Context) -> Outputs:
+    seller = state.sellers.get(msg.seller_id)
+    if seller is None:
+        seller = state.sellers[msg.seller_id] = SellerState.create(msg.seller_id)
+    return process_seller(seller, msg, ctx)
+
+
+def _deliver(state: PipelineState, fact: Fact, ctx: Context, result: StepResult) -> Outputs:
+    if isinstance(fact, BrandListingFact | BrandReportFact):
+        brand = state.brands.get(fact.brand_id)
+        if brand is None:
+            brand = state.brands[fact.brand_id] = BrandState.create(fact.brand_id)
+        out, view = process_brand(brand, fact, state.policy, ctx.now)
+        if view is not None:
+            state.brand_views[fact.brand_id] = view
+        return out
+    if isinstance(fact, ImageFact):
+        image = state.images.get(fact.phash)
+        if image is None:
+            image = state.images[fact.phash] = ImageState.create(fact.phash)
+        return process_image(image, fact)
+    if isinstance(fact, NetworkFact):
+        return _seller(state, fact, ctx)
+    assert isinstance(fact, TrainingExample)
+    result.labels += int(process_example(state.learner, fact))
+    return Outputs()

@@ -1,0 +1,1 @@
+"""Alert policy: when to alert, how severe, what to say, and when to stay quiet."""

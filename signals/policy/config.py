@@ -1,0 +1,30 @@
+"""Tunable alert policy settings, one frozen object passed into the processors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from signals.aggregates.seller import DAY, HOUR
+
+__all__ = ["PolicyConfig"]
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyConfig:
+    #: a listing scoring at or above this is "risky" (and alerted at severity low or more)
+    listing_threshold: float = 0.55
+    #: a seller with a listing alert at this score or more is flagged for the image network
+    flag_threshold: float = 0.7
+    seller_threshold: float = 0.55
+    listing_cooldown: float = 7 * DAY
+    seller_cooldown: float = DAY
+    brand_cooldown: float = 6 * HOUR
+    #: bounds on per-seller state: the oldest entries go first
+    max_listings: int = 2000
+    max_reports: int = 2000
+    max_phashes: int = 200
+    report_horizon: float = 60 * DAY
+    #: brand incidents: how many risky sellers (or reports) in one hour, against the baseline
+    incident_min_sellers: int = 5
+    incident_min_reports: int = 8
+    incident_baseline_factor: float = 4.0

@@ -1,0 +1,40 @@
+"""What a processor returns besides its new state, and what it reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from signals.alert import Alert
+from signals.features.listing import BrandView
+from signals.model.online import RiskModel
+from signals.policy.config import PolicyConfig
+from signals.processors.messages import Fact
+from signals.registry import Registry
+
+__all__ = ["Context", "Outputs"]
+
+
+@dataclass(slots=True)
+class Outputs:
+    alerts: list[Alert] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    duplicate: bool = False
+
+    def extend(self, other: Outputs) -> None:
+        self.alerts.extend(other.alerts)
+        self.facts.extend(other.facts)
+
+
+@dataclass(slots=True)
+class Context:
+    """Read-only views every seller processor consults (global tables when live).
+
+    ``now`` is the wall-clock processing time, used only for ``created_at``.
+    """
+
+    registry: Registry
+    brand_views: Mapping[str, BrandView]
+    model: RiskModel
+    policy: PolicyConfig
+    now: float

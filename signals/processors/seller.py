@@ -1,0 +1,178 @@
+"""The seller processor: every listing, order and report of one seller.
+
+``process_seller(state, message, ctx)`` applies an input event (or a network
+fact from the image processor) to the seller's state and returns alerts and
+facts for the brand, image and learner processors. It is the only place a
+listing is scored, so it is also where the scored features are kept for the
+label that may arrive days later.
+"""
+
+from __future__ import annotations
+
+from signals.alert import Alert
+from signals.events import ListingEvent, OrderEvent, ReportEvent
+from signals.features.listing import SellerSignals, listing_features
+from signals.policy.listing import listing_alert
+from signals.policy.seller import seller_alert
+from signals.processors.messages import (
+    BrandListingFact,
+    BrandReportFact,
+    ImageFact,
+    NetworkFact,
+    TrainingExample,
+)
+from signals.processors.outputs import Context, Outputs
+from signals.processors.seller_state import ListingSnapshot, PendingReport, SellerState
+
+__all__ = ["SellerMessage", "process_seller", "seller_signals"]
+
+SellerMessage = ListingEvent | OrderEvent | ReportEvent | NetworkFact
+DEFAULT_RELIABILITY = 0.6
+
+
+def process_seller(state: SellerState, msg: SellerMessage, ctx: Context) -> Outputs:
+    """Apply one message; a redelivered one (same id) changes nothing."""
+    msg_id = msg.fact_id if isinstance(msg, NetworkFact) else msg.event_id
+    if not state.dedup.first_time(msg_id, msg.ts):
+        return Outputs(duplicate=True)
+    out = Outputs()
+    if isinstance(msg, ListingEvent):
+        _on_listing(state, msg, ctx, out)
+    elif isinstance(msg, OrderEvent):
+        state.aggregates.apply_order(msg)
+    elif isinstance(msg, ReportEvent):
+        _on_report(state, msg, ctx, out)
+    else:
+        state.network[msg.phash] = [list(msg.sharing_sellers), list(msg.flagged_sellers)]
+    _check_seller(state, msg, ctx, out)
+    return out
+
+
+def seller_signals(state: SellerState, at: float) -> SellerSignals:
+    agg = state.aggregates
+    sharing, flagged = state.network_counts()
+    return SellerSignals(
+        account_age_days=agg.account_age_days(at),
+        listings_1h=float(agg.listings_created["1h"].total(at)),
+        brands_24h=agg.brands_24h.distinct(at),
+        problem_order_rate=agg.problem_order_rate(),
+        upheld_weight=state.upheld_weight,
+        rejected_count=float(agg.report_count("rejected")),
+        report_weight=state.report_weight,
+        sharing_sellers=sharing,
+        flagged_sellers=flagged,
+    )
+
+
+def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context, out: Outputs) -> None:
+    state.aggregates.apply_listing(ev)
+    snap = state.listings.get(ev.listing_id)
+    if ev.action == "removed":
+        if snap is not None:
+            snap.removed = True
+        return
+    x, evidence = listing_features(ev, ctx.registry, ctx.brand_views, seller_signals(state, ev.ts))
+    scored = ctx.model.score_one(x)
+    if snap is None:
+        snap = state.listings[ev.listing_id] = ListingSnapshot(
+            ev.listing_id, ev.ts, evidence.brand_id, x, scored.probability)
+        _bound_listings(state, ctx.policy.max_listings)
+    else:
+        snap.scored_at, snap.brand_id, snap.features, snap.score = (
+            ev.ts, evidence.brand_id, x, scored.probability)
+    alert = listing_alert(snap, ev, scored, evidence, ctx)
+    if alert is not None:
+        snap.severity, snap.alerted_at = alert.severity, ev.ts
+        out.alerts.append(alert)
+    risky = scored.probability >= ctx.policy.listing_threshold
+    if evidence.brand_id is not None:
+        out.facts.append(BrandListingFact(
+            f"{ev.event_id}:b", evidence.brand_id, ev.ts, ev.event_id, ev.event_time,
+            ev.seller_id, ev.listing_id, ev.price, ev.currency, evidence.authorized, risky,
+            round(scored.probability, 6)))
+    newly_flagged = not state.flagged and scored.probability >= ctx.policy.flag_threshold
+    state.flagged = state.flagged or newly_flagged
+    _image_facts(state, ev, newly_flagged, out, ctx.policy.max_phashes)
+
+
+def _image_facts(state: SellerState, ev: ListingEvent, newly_flagged: bool, out: Outputs,
+                 max_phashes: int) -> None:
+    """Tell the image processor about new images, and about all of them once flagged."""
+    known = set(state.phashes)
+    new = [h for h in dict.fromkeys(ev.image_phashes) if h not in known]
+    state.phashes.extend(new)
+    if len(state.phashes) > max_phashes:
+        del state.phashes[: len(state.phashes) - max_phashes]
+    send = state.phashes if newly_flagged else new
+    for h in send:
+        if h in state.phashes:
+            out.facts.append(ImageFact(f"{ev.event_id}:i:{h}", h, ev.ts, state.seller_id,
+                                       state.flagged))
+
+
+def _bound_listings(state: SellerState, limit: int) -> None:
+    if len(state.listings) <= limit:
+        return
+    # Drop removed listings first, then the oldest scored: their labels are least likely.
+    victims = sorted(state.listings.values(), key=lambda s: (not s.removed, s.scored_at))
+    for snap in victims[: len(state.listings) - limit]:
+        del state.listings[snap.listing_id]
+
+
+def _on_report(state: SellerState, ev: ReportEvent, ctx: Context, out: Outputs) -> None:
+    state.aggregates.apply_report(ev)
+    view = ctx.brand_views.get(ev.brand_id) if ev.brand_id else None
+    weight = view.reliability.get(ev.reporter, DEFAULT_RELIABILITY) if view else DEFAULT_RELIABILITY
+    snap = state.listings.get(ev.listing_id)
+    if ev.status == "filed":
+        state.report_weight += weight
+        if snap is not None and snap.first_report_at is None:
+            snap.first_report_at = ev.ts
+        state.reports[ev.report_id] = PendingReport(
+            ev.report_id, ev.listing_id, ev.reporter, ev.brand_id, ev.ts, weight,
+            dict(snap.features) if snap else None, snap.score if snap else None,
+            snap.scored_at if snap else None)
+        _bound_reports(state, ev.ts, ctx.policy.max_reports, ctx.policy.report_horizon)
+    else:
+        _on_decision(state, ev, weight, out)
+    if ev.brand_id is not None:
+        out.facts.append(BrandReportFact(
+            f"{ev.event_id}:b", ev.brand_id, ev.ts, ev.event_id, ev.event_time, ev.seller_id,
+            ev.listing_id, ev.reporter, ev.status))
+
+
+def _on_decision(state: SellerState, ev: ReportEvent, weight: float, out: Outputs) -> None:
+    """Join the decision with the features frozen when the report was filed."""
+    pending = state.reports.pop(ev.report_id, None)
+    if ev.status == "upheld":
+        state.upheld_weight += pending.weight if pending else weight
+        state.flagged = True
+    if pending is not None and pending.features is not None:
+        features, score, scored_at = pending.features, pending.score, pending.scored_at
+    else:
+        # A decision on a report never seen filed: the listing as last scored is still
+        # from before the decision, so it is a fair example.
+        snap = state.listings.get(ev.listing_id)
+        if snap is None or snap.scored_at > ev.ts:
+            return
+        features, score, scored_at = dict(snap.features), snap.score, snap.scored_at
+    out.facts.append(TrainingExample(
+        f"{ev.event_id}:t", ev.ts, ev.listing_id, features, ev.status == "upheld",
+        float(score or 0.0), float(scored_at or ev.ts)))
+
+
+def _bound_reports(state: SellerState, at: float, limit: int, horizon: float) -> None:
+    stale = [k for k, r in state.reports.items() if at - r.filed_at > horizon]
+    for k in stale:
+        del state.reports[k]
+    if len(state.reports) > limit:
+        oldest = sorted(state.reports.values(), key=lambda r: (r.filed_at, r.report_id))
+        for r in oldest[: len(state.reports) - limit]:
+            del state.reports[r.report_id]
+
+
+def _check_seller(state: SellerState, msg: SellerMessage, ctx: Context, out: Outputs) -> None:
+    alert: Alert | None = seller_alert(state, msg, seller_signals(state, msg.ts), ctx)
+    if alert is not None:
+        state.severity, state.alerted_at = alert.severity, msg.ts
+        out.alerts.append(alert)

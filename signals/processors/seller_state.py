@@ -1,0 +1,100 @@
+"""State of the seller processor: aggregates plus what scoring and labels need.
+
+``SellerAggregates`` holds the order-independent numbers; the rest here is
+risk state (snapshots, open reports, alerts raised) bounded per seller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from signals.aggregates.dedup import Deduplicator
+from signals.aggregates.seller import SellerAggregates
+
+__all__ = ["ListingSnapshot", "PendingReport", "SellerState"]
+
+
+@dataclass(slots=True)
+class ListingSnapshot:
+    """A listing as it was last scored: the features a later label must train on."""
+
+    listing_id: str
+    scored_at: float
+    brand_id: str | None
+    features: dict[str, float]
+    score: float
+    severity: str | None = None
+    alerted_at: float | None = None
+    first_report_at: float | None = None
+    removed: bool = False
+
+
+@dataclass(slots=True)
+class PendingReport:
+    """A filed report waiting for its decision, with the listing frozen at filing time."""
+
+    report_id: str
+    listing_id: str
+    reporter: str
+    brand_id: str | None
+    filed_at: float
+    weight: float
+    features: dict[str, float] | None
+    score: float | None
+    scored_at: float | None
+
+
+@dataclass(slots=True)
+class SellerState:
+    seller_id: str
+    aggregates: SellerAggregates
+    dedup: Deduplicator = field(default_factory=Deduplicator)
+    listings: dict[str, ListingSnapshot] = field(default_factory=dict)
+    reports: dict[str, PendingReport] = field(default_factory=dict)
+    report_weight: float = 0.0
+    upheld_weight: float = 0.0
+    phashes: list[str] = field(default_factory=list)
+    network: dict[str, list[list[str]]] = field(default_factory=dict)
+    flagged: bool = False
+    severity: str | None = None
+    alerted_at: float | None = None
+
+    @classmethod
+    def create(cls, seller_id: str) -> SellerState:
+        return cls(seller_id=seller_id, aggregates=SellerAggregates.create(seller_id))
+
+    def risky_listings(self, threshold: float) -> int:
+        return sum(1 for s in self.listings.values() if s.score >= threshold and not s.removed)
+
+    def network_counts(self) -> tuple[int, int]:
+        """Distinct other sellers sharing any image, and how many of them are flagged."""
+        sharing: set[str] = set()
+        flagged: set[str] = set()
+        for others, bad in self.network.values():
+            sharing.update(others)
+            flagged.update(bad)
+        return len(sharing), len(flagged)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seller_id": self.seller_id, "aggregates": self.aggregates.to_dict(),
+            "dedup": self.dedup.to_dict(),
+            "listings": {k: asdict(v) for k, v in self.listings.items()},
+            "reports": {k: asdict(v) for k, v in self.reports.items()},
+            "report_weight": self.report_weight, "upheld_weight": self.upheld_weight,
+            "phashes": self.phashes, "network": self.network, "flagged": self.flagged,
+            "severity": self.severity, "alerted_at": self.alerted_at,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SellerState:
+        return cls(
+            seller_id=d["seller_id"], aggregates=SellerAggregates.from_dict(d["aggregates"]),
+            dedup=Deduplicator.from_dict(d["dedup"]),
+            listings={k: ListingSnapshot(**v) for k, v in d["listings"].items()},
+            reports={k: PendingReport(**v) for k, v in d["reports"].items()},
+            report_weight=d["report_weight"], upheld_weight=d["upheld_weight"],
+            phashes=list(d["phashes"]), network={k: [list(a), list(b)] for k, (a, b) in d["network"].items()},
+            flagged=d["flagged"], severity=d["severity"], alerted_at=d["alerted_at"],
+        )
