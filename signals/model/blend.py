@@ -95,7 +95,8 @@ def strongest_first(contributions: Mapping[str, float]) -> dict[str, float]:
     >>> strongest_first({"b": 0.5, "a": -0.5, "c": 2.0})
     {'c': 2.0, 'a': -0.5, 'b': 0.5}
     """
-    return dict(sorted(contributions.items(), key=lambda item: (-abs(item[1]), item[0])))
+    ranked = sorted((-abs(value), name, value) for name, value in contributions.items())
+    return {name: value for _, name, value in ranked}
 
 
 def _clip01(value: float) -> float:
