@@ -167,6 +167,8 @@ class DelayedLabelMetrics:
         """Record one label with the probabilities given for its example."""
         if not (math.isfinite(served) and math.isfinite(learned)):
             raise ValueError(f"probabilities must be finite, got {served!r}, {learned!r}")
+        if delay_seconds is not None and not math.isfinite(delay_seconds):
+            raise ValueError(f"delay must be finite, got {delay_seconds!r}")
         record = LabelRecord(bool(label), float(served), float(learned), delay_seconds)
         if len(self._records) == self.window:
             evicted = self._records[0]

@@ -109,4 +109,6 @@ def test_non_finite_probabilities_are_refused() -> None:
     metrics = DelayedLabelMetrics(window=3)
     with pytest.raises(ValueError):
         metrics.update(True, math.nan, 0.5)
+    with pytest.raises(ValueError):
+        metrics.update(True, 0.5, 0.5, delay_seconds=math.inf)
     assert metrics.labels_seen == 0
