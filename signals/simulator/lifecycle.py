@@ -29,7 +29,7 @@ _OUTCOMES_HONEST = (0.05, 0.03, 0.04, 0.01)
 _OUTCOMES_FAKE = (0.06, 0.14, 0.09, 0.10)
 _OUTCOME_DELAY_H = ((0.1, 12.0), (24.0, 120.0), (48.0, 168.0), (24.0, 144.0))
 _STATUSES = ("cancelled", "refunded", "returned", "disputed")
-_OWNER_REPORT_RATE = {"blatant_fake": 0.45, "subtle_fake": 0.25, "copycat": 0.35}
+_OWNER_REPORT_RATE = {"blatant_fake": 0.55, "subtle_fake": 0.35, "copycat": 0.4}
 _OWNER_REASONS = {"blatant_fake": ("counterfeit", "counterfeit", "trademark"),
                   "subtle_fake": ("counterfeit",), "copycat": ("design", "trademark", "trademark")}
 
@@ -72,7 +72,7 @@ def _report(world: World, story: _Story, filed_ms: int, reporter: str, reason: s
     body = {"report_id": world.mint.new("r-", 48), "listing_id": listing.listing_id,
             "seller_id": listing.seller.seller_id, "brand_id": brand_id, "reporter": reporter,
             "reason": reason}
-    decided_ms = filed_ms + _hours(rng, 6.0, 72.0)
+    decided_ms = filed_ms + _hours(rng, 4.0, 60.0)
     story.events.append((filed_ms, "report.v1", {**body, "status": "filed"}))
     story.events.append((decided_ms, "report.v1",
                          {**body, "status": "upheld" if upheld else "rejected"}))
