@@ -172,7 +172,10 @@ class RiskModel:
             if scored_probability is not None
             else self.score_one(features).probability
         )
-        self._metrics.update(bool(y), served, learned_before, delay_seconds)
+        try:
+            self._metrics.update(bool(y), served, learned_before, delay_seconds)
+        except ValueError as exc:  # a bad example is the shell's to dead-letter, not a crash
+            raise ProcessingError(f"training example refused: {exc}") from exc
         # Same order as River's Pipeline: update the scaler, then learn on scaled values.
         self._scaler.learn_one(features)  # type: ignore[no-untyped-call]
         scaled = self._scaler.transform_one(features)  # type: ignore[no-untyped-call]

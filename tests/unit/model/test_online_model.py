@@ -159,3 +159,13 @@ def test_a_prior_outside_zero_one_is_a_processing_error() -> None:
 def test_invalid_configs_are_rejected(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         ModelConfig(**kwargs)  # type: ignore[arg-type]
+
+
+def test_a_bad_training_example_is_a_processing_error_and_teaches_nothing() -> None:
+    model = RiskModel(weak_prior)
+    with pytest.raises(ProcessingError):
+        model.learn_one({"price_discount": 1.0}, True, scored_probability=math.nan)
+    with pytest.raises(ProcessingError):
+        model.learn_one({"price_discount": 1.0}, True, delay_seconds=math.inf)
+    assert model.labels_seen == 0
+    assert model.to_dict() == RiskModel(weak_prior).to_dict()
