@@ -117,7 +117,8 @@ def _since(rng: random.Random, at_ms: int, young: bool) -> int:
 def _new_seller(rng: random.Random, mint: IdMint, cfg: SimConfig, kind: str) -> Seller:
     bad = kind in BAD_KINDS
     careful = bad and rng.random() < (0.35 if kind == "subtle_counterfeiter" else 0.2)
-    young = bad and not careful and rng.random() < 0.8
+    # new shops open every day, so account age alone must not separate good from bad
+    young = rng.random() < (0.8 if bad and not careful else 0.0 if careful else 0.12)
     rate = {"honest": rng.uniform(0.4, 2.0), "abused_honest": rng.uniform(0.6, 2.0),
             "authorized_reseller": rng.uniform(1.0, 3.0), "gray_market": rng.uniform(0.8, 2.2),
             "clearance": rng.uniform(1.0, 2.5)}.get(kind, rng.uniform(2.0, 5.0))

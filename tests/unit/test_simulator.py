@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -76,6 +79,25 @@ def test_same_seed_same_bytes_and_other_seed_differs() -> None:
     assert first.truth == again.truth
     other = simulate(scenario_config("mixed", seed=4, days=1.0, scale=0.3))
     assert other.lines != first.lines
+
+
+_DIGEST_SCRIPT = """
+import hashlib
+from signals.simulator import scenario_config, simulate
+sim = simulate(scenario_config("brand_flood", seed=6, days=1.0, scale=0.2))
+print(hashlib.sha256(b"\\n".join(sim.lines)).hexdigest())
+"""
+
+
+def test_bytes_do_not_depend_on_string_hash_randomisation() -> None:
+    """Set iteration order varies with PYTHONHASHSEED; the output must not."""
+    digests = set()
+    for hash_seed in ("0", "1", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run([sys.executable, "-c", _DIGEST_SCRIPT], env=env, check=True,
+                              capture_output=True, text=True, timeout=120)
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1
 
 
 def test_truth_has_the_agreed_shape(mixed: Simulation) -> None:
