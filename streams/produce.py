@@ -168,6 +168,8 @@ def produce_file(path: str | Path, bootstrap: str, *, rate: float = 0.0,
     events per second (0 = as fast as the broker takes them).
     """
     path, routes = Path(path), dict(topics or SCHEMA_TOPICS)
+    if missing := set(SCHEMA_TOPICS) - set(routes):
+        raise ValueError(f"topics must name a topic for every input schema; missing {missing}")
     summary = ProduceSummary()
     total = _count_lines(path)
     sender = _Sender(Producer(producer_config(bootstrap, client_config)), summary, rate)
