@@ -262,7 +262,7 @@ offset = st.one_of(st.sampled_from(["Z", "z"]), st.builds(
     lambda sign, h, m: f"{sign}{h:02d}:{m:02d}", st.sampled_from("+-"), st.integers(0, 23),
     st.integers(0, 59)))
 times = st.builds(
-    lambda moment, frac, sep, off: moment.strftime(f"%Y-%m-%d{sep}%H:%M:%S").zfill(19)
+    lambda moment, frac, sep, off: f"{moment.year:04d}-{moment:%m-%d}{sep}{moment:%H:%M:%S}"
     + frac + off,
     st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)),
     fraction, st.sampled_from("Tt"), offset,
