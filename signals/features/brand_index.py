@@ -15,7 +15,7 @@ Match kinds, decided per candidate on the normalised forms:
   accessory: "case for X7");
 * ``homoglyph`` — identical only after folding look-alike letters or digits
   ("Vеlmora" with a Cyrillic е, "Ve1mora"), terms of 4+ characters;
-* ``typo`` — within one edit for 5–8 characters, two for 9+ (separators and
+* ``typo`` — within one edit for 5–8 letters, two for 9+ (separators and
   doubled letters count half), same first letter, and the window is neither a
   common word nor another registered term spelled exactly.
 """
@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, TypeVar
 
 from signals.events import BrandEvent
@@ -44,6 +45,8 @@ HOMOGLYPH_MIN_LEN = 4
 TYPO_MIN_LEN = 5
 #: terms this long tolerate two edits
 _TWO_EDIT_LEN = 9
+#: two-edit terms are keyed by the deletion neighbourhoods of this long a skeleton head and tail
+_TWO_EDIT_ENDS = 7
 _KIND_RANK = {"exact": 0, "homoglyph": 1, "typo": 2}
 _K = TypeVar("_K")
 
@@ -93,7 +96,9 @@ def _make_term(brand_id: str, text: str, kind: TermKind) -> _Term | None:
         return None
     norms = [t.norm for t in toks]
     size = sum(len(n) for n in norms)
-    max_edits = 0 if size < TYPO_MIN_LEN else 1 if size < _TWO_EDIT_LEN else 2
+    # digits must be typed exactly, so only letters leave room for typos: "mar53" is a code
+    letters = sum(c.isalpha() for n in norms for c in n)
+    max_edits = 0 if letters < TYPO_MIN_LEN else 1 if letters < _TWO_EDIT_LEN else 2
     return _Term(brand_id, text, kind, tuple(t.plain for t in toks), " ".join(norms),
                  skeleton_key(norms), size, max_edits)
 
@@ -113,10 +118,40 @@ def _brand_terms(brand: BrandEvent) -> list[_Term]:
     return out
 
 
+def _neighbourhood(key: str, depth: int) -> set[str]:
+    """Deletions that keep the first character: every match kind demands it, and
+    fixing it makes the neighbourhood smaller and far more selective."""
+    if not key:
+        return {key}
+    return {key[0] + rest for rest in deletions(key[1:], depth)}
+
+
 def _too_many_swaps(window: str, term: _Term) -> bool:
     """Mostly digits is a model code ("S01E11"), not a disguised word ("Soleil")."""
     swaps = sum(c in DIGIT_SWAPS for c in window) - sum(c in DIGIT_SWAPS for c in term.norm)
     return swaps * 2 > term.size
+
+
+@lru_cache(maxsize=1 << 16)
+def _probes(key: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Query keys of a window key for the one-edit, two-edit head and tail tables.
+
+    Cached: title words repeat across a stream ("bag", "leather"), and
+    computing neighbourhoods is most of a lookup's cost.
+    """
+    depth = 2 if len(key) >= TYPO_MIN_LEN else 0
+    return (frozenset(_neighbourhood(key, 1)),
+            frozenset(_neighbourhood(key[:_TWO_EDIT_ENDS], depth)),
+            frozenset(deletions(key[-_TWO_EDIT_ENDS:], depth)))
+
+
+def _hits(table: dict[str, set[int]], keys: Iterable[str]) -> set[int]:
+    found: set[int] = set()
+    for key in keys:
+        ids = table.get(key)
+        if ids:
+            found |= ids
+    return found
 
 
 def _discard(table: dict[_K, set[int]], key: _K, term_id: int) -> None:
@@ -146,7 +181,14 @@ class BrandIndex:
         self._brands: dict[str, BrandEvent] = {}
         self._brand_term_ids: dict[str, list[int]] = {}
         self._terms: dict[int, _Term] = {}
-        self._by_key: dict[str, set[int]] = {}
+        # skeleton keys and deletion neighbourhoods, one table per edit allowance; two-edit
+        # terms file the neighbourhoods of their key's first and last characters only (the
+        # SymSpell prefix trick, from both ends): a long alias would otherwise need over a
+        # hundred keys, and a window must reach a term from both ends to be checked
+        self._exact_keys: dict[str, set[int]] = {}
+        self._one_edit_keys: dict[str, set[int]] = {}
+        self._two_edit_heads: dict[str, set[int]] = {}
+        self._two_edit_tails: dict[str, set[int]] = {}
         self._by_plain: dict[tuple[str, ...], set[int]] = {}
         self._next_id = 0
         # bounds only grow; stale bounds after a removal cost a few extra lookups, never a match
@@ -193,8 +235,9 @@ class BrandIndex:
             return False
         for term_id in self._brand_term_ids.pop(brand_id, []):
             term = self._terms.pop(term_id)
-            for key in deletions(term.key, term.max_edits):
-                _discard(self._by_key, key, term_id)
+            for table, keys in self._filing(term):
+                for key in keys:
+                    _discard(table, key, term_id)
             _discard(self._by_plain, term.plain, term_id)
         return True
 
@@ -202,8 +245,9 @@ class BrandIndex:
         term_id = self._next_id
         self._next_id += 1
         self._terms[term_id] = term
-        for key in deletions(term.key, term.max_edits):
-            self._by_key.setdefault(key, set()).add(term_id)
+        for table, keys in self._filing(term):
+            for key in keys:
+                table.setdefault(key, set()).add(term_id)
         self._by_plain.setdefault(term.plain, set()).add(term_id)
         self._max_words = max(self._max_words, len(term.plain))
         self._max_key_len = max(self._max_key_len, len(term.key))
@@ -226,18 +270,34 @@ class BrandIndex:
                 if len(key) > self._max_key_len + 2:
                     break  # adding words only makes the key longer
                 for term_id in self._lookup(key):
-                    match = self._check(self._terms[term_id], window, title)
+                    term = self._terms[term_id]
+                    if abs(len(term.key) - len(key)) > term.max_edits + 1:
+                        continue  # prefix keys find long terms a short window cannot be
+                    match = self._check(term, window, title)
                     if match is not None:
                         candidates.append(_Candidate(match, term_id, first, last))
         return [c.match for c in _resolve(candidates)]
 
+    def _filing(self, term: _Term) -> list[tuple[dict[str, set[int]], set[str]]]:
+        """The tables and keys a term is filed under."""
+        if term.max_edits == 0:
+            return [(self._exact_keys, {term.key})]
+        if term.max_edits == 1:
+            return [(self._one_edit_keys, _neighbourhood(term.key, 1))]
+        return [(self._two_edit_heads, _neighbourhood(term.key[:_TWO_EDIT_ENDS], 2)),
+                (self._two_edit_tails, deletions(term.key[-_TWO_EDIT_ENDS:], 2))]
+
     def _lookup(self, key: str) -> set[int]:
-        depth = 2 if len(key) >= TYPO_MIN_LEN else 1 if len(key) >= TYPO_MIN_LEN - 2 else 0
-        found: set[int] = set()
-        for k in deletions(key, depth):
-            ids = self._by_key.get(k)
-            if ids:
-                found |= ids
+        """Terms whose skeleton is within their allowed edits of ``key`` (symmetric delete:
+        both sides delete at most that many characters), plus some false candidates."""
+        found = set(self._exact_keys.get(key, ()))
+        if len(key) < TYPO_MIN_LEN - 2:
+            return found
+        one_edit, heads, tails = _probes(key)
+        found |= _hits(self._one_edit_keys, one_edit)
+        head_ids = _hits(self._two_edit_heads, heads)
+        if head_ids:
+            found |= head_ids & _hits(self._two_edit_tails, tails)
         return found
 
     def _check(self, term: _Term, window: Sequence[Token], title: str) -> TermMatch | None:

@@ -49,8 +49,23 @@ def _delete_costs(term: str) -> list[float]:
             for j, c in enumerate(term)]
 
 
+_PASSES_FOR: dict[str, frozenset[str]] = {}
+for _typed, _letters in LOOKALIKE_LETTERS.items():
+    for _letter in _letters:
+        _PASSES_FOR[_letter] = _PASSES_FOR.get(_letter, frozenset()) | {_typed}
+
+
+def _accepted(term: str) -> list[frozenset[str]]:
+    """Per term character, every typed character that passes for it."""
+    return [_PASSES_FOR.get(c, _EMPTY) | {c} for c in term]
+
+
 def typo_cost(window: str, term: str, limit: float = math.inf) -> float:
     """Weighted edit cost of writing ``term`` as ``window``; ``inf`` once over ``limit``.
+
+    Every insertion or deletion costs at least half an edit, so only cells
+    within ``2 * limit`` of the diagonal can stay under the limit (a banded
+    DP: linear in the length for a fixed limit).
 
     >>> typo_cost("velmora", "velmora"), typo_cost("ve1mora", "velmora")
     (0.0, 0.0)
@@ -59,26 +74,35 @@ def typo_cost(window: str, term: str, limit: float = math.inf) -> float:
     >>> typo_cost("velmroa", "velmora"), typo_cost("aero 200", "aero 2000", limit=2)
     (1.0, inf)
     """
-    ins, dels = _insert_costs(window), _delete_costs(term)
+    n, m = len(window), len(term)
+    band = n + m if math.isinf(limit) else int(2 * limit)
+    if abs(n - m) > band:
+        return math.inf
+    ins, dels, accepted = _insert_costs(window), _delete_costs(term), _accepted(term)
     subs = [_BLOCKED if c.isdigit() else 1.0 for c in term]
+    inf = math.inf
     before: list[float] = []
-    prev = [0.0]
-    for cost in dels:
-        prev.append(prev[-1] + cost)
-    for i, wc in enumerate(window, start=1):
-        cur = [prev[0] + ins[i - 1]]
-        for j, tc in enumerate(term, start=1):
-            same = lookalike(wc, tc)
+    prev = [inf] * (m + 1)
+    prev[0] = 0.0
+    for j in range(1, min(m, band) + 1):
+        prev[j] = prev[j - 1] + dels[j - 1]
+    for i in range(1, n + 1):
+        wc = window[i - 1]
+        cur = [inf] * (m + 1)
+        if i <= band:
+            cur[0] = prev[0] + ins[i - 1]
+        for j in range(max(1, i - band), min(m, i + band) + 1):
+            same = wc in accepted[j - 1]
             best = min(prev[j - 1] + (0.0 if same else subs[j - 1]),
                        prev[j] + ins[i - 1], cur[j - 1] + dels[j - 1])
-            if (not same and i > 1 and j > 1 and lookalike(wc, term[j - 2])
-                    and lookalike(window[i - 2], tc)):
+            if (not same and i > 1 and j > 1 and wc in accepted[j - 2]
+                    and window[i - 2] in accepted[j - 1]):
                 best = min(best, before[j - 2] + max(subs[j - 1], subs[j - 2]))
-            cur.append(best)
+            cur[j] = best
         if min(cur) > limit:
-            return math.inf
+            return inf
         before, prev = prev, cur
-    return prev[-1] if prev[-1] <= limit else math.inf
+    return prev[m] if prev[m] <= limit else inf
 
 
 def deletions(key: str, depth: int) -> set[str]:

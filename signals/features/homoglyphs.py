@@ -64,7 +64,8 @@ HOMOGLYPHS: dict[str, str] = {**_CYRILLIC, **_GREEK, **_LETTERLIKE}
 
 #: digit or symbol -> the letter it usually replaces in an evasive spelling
 DIGIT_SWAPS: dict[str, str] = {
-    "0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s",
+    "0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
+    "@": "a", "$": "s",
 }
 
 #: every letter a digit or symbol may stand for when matching a registered term

@@ -42,6 +42,7 @@ __all__ = [
 
 _CharKind = Literal["word", "mark", "space", "symbol"]
 _SKELETON_TABLE = str.maketrans(SKELETON_CLASSES)
+_ALL_FOLDS = {**LATIN_FOLDS, **HOMOGLYPHS}
 _REPEATS = re.compile(r"(.)\1+")
 #: symbols that are part of a word when touching a letter ("V@lmora", "Ca$h") but not in "$50"
 _LETTER_STAND_INS = frozenset("@$")
@@ -78,8 +79,8 @@ def _plain_letter(ch: str) -> str:
 def _norm_letter(ch: str) -> str:
     # homoglyphs before casefold (Greek "Η" is H, its lower case "η" is n), and
     # again after, for letters only casefold produces
-    s = _fold(_strip_marks(unicodedata.normalize("NFKC", ch)), HOMOGLYPHS)
-    s = _fold(_strip_marks(_fold(s, LATIN_FOLDS).casefold()), HOMOGLYPHS)
+    s = _fold(_strip_marks(unicodedata.normalize("NFKC", ch)), _ALL_FOLDS)
+    s = _fold(_strip_marks(unicodedata.normalize("NFKC", s.casefold())), _ALL_FOLDS)
     return "".join(c for c in s if c.isalnum())
 
 
@@ -93,9 +94,9 @@ def _char_forms(ch: str) -> tuple[_CharKind, str, str]:
         norm = _norm_letter(ch)
         if norm:
             return "word", _plain_letter(ch), norm
-    folded = unicodedata.normalize("NFKC", ch)
-    if ch.isspace() or folded.isspace():
-        return "space", " ", " "
+    folded = _strip_marks(unicodedata.normalize("NFKC", ch))
+    if not folded.strip():
+        return "space", " ", " "  # also spacing accents such as "¸", which fold to nothing
     if any(c.isalnum() for c in folded):
         folded = ch  # "™" must not turn into the letters "tm" glued to the brand
     return "symbol", ch, folded.casefold()
