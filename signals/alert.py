@@ -29,6 +29,7 @@ from typing import Any, ClassVar, Final, Literal, get_args
 import orjson
 
 from signals.errors import InvalidJson, SchemaViolation, UnknownSchema
+from signals.timefmt import parse_rfc3339
 
 __all__ = [
     "ENTITY_TYPES",
@@ -165,7 +166,11 @@ def encode_alert(alert: Alert) -> bytes:
     return orjson.dumps(alert_to_dict(alert))
 
 
-def _field(record: dict[str, Any], name: str, types: tuple[type, ...]) -> Any:
+def _field(
+    record: dict[str, Any], name: str, types: tuple[type, ...], *, required: bool = True
+) -> Any:
+    if required and name not in record:
+        raise SchemaViolation(name, "is required (null where it does not apply)")
     value = record.get(name)
     # type() rather than isinstance(): a JSON true must not pass as a number.
     if type(value) not in types:
@@ -174,11 +179,20 @@ def _field(record: dict[str, Any], name: str, types: tuple[type, ...]) -> Any:
     return value
 
 
+def _time(record: dict[str, Any], name: str) -> str:
+    text: str = _field(record, name, (str,))
+    try:
+        parse_rfc3339(text)
+    except ValueError as exc:
+        raise SchemaViolation(name, str(exc)) from None
+    return text
+
+
 def _decode_reason(index: int, item: Any) -> Reason:
     if type(item) is not dict:
         raise SchemaViolation(f"reasons[{index}]", "must be an object")
-    value = _field(item, "value", (int, float, str, type(None)))
-    contribution = _field(item, "contribution", (int, float, type(None)))
+    value = _field(item, "value", (int, float, str, type(None)), required=False)
+    contribution = _field(item, "contribution", (int, float, type(None)), required=False)
     try:
         return Reason(_field(item, "code", (str,)), _field(item, "message", (str,)),
                       value, None if contribution is None else float(contribution))
@@ -214,8 +228,8 @@ def decode_alert(raw: bytes) -> Alert:
             reasons=tuple(_decode_reason(i, item) for i, item in enumerate(reasons)),
             model_version=_field(record, "model_version", text),
             trigger_event_id=_field(record, "trigger_event_id", text),
-            trigger_event_time=_field(record, "trigger_event_time", text),
-            created_at=_field(record, "created_at", text),
+            trigger_event_time=_time(record, "trigger_event_time"),
+            created_at=_time(record, "created_at"),
         )
     except ValueError as exc:
         raise SchemaViolation(None, str(exc)) from None
