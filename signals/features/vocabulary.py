@@ -62,6 +62,7 @@ _COUNTERFEIT: list[_Phrase] = [
     *_phrases("1:1", []),
     *_phrases("aaa+", []),
     *_phrases("aaa", []),
+    *_phrases("a+ quality", []),
     *_phrases("mirror quality", ["mirror quality", "mirror grade", "mirror version",
                                  "mirror copy", "mirror image quality"]),
     *_phrases("mirror", ["mirror"], unless_before=_MIRROR_OBJECTS,
@@ -82,6 +83,7 @@ _COUNTERFEIT: list[_Phrase] = [
     *_phrases("same factory", ["same factory", "same factory as"]),
     *_phrases("top quality", ["top quality", "top grade", "original quality"]),
     *_phrases("factory direct", ["factory direct", "direct from factory"]),
+    *_phrases("factory original", ["factory original"]),
     *_phrases("oem", ["oem"]),
     *_phrases("imitation", ["imitation", "imitations"],
               unless_after="pearl pearls crab vanilla leather gold diamond"),
@@ -169,7 +171,7 @@ def _scan(words: list[str], table: dict[str, list[_Phrase]]) -> set[str]:
 
 
 def _triple_a(text: str, words: list[str]) -> set[str]:
-    """"AAA+" / "AAA" grade claims; "AAA batteries" is a battery size."""
+    """"AAA+" / "AAA" / "A+ quality" grade claims; "AAA batteries" is a battery size."""
     found: set[str] = set()
     for i, w in enumerate(words):
         if not _TRIPLE_A.fullmatch(w):
@@ -181,6 +183,8 @@ def _triple_a(text: str, words: list[str]) -> set[str]:
     if re.search(r"(?<![a-z])a{3,}\s*\+", text):
         found.discard("aaa")
         found.add("aaa+")
+    if re.search(r"(?<![a-z0-9])a\s*\+\s*(?:quality|grade)", text):
+        found.add("a+ quality")
     return found
 
 
