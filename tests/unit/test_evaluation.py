@@ -335,3 +335,33 @@ def test_cli_rejects_unusable_truth(tmp_path: Path, content: bytes,
     assert main(["evaluate", "--events", str(events), "--truth", str(truth),
                  "--alerts", str(alerts)]) == 2
     assert "truth.json" in capsys.readouterr().err
+
+
+def test_figures_on_a_simulated_replay_are_consistent(tmp_path: Path) -> None:
+    """On real simulator output and replay alerts, the figures must agree with each other."""
+    pytest.importorskip("streams.replay_cli")
+    from signals.simulator.generate import simulate
+    from signals.simulator.scenarios import scenario_config
+
+    sim = simulate(scenario_config("brand_flood", seed=5, days=1.0, scale=0.3))
+    events, truth, out = tmp_path / "e.jsonl", tmp_path / "t.json", tmp_path / "f.json"
+    events.write_bytes(b"".join(line + b"\n" for line in sim.lines))
+    truth.write_bytes(orjson.dumps(sim.truth))
+    assert main(["evaluate", "--events", str(events), "--truth", str(truth),
+                 "--json", str(out)]) == 0
+    f = orjson.loads(out.read_bytes())
+    infringing = [r for r in sim.truth["listings"].values() if r["infringing"]]
+    assert f["events"] == sum(1 for line in sim.lines if line.strip())
+    assert f["listing_recall"]["total"] == len(infringing)
+    assert f["proactive_recall"]["hits"] <= f["listing_recall"]["hits"]
+    assert f["listing_precision"]["hits"] == f["listing_recall"]["hits"]
+    assert sum(t["recall"]["hits"] for t in f["recall_by_tactic"].values()) == (
+        f["listing_recall"]["hits"])
+    flagged_negatives = sum(s["hits"] for s in f["false_positives_by_tactic"].values())
+    assert (f["listing_precision"]["hits"] + flagged_negatives + f["unknown_listings_flagged"]
+            == f["listing_precision"]["total"])
+    assert f["seller_precision"]["hits"] == f["seller_recall"]["hits"]
+    assert sum(f["alerts_by_entity_type"].values()) == f["alerts"]
+    assert sum(f["alerts_by_severity"].values()) == f["alerts"]
+    assert len(f["incidents"]) == len(sim.truth["incidents"]) == 1
+    assert f["listing_recall"]["hits"] > 0  # the run actually raised listing alerts
