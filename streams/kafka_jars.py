@@ -33,7 +33,7 @@ __all__ = [
 # clients keep working on the current line.
 PINNED_VERSION = "3.9.2"
 # Versions the integration suite has been run against on this project.
-SUPPORTED_VERSIONS: tuple[str, ...] = ("3.9.2", "4.0.0", "4.1.1")
+SUPPORTED_VERSIONS: tuple[str, ...] = ("3.9.2", "4.0.0", "4.1.1", "4.2.0")
 MIN_JAVA_MAJOR = 17
 
 _INSTALL_HINTS = {

@@ -9,6 +9,7 @@ import os
 import re
 import socket
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,14 @@ from streams.kafka_local import (
     render_server_properties,
     run_cli,
     stop_broker,
+)
+from streams.kafka_process import (
+    cmdline_of,
+    end_process_group,
+    is_alive,
+    launch_detached,
+    log_tail,
+    port_open,
 )
 
 
@@ -250,3 +259,42 @@ def test_cli_stop_without_broker_is_fine(
     code = run_cli(argparse.Namespace(action="stop", dir=str(tmp_path), version=None))
     assert code == 0
     assert "not running" in capsys.readouterr().err
+
+
+# --- detached processes --------------------------------------------------------
+
+def test_detached_process_is_tracked_and_ended(tmp_path: Path) -> None:
+    log = tmp_path / "out.log"
+    pid = launch_detached(["sh", "-c", "echo started; exec sleep 60"], log, cwd=tmp_path)
+    try:
+        assert is_alive(pid)
+        assert cmdline_of(pid)[:2] in (["sh", "-c"], ["sleep", "60"])
+        assert os.getpgid(pid) == pid, "not the leader of its own process group"
+    finally:
+        end_process_group(pid, term_timeout_s=5)
+    assert not is_alive(pid)
+    assert cmdline_of(pid) == []
+    assert log_tail(log) == "started"
+
+
+def test_process_ignoring_sigterm_is_killed(tmp_path: Path) -> None:
+    pid = launch_detached(["sh", "-c", "trap '' TERM; echo ready; while :; do sleep 1; done"],
+                          tmp_path / "out.log", cwd=tmp_path)
+    deadline = time.monotonic() + 10
+    while log_tail(tmp_path / "out.log") != "ready" and time.monotonic() < deadline:
+        time.sleep(0.02)
+    end_process_group(pid, term_timeout_s=0.3)
+    assert not is_alive(pid)
+
+
+def test_port_open_sees_a_listener() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        assert port_open(port)
+    assert not port_open(port)
+
+
+def test_log_tail_of_a_missing_file(tmp_path: Path) -> None:
+    assert log_tail(tmp_path / "nope.log") == "(no log)"
