@@ -29,6 +29,7 @@ from streams.kafka_jars import (
     check_java,
     deploy_dir,
     ensure_jars,
+    kafka_major,
     log_config_flag,
     repo_root,
 )
@@ -222,6 +223,7 @@ def start_broker(
 ) -> Broker:
     """Format a fresh KRaft data folder, start the broker and wait until it serves."""
     say = progress or (lambda _message: None)
+    kafka_major(version)
     java = check_java()
     say(f"fetching Kafka {version} jars (cached after the first run)")
     lib = ensure_jars(version, cache_dir)
@@ -276,6 +278,7 @@ def _cli_start(state_dir: Path, version: str) -> int:
         _eprint(f"Kafka {running.version} is already running (pid {running.pid})")
         print(f"bootstrap={running.bootstrap}")
         return 0
+    kafka_major(version)
     if version not in SUPPORTED_VERSIONS:
         _eprint(f"warning: Kafka {version} is untested here; tested: "
                 f"{', '.join(SUPPORTED_VERSIONS)}")

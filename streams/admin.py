@@ -1,0 +1,62 @@
+"""Topic creation with confluent-kafka's AdminClient (idempotent)."""
+
+from __future__ import annotations
+
+from confluent_kafka import KafkaException
+from confluent_kafka.admin import AdminClient, NewTopic
+
+from streams.settings import Settings
+from streams.topics import internal_topics
+
+__all__ = ["client_config", "ensure_topics", "topic_specs"]
+
+
+def client_config(settings: Settings) -> dict[str, str]:
+    """librdkafka connection settings, including SASL/TLS when configured."""
+    conf = {"bootstrap.servers": settings.bootstrap,
+            "security.protocol": settings.security_protocol.lower()}
+    if settings.sasl_mechanism:
+        conf["sasl.mechanisms"] = settings.sasl_mechanism
+    if settings.sasl_username:
+        conf["sasl.username"] = settings.sasl_username
+    if settings.sasl_password:
+        conf["sasl.password"] = settings.sasl_password
+    if settings.ssl_cafile:
+        conf["ssl.ca.location"] = settings.ssl_cafile
+    return conf
+
+
+def topic_specs(settings: Settings) -> list[NewTopic]:
+    t, i, n, rf = settings.topics, internal_topics(settings), settings.partitions, settings.replication_factor
+    compact = {"cleanup.policy": "compact"}
+    specs = [NewTopic(name, n, rf) for name in (t.listings, t.orders, t.reports, t.alerts,
+                                                t.deadletter, i.brand_facts, i.image_facts,
+                                                i.network_facts)]
+    specs.append(NewTopic(t.brands, n, rf, config=compact))
+    specs.append(NewTopic(i.brand_views, n, rf, config=compact))
+    specs.append(NewTopic(i.examples, 1, rf))
+    specs.append(NewTopic(i.model, 1, rf, config=compact))
+    # Faust names changelogs <app>-<table>-changelog; creating them here with the
+    # right partition counts avoids a race with Faust's own lazy declaration.
+    for table, partitions in (("sellers", n), ("brands", n), ("images", n), ("learner", 1)):
+        specs.append(NewTopic(f"{settings.app_id}-{table}-changelog", partitions, rf,
+                              config=compact))
+    return specs
+
+
+def ensure_topics(settings: Settings, timeout: float = 30.0) -> list[str]:
+    """Create every missing topic; returns the names created."""
+    admin = AdminClient(client_config(settings))
+    existing = set(admin.list_topics(timeout=timeout).topics)
+    missing = [s for s in topic_specs(settings) if s.topic not in existing]
+    if not missing:
+        return []
+    created = []
+    for name, future in admin.create_topics(missing, operation_timeout=timeout).items():
+        try:
+            future.result(timeout)
+            created.append(name)
+        except KafkaException as exc:
+            if "TOPIC_ALREADY_EXISTS" not in str(exc):
+                raise
+    return created

@@ -1,0 +1,140 @@
+"""The Faust application: topics, tables, agents and timers, as thin glue.
+
+``create_app(settings)`` builds everything; nothing connects at import time.
+
+Producer and consumer settings, and why:
+- ``producer_acks=-1`` (all in-sync replicas) and idempotence: an alert or a
+  dead letter acknowledged by Kafka survives a broker failure.
+- ``producer_linger_ms=10``: batches small records without adding latency
+  operators would notice on an alert.
+- ``stream_buffer_maxsize=4096``: enough read-ahead per partition for the
+  event-time merger to see all three input topics, bounded memory.
+- ``broker_commit_every=1000`` / ``broker_commit_interval=2.0``: commits often
+  enough that a restart replays seconds, not minutes; replays are harmless
+  because processors de-duplicate by event id.
+- ``store="rocksdb://"``: Faust picks rocksdict when it is installed (it is a dependency).
+- ``value_serializer='raw'``: records reach our own decoder untouched, so a
+  bad record becomes a dead letter with its original bytes, not a Faust error.
+- Agents run with ``concurrency=1`` (faust-streaming #606: concurrent agents
+  may commit past an unprocessed message) and ``noack`` streams: an event is
+  acked only after the state it changed has been written to its table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import faust
+from faust.types import StreamT
+
+from signals.processors import BrandState, ImageState, LearnerState, SellerState
+from streams.emitter import Emitter
+from streams.fact_runners import BrandRunner, ImageRunner, LearnerRunner, RegistryRunner
+from streams.global_views import GlobalViews
+from streams.metrics import Metrics
+from streams.runners import Runner
+from streams.seller_runner import SellerRunner
+from streams.settings import Settings
+from streams.state_cache import StateCache
+from streams.topics import internal_topics
+
+__all__ = ["Brandguard", "create_app"]
+
+RAW: dict[str, Any] = {"key_type": bytes, "value_type": bytes,
+                       "key_serializer": "raw", "value_serializer": "raw"}
+
+
+class Brandguard:
+    """The app plus the objects its agents and web views share."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.metrics = Metrics()
+        self.views = GlobalViews(settings)
+        self.app = faust.App(
+            settings.app_id, broker=f"kafka://{settings.bootstrap}", store="rocksdb://",
+            datadir=str(settings.data_dir), topic_partitions=settings.partitions,
+            topic_replication_factor=settings.replication_factor,
+            table_standby_replicas=settings.standby_replicas,
+            web_host=settings.web_host, web_port=settings.web_port, web_enabled=True,
+            producer_acks=-1, producer_linger_ms=10, stream_buffer_maxsize=4096,
+            broker_commit_every=1000, broker_commit_interval=2.0,
+            consumer_auto_offset_reset="earliest", value_serializer="raw",
+            key_serializer="raw",
+            **_security(settings),
+        )
+        self.runners: list[Runner] = []
+        self._build()
+
+    def _topic(self, *names: str, **kw: Any) -> faust.TopicT:
+        return self.app.topic(*names, **RAW, **kw)
+
+    def _table(self, name: str, partitions: int | None = None) -> Any:
+        return self.app.Table(name, default=None, partitions=partitions, key_type=bytes,
+                              value_type=bytes)
+
+    def _build(self) -> None:
+        s, i = self.settings, internal_topics(self.settings)
+        out = {"alerts": self._topic(s.topics.alerts), "deadletter": self._topic(s.topics.deadletter),
+               "brand_listing": self._topic(i.brand_facts), "brand_report": self._topic(i.brand_facts),
+               "image": self._topic(i.image_facts), "network": self._topic(i.network_facts),
+               "training_example": self._topic(i.examples), "model": self._topic(i.model),
+               "brand_views": self._topic(i.brand_views)}
+        emit = Emitter(out, self.metrics)
+        self.sellers = StateCache(self._table("sellers"), SellerState.create, SellerState.from_dict)
+        self.brands = StateCache(self._table("brands"), BrandState.create, BrandState.from_dict)
+        images = StateCache(self._table("images"), ImageState.create, ImageState.from_dict)
+        learner = StateCache(self._table("learner", 1), lambda _: LearnerState(),
+                             LearnerState.from_dict)
+        schemas = {s.topics.listings: "listing.v1", s.topics.orders: "order.v1",
+                   s.topics.reports: "report.v1"}
+        self.seller_runner = SellerRunner(self.sellers, self.views, schemas, i.network_facts,
+                                          emit, self.metrics)
+        wiring: list[tuple[Runner, faust.TopicT]] = [
+            (self.seller_runner, self._topic(*schemas, i.network_facts)),
+            (BrandRunner(self.brands, emit, self.metrics), self._topic(i.brand_facts)),
+            (ImageRunner(images, emit, self.metrics), self._topic(i.image_facts)),
+            (LearnerRunner(learner, emit, self.metrics), self._topic(i.examples)),
+            (RegistryRunner(emit, self.metrics), self._topic(s.topics.brands)),
+        ]
+        for runner, topic in wiring:
+            self._agent(runner, topic)
+        self.app.timer(0.25)(self._tick)
+        self.app.task(self.views.run)
+
+    def _agent(self, runner: Runner, topic: faust.TopicT) -> None:
+        self.runners.append(runner)
+        views = self.views
+
+        async def agent(stream: StreamT[bytes]) -> None:
+            await views.ready.wait()  # never score before the registry is loaded
+            manual = stream.noack()
+            async for event in manual.events():
+                runner.on_event(event)
+
+        agent.__name__ = f"{runner.name}_agent"
+        self.app.agent(topic, name=f"brandguard.{runner.name}", concurrency=1)(agent)
+
+    async def _tick(self) -> None:
+        for runner in self.runners:
+            runner.tick()
+        self.metrics.ready.set(1 if self.views.ready.is_set() else 0)
+
+
+def _security(settings: Settings) -> dict[str, Any]:
+    if settings.security_protocol == "PLAINTEXT":
+        return {}
+    import ssl
+
+    context = ssl.create_default_context(cafile=settings.ssl_cafile)
+    if settings.sasl_mechanism:
+        credentials = faust.SASLCredentials(username=settings.sasl_username,
+                                            password=settings.sasl_password,
+                                            mechanism=settings.sasl_mechanism,
+                                            ssl_context=context)
+        return {"broker_credentials": credentials}
+    return {"broker_credentials": faust.SSLCredentials(context)}
+
+
+def create_app(settings: Settings) -> Brandguard:
+    return Brandguard(settings)

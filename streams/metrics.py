@@ -1,0 +1,66 @@
+"""Prometheus metrics of the worker (names, types and labels are part of the ops contract).
+
+Label values are bounded sets (topics, error codes, severities, processors):
+never seller, listing or brand ids.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+__all__ = ["Metrics"]
+
+_LATENCY_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
+_PROCESSING_BUCKETS = (1e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.05, 0.1)
+_SCORE_BUCKETS = tuple(i / 20 for i in range(1, 21))
+
+
+class Metrics:
+    """All metrics on one registry, so tests can make a fresh set per app."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        r = self.registry = registry if registry is not None else CollectorRegistry()
+        self.events = Counter("brandguard_events", "Input records consumed.",
+                              ["topic", "outcome"], registry=r)
+        self.deadletters = Counter("brandguard_deadletters", "Records dead-lettered.",
+                                   ["error_code"], registry=r)
+        self.alerts = Counter("brandguard_alerts", "Alerts emitted.",
+                              ["entity_type", "severity"], registry=r)
+        self.alert_latency = Histogram(
+            "brandguard_alert_latency_seconds",
+            "Event time of the triggering event to alert emitted (wall clock).",
+            ["entity_type"], buckets=_LATENCY_BUCKETS, registry=r)
+        self.processing = Histogram("brandguard_processing_seconds",
+                                    "Processing time per record.", ["processor"],
+                                    buckets=_PROCESSING_BUCKETS, registry=r)
+        self.table_keys = Gauge("brandguard_table_keys", "Keys held in memory per state table.",
+                                ["table"], registry=r)
+        self.consumer_lag = Gauge("brandguard_consumer_lag",
+                                  "Highwater minus position per assigned partition.",
+                                  ["topic", "partition"], registry=r)
+        self.model_info = Gauge("brandguard_model_info", "Current model version (value 1).",
+                                ["version"], registry=r)
+        self.model_labels = Counter("brandguard_model_labels", "Delayed labels learned from.",
+                                    ["label"], registry=r)
+        self.model_auc = Gauge("brandguard_model_roc_auc", "Rolling ROC AUC on delayed labels.",
+                               registry=r)
+        self.model_precision = Gauge("brandguard_model_precision",
+                                     "Rolling precision at the alert threshold.", registry=r)
+        self.model_recall = Gauge("brandguard_model_recall",
+                                  "Rolling recall at the alert threshold.", registry=r)
+        self.model_trust = Gauge("brandguard_model_trust",
+                                 "Weight of the learned model against the rule prior.", registry=r)
+        self.score = Histogram("brandguard_score", "Risk scores given.", ["entity_type"],
+                               buckets=_SCORE_BUCKETS, registry=r)
+        self.dedup_hits = Counter("brandguard_dedup_hits", "Duplicate deliveries skipped.",
+                                  ["topic"], registry=r)
+        self.first_reports = Counter(
+            "brandguard_first_reports",
+            "First filed report of a listing, and whether it had been alerted before.",
+            ["alerted_before"], registry=r)
+        self.last_event = Gauge("brandguard_last_event_timestamp_seconds",
+                                "Wall-clock time the last record of each topic was consumed.",
+                                ["topic"], registry=r)
+        self.ready = Gauge("brandguard_worker_ready",
+                           "1 when the worker has recovered its state and is processing.",
+                           registry=r)

@@ -1,0 +1,116 @@
+"""Per-agent glue: decode, hand to a ``signals`` processor, emit, flush state, ack.
+
+Agents iterate a ``noack`` stream and pass each event here. A runner applies
+it to in-memory state (``StateCache``), emits the outputs, and acks the event
+only after its partition's state has been written to the table. All of this
+is synchronous, so two coroutines (the agent and the flush timer) never
+interleave inside one record's processing.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import orjson
+from faust.streams import _current_event
+from faust.types import EventT
+
+from signals.errors import BrandguardError, ProcessingError
+from signals.processors.messages import fact_from_dict
+from streams.emitter import Emitter
+from streams.metrics import Metrics
+
+__all__ = ["Runner", "event_context"]
+
+
+@contextmanager
+def event_context(event: EventT) -> Iterator[None]:
+    """Make ``event`` Faust's current event, so table writes land in its partition."""
+    token = _current_event.set(weakref.ref(event))
+    try:
+        yield
+    finally:
+        _current_event.reset(token)
+
+
+class Runner:
+    """Shared flush-and-ack bookkeeping; subclasses implement :meth:`handle`."""
+
+    name = "runner"
+
+    def __init__(self, emitter: Emitter, metrics: Metrics, flush_every: int = 2000,
+                 flush_interval: float = 1.0) -> None:
+        self.emit = emitter
+        self.metrics = metrics
+        self.flush_every = flush_every
+        self.flush_interval = flush_interval
+        self._pending: dict[int, list[EventT]] = {}
+        self._last: dict[int, EventT] = {}
+        self._flushed_at: dict[int, float] = {}
+        self.positions: dict[tuple[str, int], int] = {}
+
+    # -- subclass interface -------------------------------------------------
+    def handle(self, event: EventT) -> list[EventT]:
+        """Process (or buffer) one event; return the events now fully processed."""
+        raise NotImplementedError
+
+    def release(self, partition: int, now: float) -> list[EventT]:
+        """Events a time-based rule lets go (merger idling); none by default."""
+        return []
+
+    def flush_state(self, partition: int) -> None:
+        raise NotImplementedError
+
+    # -- driver ---------------------------------------------------------------
+    def on_event(self, event: EventT) -> None:
+        msg = event.message
+        self._last[msg.partition] = event
+        self.positions[(msg.topic, msg.partition)] = msg.offset
+        self.metrics.last_event.labels(msg.topic).set(time.time())
+        started = time.perf_counter()
+        done = self.handle(event)
+        self.metrics.processing.labels(self.name).observe(time.perf_counter() - started)
+        self._pending.setdefault(msg.partition, []).extend(done)
+        self._maybe_flush(msg.partition, time.monotonic())
+
+    def _maybe_flush(self, partition: int, now: float) -> None:
+        pending = self._pending.get(partition, [])
+        due = now - self._flushed_at.get(partition, 0.0) >= self.flush_interval
+        if len(pending) >= self.flush_every or (pending and due):
+            self.flush(partition, now)
+
+    def flush(self, partition: int, now: float) -> None:
+        self.flush_state(partition)
+        for event in self._pending.pop(partition, []):
+            event.ack()
+        self._flushed_at[partition] = now
+
+    def tick(self) -> None:
+        """Timer: release idle-held events and flush every partition, in its context."""
+        now = time.monotonic()
+        for partition, event in list(self._last.items()):
+            with event_context(event):
+                self._pending.setdefault(partition, []).extend(self.release(partition, now))
+                if self._pending.get(partition):
+                    self.flush(partition, now)
+
+    def guarded(self, event: EventT, work: Callable[[], None]) -> None:
+        """Run ``work``; our errors and bugs alike dead-letter the record, never the agent."""
+        try:
+            work()
+        except BrandguardError as err:
+            self._dead(event, err)
+        except Exception as exc:  # a bug must cost one record, not the worker
+            self._dead(event, ProcessingError(f"{type(exc).__name__}: {exc}"))
+
+    def _dead(self, event: EventT, err: BrandguardError) -> None:
+        msg = event.message
+        self.emit.dead(msg.topic, msg.partition, msg.offset, msg.key, msg.value or b"", err)
+
+
+def load_fact(raw: bytes) -> Any:
+    return fact_from_dict(orjson.loads(raw))

@@ -1,0 +1,112 @@
+"""The seller agent's runner: listings, orders, reports and network facts of a seller."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from faust.types import EventT
+
+from signals.decode import decode
+from signals.errors import BrandguardError
+from signals.events import ListingEvent, OrderEvent, ReportEvent
+from signals.merge import EventTimeMerger
+from signals.policy.config import PolicyConfig
+from signals.processors import Context, NetworkFact, SellerState, process_seller
+from streams.emitter import Emitter
+from streams.global_views import GlobalViews
+from streams.metrics import Metrics
+from streams.runners import Runner, event_context, load_fact
+from streams.state_cache import StateCache
+
+__all__ = ["SellerRunner"]
+
+SellerInput = ListingEvent | OrderEvent | ReportEvent | NetworkFact
+
+
+class SellerRunner(Runner):
+    name = "seller"
+
+    def __init__(self, cache: StateCache[SellerState], views: GlobalViews,
+                 schemas: dict[str, str], network_topic: str, emitter: Emitter,
+                 metrics: Metrics, idle_after: float = 0.5) -> None:
+        super().__init__(emitter, metrics)
+        self.cache = cache
+        self.views = views
+        self.schemas = schemas  # input topic -> schema its records must carry
+        self.network_topic = network_topic
+        self.policy = PolicyConfig()
+        self.idle_after = idle_after
+        self._mergers: dict[int, EventTimeMerger[tuple[EventT, SellerInput]]] = {}
+        self.latest_alerts: dict[str, dict[str, Any]] = {}
+
+    def handle(self, event: EventT) -> list[EventT]:
+        msg = event.message
+        if msg.topic == self.network_topic:
+            fact = load_fact(event.value)
+            self._apply(event, fact)
+            return [event]
+        try:
+            decoded = decode(event.value, expected_schema=self.schemas[msg.topic])
+        except BrandguardError as err:
+            self._dead(event, err)
+            return [event]
+        assert isinstance(decoded, ListingEvent | OrderEvent | ReportEvent)
+        merger = self._merger(msg.partition)
+        released = merger.push(msg.topic, decoded.ts, (event, decoded), time.monotonic())
+        return self._process(released)
+
+    def release(self, partition: int, now: float) -> list[EventT]:
+        merger = self._mergers.get(partition)
+        return self._process(merger.poll(now)) if merger is not None else []
+
+    def _merger(self, partition: int) -> EventTimeMerger[tuple[EventT, SellerInput]]:
+        merger = self._mergers.get(partition)
+        if merger is None:
+            merger = self._mergers[partition] = EventTimeMerger(
+                self.schemas, self.idle_after, time.monotonic())
+        return merger
+
+    def _process(self, released: list[tuple[EventT, SellerInput]]) -> list[EventT]:
+        for event, decoded in released:
+            with event_context(event):
+                self._apply(event, decoded)
+        return [event for event, _ in released]
+
+    def _apply(self, event: EventT, msg: SellerInput) -> None:
+        def work() -> None:
+            state = self.cache.get(msg.seller_id, event.message.partition)
+            ctx = Context(self.views.registry, self.views.brand_views, self.views.model,
+                          self.policy, time.time())
+            first_report = _is_first_report(state, msg)
+            out = process_seller(state, msg, ctx)
+            if first_report and not out.duplicate:
+                snap = state.listings.get(msg.listing_id)  # type: ignore[union-attr]
+                alerted = snap is not None and snap.alerted_at is not None
+                self.metrics.first_reports.labels("true" if alerted else "false").inc()
+            topic = event.message.topic
+            self.metrics.events.labels(topic, "duplicate" if out.duplicate else "processed").inc()
+            if out.duplicate:
+                self.metrics.dedup_hits.labels(topic).inc()
+            for alert in out.alerts:
+                self.emit.alert(alert)
+                if len(self.latest_alerts) >= 100_000:  # bounded: oldest entity first
+                    self.latest_alerts.pop(next(iter(self.latest_alerts)))
+                self.latest_alerts[alert.entity_id] = {
+                    "alert_id": alert.alert_id, "severity": alert.severity,
+                    "score": alert.score, "reasons": [r.message for r in alert.reasons]}
+            for fact in out.facts:
+                self.emit.fact(fact)
+
+        self.guarded(event, work)
+
+    def flush_state(self, partition: int) -> None:
+        self.cache.flush(partition)
+        self.metrics.table_keys.labels("sellers").set(len(self.cache))
+
+
+def _is_first_report(state: SellerState, msg: SellerInput) -> bool:
+    if not isinstance(msg, ReportEvent) or msg.status != "filed":
+        return False
+    snap = state.listings.get(msg.listing_id)
+    return snap is not None and snap.first_report_at is None
