@@ -46,7 +46,14 @@ from signals.events import (
 )
 from signals.timefmt import parse_rfc3339
 
-__all__ = ["MAX_ID_CHARS", "MAX_PRICE", "MAX_RECORD_BYTES", "MAX_TITLE_CHARS", "decode"]
+__all__ = [
+    "MAX_ID_CHARS",
+    "MAX_LISTING_PHASHES",
+    "MAX_PRICE",
+    "MAX_RECORD_BYTES",
+    "MAX_TITLE_CHARS",
+    "decode",
+]
 
 MAX_RECORD_BYTES: Final = 1_048_576
 MAX_ID_CHARS: Final = 128

@@ -54,8 +54,11 @@ def parse_rfc3339(text: str) -> float:
     if _RFC3339_SHAPE.fullmatch(text) is None:
         raise ValueError(f"must be an RFC 3339 date-time with an offset, got {_shown(text)}")
     try:
-        # fromisoformat wants upper-case T and Z; RFC 3339 allows either case.
-        return datetime.fromisoformat(text if text.isupper() else text.upper()).timestamp()
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:  # RFC 3339 allows a lower-case t and z; fromisoformat does not
+            moment = datetime.fromisoformat(text.upper())
+        return moment.timestamp()
     except (ValueError, OverflowError):
         raise ValueError(f"is not a real date-time, got {_shown(text)}") from None
 
