@@ -8,7 +8,9 @@ these errors and goes on, so a stray ``TypeError`` would stop a partition.
 Checks are hand-written and table-driven rather than JSON-Schema-validated:
 one ``orjson.loads`` plus a dict lookup and a type test per field. The
 property tests in ``tests/unit/test_decode.py`` prove they accept exactly
-what the shipped schemas accept.
+what the shipped schemas accept. One known gap: orjson reads integers beyond
+64 bits as floats, so such a ``quantity`` is rejected although the schema
+would take it; no real quantity is that large.
 
 >>> event = decode(b'{"schema": "report.v1", "event_id": "e1",'
 ...     b' "event_time": "2026-11-27T14:03:11.250Z", "report_id": "r1", "listing_id": "l1",'

@@ -247,6 +247,16 @@ def test_size_limit_is_checked_before_parsing_and_exactly_1_MiB_is_allowed() -> 
         decode(b"[" * (MAX_RECORD_BYTES + 1))  # would be invalid_json if parsed first
 
 
+def test_integers_beyond_64_bits_are_rejected_as_documented() -> None:
+    raw = orjson.dumps(record("listing.v1", quantity=1)).replace(
+        b'"quantity":1', b'"quantity":18446744073709551616')
+    with pytest.raises(SchemaViolation) as caught:
+        decode(raw)
+    assert caught.value.field == "quantity"
+    largest = orjson.dumps(record("listing.v1", quantity=2**64 - 1))
+    assert decode(largest).quantity == 2**64 - 1  # type: ignore[union-attr]
+
+
 def test_line_and_paragraph_separators_inside_strings_are_fine() -> None:
     raw = orjson.dumps(record("listing.v1", title="a\u2028b\u0085c\u2029d"))
     assert b"\n" not in raw
