@@ -14,20 +14,21 @@ from dataclasses import dataclass, field
 
 from signals.events import ListingEvent
 from signals.features.brand_index import TermMatch
+from signals.features.brand_target import TargetRole, compatibility_flags, resolve_target
 from signals.features.price import price_ratio
 from signals.features.vocabulary import counterfeit_terms, sale_terms
 from signals.registry import ImageMatch, Registry
 
-__all__ = ["FEATURE_NAMES", "BrandView", "Evidence", "SellerSignals", "listing_features",
-           "target_brand"]
+__all__ = ["FEATURE_NAMES", "BrandView", "Evidence", "SellerSignals", "listing_features"]
 
 FEATURE_NAMES: tuple[str, ...] = (
-    "brand_tagged", "brand_typo", "brand_mention_untagged", "counterfeit_vocab",
-    "copycat_terms", "sale_language", "price_discount", "deep_discount", "price_unknown",
-    "unauthorized", "authorized", "discount_x_unauthorized", "official_image_unauthorized",
-    "official_image_unknown", "seller_young", "seller_age_log", "seller_burst",
-    "seller_brand_spread", "seller_problem_rate", "seller_upheld", "seller_rejected",
-    "seller_reports", "network_shared", "network_flagged",
+    "brand_tagged", "brand_typo", "brand_mention_untagged", "accessory_mention",
+    "counterfeit_vocab", "copycat_terms", "sale_language", "price_discount", "deep_discount",
+    "price_unknown", "unauthorized", "authorized", "discount_x_unauthorized",
+    "official_image_unauthorized", "official_image_unknown", "official_images_only",
+    "seller_young", "seller_age_log", "seller_burst", "seller_velocity", "seller_brand_spread",
+    "seller_problem_rate", "seller_upheld", "seller_rejected", "seller_reports",
+    "network_shared", "network_flagged",
 )
 
 
@@ -53,10 +54,17 @@ class SellerSignals:
     report_weight: float
     sharing_sellers: int
     flagged_sellers: int
+    listings_per_day: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
+    """What the features were computed from, for the alert's reasons.
+
+    ``role`` says how ``brand_id`` was found (see
+    :mod:`signals.features.brand_target`).
+    """
+
     brand_id: str | None
     reference_price: float | None
     price_ratio: float | None
@@ -65,20 +73,23 @@ class Evidence:
     copycat: tuple[TermMatch, ...]
     images: tuple[ImageMatch, ...]
     authorized: bool | None
+    role: TargetRole = "tag"
 
+    @property
+    def listing_level(self) -> bool:
+        """Whether the listing itself says anything infringing could be going on.
 
-def target_brand(ev: ListingEvent, matches: list[TermMatch]) -> str | None:
-    """The brand a listing trades on: its tag, else the strongest title match.
+        A brand it trades on, a look-alike name, counterfeit vocabulary or a
+        borrowed product-line term. Without any of these (an unbranded mug, an
+        accessory *for* a brand) a seller's history is no reason to flag it.
 
-    >>> target_brand(ListingEvent("e", "t", 0.0, "created", "l", "s", brand_id="b9"), [])
-    'b9'
-    """
-    if ev.brand_id is not None:
-        return ev.brand_id
-    names = [m for m in matches if m.term_kind != "protected_term"]
-    if not names:
-        return None
-    return max(names, key=lambda m: (m.similarity, m.brand_id)).brand_id
+        >>> Evidence(None, None, None, None, (), (), (), None, "compat").listing_level
+        False
+        >>> Evidence(None, None, None, None, ("replica",), (), (), None, "none").listing_level
+        True
+        """
+        return (self.brand_id is not None or self.typo is not None or bool(self.vocab)
+                or bool(self.copycat))
 
 
 def _reference(reg: Registry, views: Mapping[str, BrandView], brand_id: str | None,
@@ -92,49 +103,49 @@ def _reference(reg: Registry, views: Mapping[str, BrandView], brand_id: str | No
     return None if view is None else view.reference_prices.get(currency)
 
 
-def _copycat(matches: list[TermMatch], brand_id: str | None, title: str) -> tuple[TermMatch, ...]:
-    """Another brand's product-line term, not in a compatibility phrase ("case for X7")."""
-    lowered = f" {title.casefold()} "
-    compat = any(w in lowered for w in (" for ", " compatible ", " fits ", " replacement "))
-    if compat:
-        return ()
-    return tuple(m for m in matches if m.term_kind == "protected_term" and m.brand_id != brand_id)
-
-
-def _images(reg: Registry, ev: ListingEvent) -> tuple[tuple[ImageMatch, ...], bool, bool]:
-    """Official images used by a seller not authorised (known) or not known for that brand."""
-    found = tuple(reg.official_images(ev.image_phashes)) if ev.image_phashes else ()
+def _images(reg: Registry, ev: ListingEvent) -> tuple[tuple[ImageMatch, ...], bool, bool, bool]:
+    """Official images used by a seller not authorised (known) or not known for that brand,
+    and whether the listing shows nothing but official images (no photo of its own)."""
+    if not ev.image_phashes:
+        return (), False, False, False
+    found = tuple(reg.official_images(ev.image_phashes))
     unauthorized = unknown = False
     for m in found:
         allowed = reg.is_authorized(m.brand_id, ev.seller_id)
         unauthorized |= allowed is False
-        unknown |= allowed is None and m.brand_id != ev.seller_id
-    return found, unauthorized, unknown
+        unknown |= allowed is None
+    only = bool(found) and {m.phash for m in found} >= set(ev.image_phashes)
+    return found, unauthorized, unknown, only and (unauthorized or unknown)
+
+
+def _typo(matches: list[TermMatch]) -> TermMatch | None:
+    typos = [m for m in matches if m.match_kind != "exact" and m.term_kind != "protected_term"]
+    return max(typos, key=lambda m: (m.similarity, m.brand_id)) if typos else None
 
 
 def listing_features(ev: ListingEvent, reg: Registry, views: Mapping[str, BrandView],
                      seller: SellerSignals) -> tuple[dict[str, float], Evidence]:
+    """The feature vector of one listing event and the evidence behind it."""
     title = ev.title or ""
     matches = reg.match_title(title) if title else []
-    brand_id = target_brand(ev, matches)
+    compat = compatibility_flags(title, matches) if matches else []
+    target = resolve_target(ev.brand_id, matches, compat, reg.__contains__)
+    brand_id = target.brand_id
     ref = _reference(reg, views, brand_id, ev.currency)
     ratio = price_ratio(ev.price, ref) if ev.price is not None and ref is not None else None
     discount = 0.0 if ratio is None else min(1.0, max(0.0, 1.0 - ratio))
-    typos = [m for m in matches if m.match_kind != "exact" and m.term_kind != "protected_term"]
-    typo = max(typos, key=lambda m: (m.similarity, m.brand_id)) if typos else None
+    typo = _typo(matches)
     vocab = counterfeit_terms(title)
-    copycat = _copycat(matches, ev.brand_id, title)
     authorized = reg.is_authorized(brand_id, ev.seller_id) if brand_id else None
-    images, img_unauth, img_unknown = _images(reg, ev)
-    mention_untagged = any(m.match_kind == "exact" and m.term_kind != "protected_term"
-                           and m.brand_id != ev.brand_id for m in matches)
+    images, img_unauth, img_unknown, img_only = _images(reg, ev)
     unauth = 1.0 if authorized is False else 0.0
     x = {
         "brand_tagged": 1.0 if ev.brand_id is not None else 0.0,
         "brand_typo": typo.similarity if typo else 0.0,
-        "brand_mention_untagged": 1.0 if mention_untagged and not copycat else 0.0,
+        "brand_mention_untagged": 1.0 if target.role == "mention" and ev.brand_id is None else 0.0,
+        "accessory_mention": 1.0 if target.role == "compat" else 0.0,
         "counterfeit_vocab": float(min(len(vocab), 3)),
-        "copycat_terms": float(min(len(copycat), 2)),
+        "copycat_terms": float(min(len(target.copycat), 2)),
         "sale_language": 1.0 if sale_terms(title) else 0.0,
         "price_discount": discount,
         "deep_discount": 1.0 if discount >= 0.5 else 0.0,
@@ -144,9 +155,11 @@ def listing_features(ev: ListingEvent, reg: Registry, views: Mapping[str, BrandV
         "discount_x_unauthorized": discount * unauth,
         "official_image_unauthorized": 1.0 if img_unauth else 0.0,
         "official_image_unknown": 1.0 if img_unknown and not img_unauth else 0.0,
+        "official_images_only": 1.0 if img_only else 0.0,
         **_seller_features(seller),
     }
-    evidence = Evidence(brand_id, ref, ratio, typo, vocab, copycat, images, authorized)
+    evidence = Evidence(brand_id, ref, ratio, typo, vocab, target.copycat, images, authorized,
+                        target.role)
     return x, evidence
 
 
@@ -155,6 +168,7 @@ def _seller_features(s: SellerSignals) -> dict[str, float]:
         "seller_young": 1.0 if s.account_age_days < 30 else 0.0,
         "seller_age_log": math.log1p(s.account_age_days),
         "seller_burst": math.log1p(max(0.0, s.listings_1h - 1)),
+        "seller_velocity": math.log1p(s.listings_per_day),
         "seller_brand_spread": min(s.brands_24h, 10) / 10.0,
         "seller_problem_rate": s.problem_order_rate,
         "seller_upheld": min(s.upheld_weight, 3.0),

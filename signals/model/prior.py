@@ -9,6 +9,8 @@ listing scored as it did; contributions are weight x value, strongest first.
 (0.99, 'counterfeit_vocab')
 >>> round(rule_prior({})[0], 3)
 0.018
+>>> rule_prior({"price_discount": 1e308})[0] > 0.999_999   # saturates, no OverflowError
+True
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-__all__ = ["PRIOR_INTERCEPT", "PRIOR_WEIGHTS", "rule_prior"]
+__all__ = ["MAX_LOGIT", "PRIOR_INTERCEPT", "PRIOR_WEIGHTS", "rule_prior"]
 
 PRIOR_INTERCEPT = -4.0
+MAX_LOGIT = 30.0
 
 #: Log-odds per unit of each feature. Positive raises risk.
 PRIOR_WEIGHTS: Mapping[str, float] = {
@@ -27,6 +30,7 @@ PRIOR_WEIGHTS: Mapping[str, float] = {
     "counterfeit_vocab": 2.5,       # "replica", "1:1", "AAA" ... per phrase
     "copycat_terms": 3.0,           # another brand's product-line name
     "brand_mention_untagged": 0.5,
+    "accessory_mention": -1.0,      # named only as what the item fits ("case for X7")
     "sale_language": -1.0,          # clearance/outlet explains a low price
     # price against the brand's reference
     "price_discount": 2.0,
@@ -37,15 +41,17 @@ PRIOR_WEIGHTS: Mapping[str, float] = {
     "authorized": -3.0,
     "official_image_unauthorized": 1.5,
     "official_image_unknown": 0.5,
+    "official_images_only": 1.0,    # no photo of its own: the seller may not hold the goods
     # the seller's history
     "seller_young": 0.7,
     "seller_burst": 0.4,
+    "seller_velocity": 0.5,
     "seller_brand_spread": 0.8,
     "seller_problem_rate": 4.0,
     "seller_upheld": 1.2,
     "seller_rejected": -0.6,
     "seller_reports": 0.4,
-    "network_shared": 0.3,
+    "network_shared": 0.8,          # own photos shared with other sellers (official ones excluded)
     "network_flagged": 2.0,
 }
 
@@ -54,7 +60,8 @@ def rule_prior(x: Mapping[str, float]) -> tuple[float, dict[str, float]]:
     """Probability of infringement and each feature's contribution (log-odds)."""
     contributions = {name: w * x[name] for name, w in PRIOR_WEIGHTS.items()
                      if x.get(name, 0.0) != 0.0}
-    logit = PRIOR_INTERCEPT + sum(contributions.values())
+    # clamped: a huge feature value must not overflow exp()
+    logit = min(MAX_LOGIT, max(-MAX_LOGIT, PRIOR_INTERCEPT + sum(contributions.values())))
     probability = 1.0 / (1.0 + math.exp(-logit))
     ordered = dict(sorted(contributions.items(), key=lambda kv: (-abs(kv[1]), kv[0])))
     return probability, ordered

@@ -18,8 +18,8 @@ __all__ = ["listing_alert"]
 def listing_alert(snap: ListingSnapshot, ev: ListingEvent, scored: ModelScore,
                   evidence: Evidence, ctx: Context) -> Alert | None:
     """An alert for this scoring of the listing, or None (below threshold or cooling down)."""
-    if scored.probability < ctx.policy.listing_threshold:
-        return None
+    if scored.probability < ctx.policy.listing_threshold or not evidence.listing_level:
+        return None  # seller history alone raises the seller's alert, not this listing's
     severity = severity_for(scored.probability)
     if severity is None or not should_alert(snap.severity, snap.alerted_at, severity, ev.ts,
                                             ctx.policy.listing_cooldown):

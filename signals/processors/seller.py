@@ -9,6 +9,7 @@ label that may arrive days later.
 
 from __future__ import annotations
 
+from signals.aggregates.seller import DAY
 from signals.alert import Alert
 from signals.events import ListingEvent, OrderEvent, ReportEvent
 from signals.features.listing import SellerSignals, listing_features
@@ -40,6 +41,8 @@ def process_seller(state: SellerState, msg: SellerMessage, ctx: Context) -> Outp
         _on_listing(state, msg, ctx, out)
     elif isinstance(msg, OrderEvent):
         state.aggregates.apply_order(msg)
+        if msg.status == "placed" or msg.status == "cancelled":
+            return out  # these only lower the seller's risk: no new alert can follow
     elif isinstance(msg, ReportEvent):
         _on_report(state, msg, ctx, out)
     else:
@@ -51,6 +54,8 @@ def process_seller(state: SellerState, msg: SellerMessage, ctx: Context) -> Outp
 def seller_signals(state: SellerState, at: float) -> SellerSignals:
     agg = state.aggregates
     sharing, flagged = state.network_counts()
+    # listings a day over the days this seller has been seen (at least one, at most the window)
+    days_seen = min(7.0, max(1.0, (at - agg.first_seen) / DAY))
     return SellerSignals(
         account_age_days=agg.account_age_days(at),
         listings_1h=float(agg.listings_created["1h"].total(at)),
@@ -61,6 +66,7 @@ def seller_signals(state: SellerState, at: float) -> SellerSignals:
         report_weight=state.report_weight,
         sharing_sellers=sharing,
         flagged_sellers=flagged,
+        listings_per_day=agg.listings_created["7d"].total(at) / days_seen,
     )
 
 
@@ -70,6 +76,7 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context, out: Outputs
     if ev.action == "removed":
         if snap is not None:
             snap.removed = True
+        state.risky.discard(ev.listing_id)
         return
     x, evidence = listing_features(ev, ctx.registry, ctx.brand_views, seller_signals(state, ev.ts))
     scored = ctx.model.score_one(x)
@@ -84,22 +91,33 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context, out: Outputs
     if alert is not None:
         snap.severity, snap.alerted_at = alert.severity, ev.ts
         out.alerts.append(alert)
-    risky = scored.probability >= ctx.policy.listing_threshold
+    risky = evidence.listing_level and scored.probability >= ctx.policy.listing_threshold
+    if risky:
+        state.risky.add(ev.listing_id)
+    else:
+        state.risky.discard(ev.listing_id)
     if evidence.brand_id is not None:
         out.facts.append(BrandListingFact(
             f"{ev.event_id}:b", evidence.brand_id, ev.ts, ev.event_id, ev.event_time,
             ev.seller_id, ev.listing_id, ev.price, ev.currency, evidence.authorized, risky,
             round(scored.probability, 6)))
-    newly_flagged = not state.flagged and scored.probability >= ctx.policy.flag_threshold
+    newly_flagged = (not state.flagged and evidence.listing_level
+                     and scored.probability >= ctx.policy.flag_threshold)
     state.flagged = state.flagged or newly_flagged
-    _image_facts(state, ev, newly_flagged, out, ctx.policy.max_phashes)
+    official = {m.phash for m in evidence.images}
+    _image_facts(state, ev, official, newly_flagged, out, ctx.policy.max_phashes)
 
 
-def _image_facts(state: SellerState, ev: ListingEvent, newly_flagged: bool, out: Outputs,
-                 max_phashes: int) -> None:
-    """Tell the image processor about new images, and about all of them once flagged."""
+def _image_facts(state: SellerState, ev: ListingEvent, official: set[str], newly_flagged: bool,
+                 out: Outputs, max_phashes: int) -> None:
+    """Tell the image processor about new images, and about all of them once flagged.
+
+    Official brand images are left out: genuine resellers and counterfeiters
+    alike show them, so sharing one says nothing about a network. A network
+    is sellers sharing their *own* photos.
+    """
     known = set(state.phashes)
-    new = [h for h in dict.fromkeys(ev.image_phashes) if h not in known]
+    new = [h for h in dict.fromkeys(ev.image_phashes) if h not in known and h not in official]
     state.phashes.extend(new)
     if len(state.phashes) > max_phashes:
         del state.phashes[: len(state.phashes) - max_phashes]
@@ -117,6 +135,7 @@ def _bound_listings(state: SellerState, limit: int) -> None:
     victims = sorted(state.listings.values(), key=lambda s: (not s.removed, s.scored_at))
     for snap in victims[: len(state.listings) - limit]:
         del state.listings[snap.listing_id]
+        state.risky.discard(snap.listing_id)
 
 
 def _on_report(state: SellerState, ev: ReportEvent, ctx: Context, out: Outputs) -> None:
@@ -172,7 +191,10 @@ def _bound_reports(state: SellerState, at: float, limit: int, horizon: float) ->
 
 
 def _check_seller(state: SellerState, msg: SellerMessage, ctx: Context, out: Outputs) -> None:
-    alert: Alert | None = seller_alert(state, msg, seller_signals(state, msg.ts), ctx)
+    if not state.risky and state.upheld_weight == 0:
+        return  # never alert a seller on history alone: something must look infringing
+    alert: Alert | None = seller_alert(state, msg, len(state.risky),
+                                       seller_signals(state, msg.ts), ctx)
     if alert is not None:
         state.severity, state.alerted_at = alert.severity, msg.ts
         out.alerts.append(alert)

@@ -57,15 +57,14 @@ class SellerState:
     phashes: list[str] = field(default_factory=list)
     network: dict[str, list[list[str]]] = field(default_factory=dict)
     flagged: bool = False
+    #: open listings whose last score is at or above the listing threshold
+    risky: set[str] = field(default_factory=set)
     severity: str | None = None
     alerted_at: float | None = None
 
     @classmethod
     def create(cls, seller_id: str) -> SellerState:
         return cls(seller_id=seller_id, aggregates=SellerAggregates.create(seller_id))
-
-    def risky_listings(self, threshold: float) -> int:
-        return sum(1 for s in self.listings.values() if s.score >= threshold and not s.removed)
 
     def network_counts(self) -> tuple[int, int]:
         """Distinct other sellers sharing any image, and how many of them are flagged."""
@@ -84,7 +83,7 @@ class SellerState:
             "reports": {k: asdict(v) for k, v in self.reports.items()},
             "report_weight": self.report_weight, "upheld_weight": self.upheld_weight,
             "phashes": self.phashes, "network": self.network, "flagged": self.flagged,
-            "severity": self.severity, "alerted_at": self.alerted_at,
+            "risky": sorted(self.risky), "severity": self.severity, "alerted_at": self.alerted_at,
         }
 
     @classmethod
@@ -95,6 +94,8 @@ class SellerState:
             listings={k: ListingSnapshot(**v) for k, v in d["listings"].items()},
             reports={k: PendingReport(**v) for k, v in d["reports"].items()},
             report_weight=d["report_weight"], upheld_weight=d["upheld_weight"],
-            phashes=list(d["phashes"]), network={k: [list(a), list(b)] for k, (a, b) in d["network"].items()},
-            flagged=d["flagged"], severity=d["severity"], alerted_at=d["alerted_at"],
+            phashes=list(d["phashes"]),
+            network={k: [list(a), list(b)] for k, (a, b) in d["network"].items()},
+            flagged=d["flagged"], risky=set(d["risky"]), severity=d["severity"],
+            alerted_at=d["alerted_at"],
         )
