@@ -25,12 +25,12 @@ __all__ = ["LISTING", "main", "measure"]
 
 LISTING: dict[str, Any] = {
     "schema": "listing.v1",
-    "event_id": "evt-01JD5X8Q2W3E4R5T6Y7U8I9O0P",
+    "event_id": "evt-7f3a9c2d41b8",
     "event_time": "2026-11-27T14:03:11.250Z",
     "action": "created",
     "listing_id": "lst-8f3a2b1c9d",
     "seller_id": "slr-77421",
-    "title": "Classic Flap Bag Medium Quilted Lambskin Black Gold Chain",
+    "title": "Classic Flap Bag Medium Quilted Lambskin Black",
     "brand_id": "brd-0042",
     "category": "bags/handbags",
     "price": 129.99,
