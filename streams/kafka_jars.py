@@ -5,6 +5,7 @@ not reachable from every machine this runs on; Maven Central is)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
@@ -42,6 +43,10 @@ _INSTALL_HINTS = {
 }
 _VERSION_RE = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 _MVN_TIMEOUT_S = 600.0
+_ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
+_MVN_BOILERPLATE_RE = re.compile(
+    r"re-run maven|for more information|\[Help 1\] http|^\[ERROR\]\s*$", re.IGNORECASE
+)
 
 
 class KafkaLocalError(RuntimeError):
@@ -152,11 +157,18 @@ def _fetch_into(version: str, target: Path) -> None:
         raise KafkaLocalError(f"mvn did not finish within {_MVN_TIMEOUT_S:.0f} s") from exc
     broker_jar = target / f"kafka_2.13-{version}.jar"
     if result.returncode != 0 or not broker_jar.is_file():
-        tail = (result.stdout + result.stderr).strip().splitlines()[-20:]
         raise KafkaLocalError(
             f"fetching Kafka {version} jars from Maven Central failed "
-            f"(mvn exit {result.returncode}):\n" + "\n".join(tail)
+            f"(mvn exit {result.returncode}):\n" + _mvn_errors(result.stdout + result.stderr)
         )
+
+
+def _mvn_errors(output: str) -> str:
+    """The lines of mvn output that say what went wrong, without colour codes."""
+    lines = [line.rstrip() for line in _ANSI_RE.sub("", output).splitlines()]
+    errors = [line for line in lines if line.startswith("[ERROR] ")
+              and not _MVN_BOILERPLATE_RE.search(line)]
+    return "\n".join(errors[:5] or [line for line in lines if line][-20:])
 
 
 def ensure_jars(version: str, cache_dir: Path | None = None) -> Path:
@@ -184,4 +196,6 @@ def ensure_jars(version: str, cache_dir: Path | None = None) -> Path:
             # Another process finished first; its copy is just as good.
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            version_dir.rmdir()  # only if empty: a failed fetch leaves nothing
     return lib

@@ -38,6 +38,7 @@ from streams.kafka_process import (
     cmdline_of,
     end_process_group,
     is_alive,
+    is_own_child,
     launch_detached,
     log_tail,
     port_open,
@@ -162,6 +163,9 @@ def _write_state(broker: Broker) -> None:
 
 def _is_our_broker(pid: int, state_dir: Path) -> bool:
     """Guards against a recycled pid: the process must be kafka.Kafka on our config."""
+    if is_own_child(pid):
+        # Its cmdline can still read empty just after launch (Ctrl-C then).
+        return is_alive(pid)
     cmdline = cmdline_of(pid)
     config = str(state_dir.resolve() / "server.properties")
     return "kafka.Kafka" in cmdline and config in cmdline and is_alive(pid)

@@ -19,6 +19,7 @@ __all__ = [
     "cmdline_of",
     "end_process_group",
     "is_alive",
+    "is_own_child",
     "launch_detached",
     "log_tail",
     "port_open",
@@ -56,6 +57,11 @@ def is_alive(pid: int) -> bool:
         return False
     # The state is the first field after the parenthesised command name.
     return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+
+
+def is_own_child(pid: int) -> bool:
+    """Whether this interpreter started ``pid`` (so it cannot be a recycled pid)."""
+    return pid in _CHILDREN
 
 
 def cmdline_of(pid: int) -> list[str]:
