@@ -23,7 +23,7 @@ Match kinds, decided per candidate on the normalised forms:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, TypeVar
@@ -32,7 +32,7 @@ from signals.events import BrandEvent
 from signals.features.common_words import COMMON_WORDS
 from signals.features.distance import deletions, lookalike, typo_cost
 from signals.features.homoglyphs import DIGIT_SWAPS
-from signals.features.text import Token, skeleton_key, token_spans
+from signals.features.text import Token, collapse_repeats, skeleton_key, token_spans
 
 __all__ = ["HOMOGLYPH_MIN_LEN", "TYPO_MIN_LEN", "BrandIndex", "MatchKind", "TermKind",
            "TermMatch"]
@@ -120,10 +120,18 @@ def _brand_terms(brand: BrandEvent) -> list[_Term]:
 
 def _neighbourhood(key: str, depth: int) -> set[str]:
     """Deletions that keep the first character: every match kind demands it, and
-    fixing it makes the neighbourhood smaller and far more selective."""
+    fixing it makes the neighbourhood smaller and far more selective.
+
+    Re-collapsed, like every skeleton: deleting the "b" of "fomabaha" leaves
+    "fomaaha", whose skeleton is "fomaha".
+    """
     if not key:
         return {key}
-    return {key[0] + rest for rest in deletions(key[1:], depth)}
+    return {collapse_repeats(key[0] + rest) for rest in deletions(key[1:], depth)}
+
+
+def _tail_neighbourhood(key: str, depth: int) -> set[str]:
+    return {collapse_repeats(k) for k in deletions(key[-_TWO_EDIT_ENDS:], depth)}
 
 
 def _too_many_swaps(window: str, term: _Term) -> bool:
@@ -142,7 +150,7 @@ def _probes(key: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     depth = 2 if len(key) >= TYPO_MIN_LEN else 0
     return (frozenset(_neighbourhood(key, 1)),
             frozenset(_neighbourhood(key[:_TWO_EDIT_ENDS], depth)),
-            frozenset(deletions(key[-_TWO_EDIT_ENDS:], depth)))
+            frozenset(_tail_neighbourhood(key, depth)))
 
 
 def _hits(table: dict[str, set[int]], keys: Iterable[str]) -> set[int]:
@@ -261,18 +269,29 @@ class BrandIndex:
         then typo); a near match inside an exact match of another term is
         dropped, as the exact term already explains those words.
         """
+        return self._match(title, self._lookup)
+
+    def scan_title(self, title: str) -> list[TermMatch]:
+        """What :meth:`match_title` answers, found by checking every term against every
+        window: the reference the index is tested and benchmarked against. Slow (linear
+        in the registry); not for the stream."""
+        return self._match(title, lambda _key: self._terms.keys())
+
+    def _match(self, title: str, lookup: Callable[[str], Iterable[int]]) -> list[TermMatch]:
         toks = token_spans(title)
         candidates: list[_Candidate] = []
         for first in range(len(toks)):
             for last in range(first + 1, min(len(toks), first + self._max_words + 1) + 1):
                 window = toks[first:last]
                 key = skeleton_key([t.norm for t in window])
-                if len(key) > self._max_key_len + 2:
+                if len(key) > self._max_key_len + 4:
                     break  # adding words only makes the key longer
-                for term_id in self._lookup(key):
+                for term_id in lookup(key):
                     term = self._terms[term_id]
-                    if abs(len(term.key) - len(key)) > term.max_edits + 1:
-                        continue  # prefix keys find long terms a short window cannot be
+                    # a full edit moves the key length by at most 2 ("aba" -> "aa" -> "a"),
+                    # a separator or doubled letter not at all
+                    if abs(len(term.key) - len(key)) > 2 * term.max_edits:
+                        continue
                     match = self._check(term, window, title)
                     if match is not None:
                         candidates.append(_Candidate(match, term_id, first, last))
@@ -285,7 +304,7 @@ class BrandIndex:
         if term.max_edits == 1:
             return [(self._one_edit_keys, _neighbourhood(term.key, 1))]
         return [(self._two_edit_heads, _neighbourhood(term.key[:_TWO_EDIT_ENDS], 2)),
-                (self._two_edit_tails, deletions(term.key[-_TWO_EDIT_ENDS:], 2))]
+                (self._two_edit_tails, _tail_neighbourhood(term.key, 2))]
 
     def _lookup(self, key: str) -> set[int]:
         """Terms whose skeleton is within their allowed edits of ``key`` (symmetric delete:

@@ -1,10 +1,10 @@
 """Ordinary words of listing titles that must never count as a brand typo.
 
 A five-letter brand is one edit away from many English words ("Sonic" /
-"tonic", "Lumen" / "women"). Typo matching already demands a minimum length
+"tonic", "Witho" / "with"). Typo matching already demands a minimum length
 and the same first letter; a title word found here is, in addition, taken at
-face value. Only words of five letters or more matter (shorter terms are
-matched exactly), so the list holds those.
+face value. Terms under five letters only match exactly, so the words that
+matter have four letters (a five-letter term minus one) or more.
 
 >>> "women" in COMMON_WORDS, "velmora" in COMMON_WORDS
 (True, False)
@@ -58,5 +58,29 @@ voice wallet warm washer watch water wheel white wide window winter wireless
 woman women wooden woven wrist yellow young youth zipper
 """
 
-#: lower-case ASCII words (five letters or more matter) that are never read as typos
-COMMON_WORDS: frozenset[str] = frozenset(_WORDS.split())
+_SHORT_WORDS = """
+able back bags ball band bank base bath bead bear beds bell belt best bike bird blue boat
+body bold book boot born both bowl boxes brim bulb bush busy cake call calm camo card care
+cars case cash cast chic city clip club coat code coil cold comb cook cool cord core cosy
+cozy cute dark date deal deck deep desk dial disc dish dock doll door dots down draw dual
+duck dust easy edge even eyes face fair fall fans fast felt fire fish fits five flag flat
+fold food foot fork form four free frog from full fuzzy gear gift girl glow gold golf good
+grey grid grip hair half hand hard hats head heat heel help here high hold home hood hook
+hoop horn host huge idea inch iron item jade jazz jean kids kind king kits knit lace lady
+lamp land last lawn lead leaf left lens life lift like lily line link lion lite live lock
+logo long look loop love luxe made mail main make male mama many mask mate maxi mens mesh
+midi mild milk mini mint mode moon more most much mugs must nail name navy neck need nest
+news next nice nine note oval pack page pads pair palm pant papa park part pass past path
+peak pens pets pick pink pipe plan play plug plus pods pole polo pool post pots pull pump
+pure push race rack rain real rear reed ring road rock roll roof room rope rose ruby rugs
+safe sail salt same sand seat seed self sets shoe shop show side sign silk sink size skin
+slim slip snow soap sock sofa soft sole some song sort soup spin spot star stay step stop
+suit sun surf swim tall tank tape teal team tech tees tent test text that then thin this
+tile time tiny tips toes told tone tool tops tote town toys tray tree trim trip true tube
+tune twin type unit used vase vent very vest view vine wall warm wash wave wear week well
+west what wide wife wild will wind wine wing wire wish with wolf wood wool word work wrap
+yard yarn year yoga your zero zinc zone
+"""
+
+#: lower-case ASCII words that are never read as typos of a brand term
+COMMON_WORDS: frozenset[str] = frozenset(_WORDS.split()) | frozenset(_SHORT_WORDS.split())
