@@ -1,10 +1,13 @@
 """64-bit perceptual hashes: parsing, Hamming distance, and a near-neighbour index.
 
-:class:`PhashIndex` splits each hash into ``max_distance + 1`` bands of
-adjacent bits. Two hashes within ``max_distance`` differing bits cannot differ
-in every band (pigeonhole), so they share at least one band value exactly:
-a lookup reads the few hashes filed under each of the query's band values
-and checks only those, instead of scanning them all.
+:class:`PhashIndex` splits each hash into bands of adjacent bits and files
+it under each band's value (multi-index hashing). With ``m`` bands, two hashes
+within ``d`` differing bits differ by at most ``d // m`` bits in some band
+(pigeonhole). The plain scheme takes ``m = d + 1`` bands and looks up each
+band's value exactly; this index takes half as many, twice as wide bands and
+also looks up each value with one bit flipped: at the default ``d = 6``, four
+16-bit bands, so a bucket holds ~1/65,536 of the hashes instead of ~1/512, and
+a lookup checks a few dozen hashes of 100k instead of over a thousand.
 """
 
 from __future__ import annotations
@@ -51,6 +54,12 @@ def hamming(a: int, b: int) -> int:
     return (a ^ b).bit_count()
 
 
+def _band_layout(max_distance: int) -> tuple[int, int]:
+    """(bands, bits flipped per band lookup) such that bands * (flips + 1) > max_distance."""
+    flips = 1 if max_distance >= 1 else 0
+    return -(-(max_distance + 1) // (flips + 1)), flips
+
+
 def _band_masks(bands: int) -> list[tuple[int, int]]:
     """(shift, mask) per band; widths differ by at most one bit."""
     out: list[tuple[int, int]] = []
@@ -78,7 +87,10 @@ class PhashIndex:
         if not 0 <= max_distance < 64:
             raise ValueError(f"max_distance must be in [0, 63], got {max_distance}")
         self.max_distance = max_distance
-        self._masks = _band_masks(max_distance + 1)
+        bands, flips = _band_layout(max_distance)
+        self._masks = _band_masks(bands)
+        self._flip_masks = [tuple(1 << bit for bit in range(mask.bit_length())) if flips else ()
+                            for _, mask in self._masks]
         self._owners: dict[int, set[str]] = {}
         self._bands: list[dict[int, set[int]]] = [{} for _ in self._masks]
 
@@ -126,18 +138,29 @@ class PhashIndex:
         limit = self.max_distance if max_distance is None else max_distance
         if not 0 <= limit <= self.max_distance:
             raise ValueError(f"max_distance must be in [0, {self.max_distance}], got {limit}")
-        seen: set[int] = set()
         found: list[tuple[int, str, int]] = []
-        for band, (shift, mask) in zip(self._bands, self._masks, strict=True):
-            for other in band.get((phash >> shift) & mask, ()):
-                if other in seen:
-                    continue
-                seen.add(other)
-                distance = (phash ^ other).bit_count()
-                if distance <= limit:
-                    found.extend((other, owner, distance) for owner in self._owners[other])
+        for other in self._candidates(phash):
+            distance = (phash ^ other).bit_count()
+            if distance <= limit:
+                found.extend((other, owner, distance) for owner in self._owners[other])
         found.sort(key=lambda item: (item[2], item[0], item[1]))
         return found
+
+    def _candidates(self, phash: int) -> set[int]:
+        """Stored hashes agreeing with ``phash`` on some band up to the flipped bits."""
+        seen: set[int] = set()
+        for band, (shift, mask), flips in zip(self._bands, self._masks, self._flip_masks,
+                                              strict=True):
+            value = (phash >> shift) & mask
+            get = band.get
+            hashes = get(value)
+            if hashes:
+                seen.update(hashes)
+            for flip in flips:
+                hashes = get(value ^ flip)
+                if hashes:
+                    seen.update(hashes)
+        return seen
 
     def to_pairs(self) -> list[tuple[int, str]]:
         """``(hash, owner)`` pairs in a stable order (hashes are ints below 2**64)."""

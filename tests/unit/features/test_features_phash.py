@@ -45,10 +45,12 @@ def test_hamming_is_a_metric_on_bits(a: int, b: int) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(min_value=0, max_value=2**32), st.integers(min_value=0, max_value=10))
-def test_near_equals_brute_force(seed: int, limit: int) -> None:
+@given(st.integers(min_value=0, max_value=2**32), st.integers(min_value=0, max_value=12),
+       st.integers(min_value=0, max_value=12))
+def test_near_equals_brute_force(seed: int, built_for: int, asked: int) -> None:
+    limit = min(built_for, asked)
     rng = random.Random(seed)
-    index = PhashIndex(max_distance=10)
+    index = PhashIndex(max_distance=built_for)
     centre = rng.getrandbits(64)
     pairs = [(flip(rng, centre, rng.randint(0, 16)), f"o{rng.randint(0, 30)}") for _ in range(300)]
     pairs += [(rng.getrandbits(64), "random") for _ in range(300)]
@@ -107,6 +109,4 @@ def test_lookup_reads_a_small_fraction_of_100k_hashes() -> None:
     for i in range(100_000):
         index.add(rng.getrandbits(64), f"s{i}")
     query = rng.getrandbits(64)
-    read = sum(len(band.get((query >> shift) & mask, ()))
-               for band, (shift, mask) in zip(index._bands, index._masks, strict=True))
-    assert read < 100_000 / 20
+    assert len(index._candidates(query)) < 100_000 / 200
