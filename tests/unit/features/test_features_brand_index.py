@@ -285,3 +285,51 @@ def test_ten_thousand_brands_find_the_planted_names_without_scanning(
     # a loop over the registry would verify tens of thousands of terms per title
     assert checks < 100 * len(titles)
     assert elapsed < 2.0
+
+
+# --- the index gives the exhaustive scan's answer -----------------------------------------
+
+_CYRILLIC = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "i": "і"}
+
+
+def _disguised(rng: random.Random, text: str) -> str:
+    i = rng.randrange(len(text))
+    trick = rng.choice(("double", "drop", "swap", "split", "digit", "cyrillic", "two", "none"))
+    if trick == "two":
+        return _disguised(rng, _disguised(rng, text))
+    if trick == "double":
+        return text[:i] + text[i] + text[i:]
+    if trick == "drop":
+        return text[:i] + text[i + 1:]
+    if trick == "swap" and i + 1 < len(text):
+        return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+    if trick == "split":
+        return text[:i] + rng.choice(" -.") + text[i:]
+    table = {"digit": {"o": "0", "l": "1", "i": "1", "e": "3", "a": "4", "s": "5"},
+             "cyrillic": _CYRILLIC}.get(trick, {})
+    return "".join(table.get(c, c) if j == i else c for j, c in enumerate(text))
+
+
+def test_index_answers_exactly_what_the_exhaustive_scan_answers() -> None:
+    rng = random.Random(21)
+    brands = [*generated_brands(150, seed=5), *REGISTRY]
+    index = BrandIndex.from_brands(brands)
+    terms = [t for b in brands for t in (b.name, *b.aliases, *b.protected_terms)]
+    filler = ["bag", "with", "box", "new", "women", "leather", "size", "42", "for", "case"]
+    disagreements = []
+    for _ in range(40):
+        words = [_disguised(rng, rng.choice(terms)) for _ in range(rng.randint(1, 3))]
+        words += rng.sample(filler, 4)
+        rng.shuffle(words)
+        title = " ".join(words)
+        if index.match_title(title) != index.scan_title(title):
+            disagreements.append(title)
+    assert disagreements == []
+
+
+@pytest.mark.parametrize(("name", "typed"), [("Fomabaha", "Fomaaha"), ("Kyflalam", "Kyflaam"),
+                                             ("Rifip", "Riip")])
+def test_deletion_that_leaves_a_doubled_letter_is_still_found(name: str, typed: str) -> None:
+    index = BrandIndex.from_brands([brand("b", name)])
+    assert [(m.match_kind, m.matched_text) for m in index.match_title(f"{typed} bag")] == [
+        ("typo", typed)]
