@@ -9,77 +9,39 @@ words (up to one word more than the longest term, so "Vel mora" reaches
 the few terms found are checked precisely. Lookup cost depends on the title,
 not on how many brands are registered.
 
-Match kinds, decided per candidate on the normalised forms:
-
-* ``exact`` — same words up to case and accents (a legitimate mention, or an
-  accessory: "case for X7");
-* ``homoglyph`` — identical only after folding look-alike letters or digits
-  ("Vеlmora" with a Cyrillic е, "Ve1mora"), terms of 4+ characters;
-* ``typo`` — within one edit for 5–8 letters, two for 9+ (separators and
-  doubled letters count half), same first letter, and the window is neither a
-  common word nor another registered term spelled exactly.
+What a candidate is (exact, homoglyph, typo) is decided by
+:func:`signals.features.brand_terms.classify`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 from signals.events import BrandEvent
+from signals.features.brand_terms import (
+    HOMOGLYPH_MIN_LEN,
+    TYPO_MIN_LEN,
+    BrandTerm,
+    MatchKind,
+    TermKind,
+    TermMatch,
+    brand_terms,
+    classify,
+)
 from signals.features.common_words import COMMON_WORDS
-from signals.features.distance import deletions, lookalike, typo_cost
-from signals.features.homoglyphs import DIGIT_SWAPS
+from signals.features.distance import deletions
 from signals.features.text import Token, collapse_repeats, skeleton_key, token_spans
 
 __all__ = ["HOMOGLYPH_MIN_LEN", "TYPO_MIN_LEN", "BrandIndex", "MatchKind", "TermKind",
            "TermMatch"]
 
-TermKind = Literal["name", "alias", "protected_term"]
-MatchKind = Literal["exact", "homoglyph", "typo"]
-
-#: shorter terms only match exactly: "Nova" must not catch "now", "X7" not "XT"
-HOMOGLYPH_MIN_LEN = 4
-TYPO_MIN_LEN = 5
-#: terms this long tolerate two edits
-_TWO_EDIT_LEN = 9
 #: two-edit terms are keyed by the deletion neighbourhoods of this long a skeleton head and tail
 _TWO_EDIT_ENDS = 7
 _KIND_RANK = {"exact": 0, "homoglyph": 1, "typo": 2}
 _K = TypeVar("_K")
-
-
-@dataclass(frozen=True, slots=True)
-class TermMatch:
-    """One registered term found in a title.
-
-    ``similarity`` is 1.0 for exact and homoglyph matches and
-    ``1 - edit cost / term length`` for typos; ``start``/``end`` index the
-    title, ``matched_text`` is ``title[start:end]``.
-    """
-
-    brand_id: str
-    term: str
-    term_kind: TermKind
-    match_kind: MatchKind
-    similarity: float
-    matched_text: str
-    start: int = 0
-    end: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class _Term:
-    brand_id: str
-    text: str
-    kind: TermKind
-    plain: tuple[str, ...]
-    norm: str  # normalised words joined by single spaces
-    key: str
-    size: int  # characters without separators
-    max_edits: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,34 +50,6 @@ class _Candidate:
     term_id: int
     first: int  # token index span [first, last)
     last: int
-
-
-def _make_term(brand_id: str, text: str, kind: TermKind) -> _Term | None:
-    toks = token_spans(text)
-    if not toks:
-        return None
-    norms = [t.norm for t in toks]
-    size = sum(len(n) for n in norms)
-    # digits must be typed exactly, so only letters leave room for typos: "mar53" is a code
-    letters = sum(c.isalpha() for n in norms for c in n)
-    max_edits = 0 if letters < TYPO_MIN_LEN else 1 if letters < _TWO_EDIT_LEN else 2
-    return _Term(brand_id, text, kind, tuple(t.plain for t in toks), " ".join(norms),
-                 skeleton_key(norms), size, max_edits)
-
-
-def _brand_terms(brand: BrandEvent) -> list[_Term]:
-    """Name, aliases, protected terms; a spelling listed twice keeps its first kind."""
-    kinds: list[tuple[str, TermKind]] = [(brand.name, "name")]
-    kinds += [(a, "alias") for a in brand.aliases]
-    kinds += [(p, "protected_term") for p in brand.protected_terms]
-    seen: set[tuple[str, ...]] = set()
-    out: list[_Term] = []
-    for text, kind in kinds:
-        term = _make_term(brand.brand_id, text, kind)
-        if term is not None and term.plain not in seen:
-            seen.add(term.plain)
-            out.append(term)
-    return out
 
 
 def _neighbourhood(key: str, depth: int) -> set[str]:
@@ -132,12 +66,6 @@ def _neighbourhood(key: str, depth: int) -> set[str]:
 
 def _tail_neighbourhood(key: str, depth: int) -> set[str]:
     return {collapse_repeats(k) for k in deletions(key[-_TWO_EDIT_ENDS:], depth)}
-
-
-def _too_many_swaps(window: str, term: _Term) -> bool:
-    """Mostly digits is a model code ("S01E11"), not a disguised word ("Soleil")."""
-    swaps = sum(c in DIGIT_SWAPS for c in window) - sum(c in DIGIT_SWAPS for c in term.norm)
-    return swaps * 2 > term.size
 
 
 @lru_cache(maxsize=1 << 16)
@@ -188,7 +116,7 @@ class BrandIndex:
         self._common = frozenset(w.casefold() for w in common_words)
         self._brands: dict[str, BrandEvent] = {}
         self._brand_term_ids: dict[str, list[int]] = {}
-        self._terms: dict[int, _Term] = {}
+        self._terms: dict[int, BrandTerm] = {}
         # skeleton keys and deletion neighbourhoods, one table per edit allowance; two-edit
         # terms file the neighbourhoods of their key's first and last characters only (the
         # SymSpell prefix trick, from both ends): a long alias would otherwise need over a
@@ -234,7 +162,7 @@ class BrandIndex:
             return False
         self.remove(brand.brand_id)
         self._brands[brand.brand_id] = brand
-        self._brand_term_ids[brand.brand_id] = [self._add_term(t) for t in _brand_terms(brand)]
+        self._brand_term_ids[brand.brand_id] = [self._add_term(t) for t in brand_terms(brand)]
         return True
 
     def remove(self, brand_id: str) -> bool:
@@ -249,7 +177,7 @@ class BrandIndex:
             _discard(self._by_plain, term.plain, term_id)
         return True
 
-    def _add_term(self, term: _Term) -> int:
+    def _add_term(self, term: BrandTerm) -> int:
         term_id = self._next_id
         self._next_id += 1
         self._terms[term_id] = term
@@ -297,7 +225,7 @@ class BrandIndex:
                         candidates.append(_Candidate(match, term_id, first, last))
         return [c.match for c in _resolve(candidates)]
 
-    def _filing(self, term: _Term) -> list[tuple[dict[str, set[int]], set[str]]]:
+    def _filing(self, term: BrandTerm) -> list[tuple[dict[str, set[int]], set[str]]]:
         """The tables and keys a term is filed under."""
         if term.max_edits == 0:
             return [(self._exact_keys, {term.key})]
@@ -319,33 +247,14 @@ class BrandIndex:
             found |= head_ids & _hits(self._two_edit_tails, tails)
         return found
 
-    def _check(self, term: _Term, window: Sequence[Token], title: str) -> TermMatch | None:
-        verdict = self._classify(term, window)
+    def _check(self, term: BrandTerm, window: Sequence[Token], title: str) -> TermMatch | None:
+        verdict = classify(term, window, self._common, self._by_plain)
         if verdict is None:
             return None
         kind, similarity = verdict
         start, end = window[0].start, window[-1].end
         return TermMatch(term.brand_id, term.text, term.kind, kind, similarity,
                          title[start:end], start, end)
-
-    def _classify(self, term: _Term, window: Sequence[Token]) -> tuple[MatchKind, float] | None:
-        plain = tuple(t.plain for t in window)
-        if plain == term.plain:
-            return "exact", 1.0
-        if term.size < HOMOGLYPH_MIN_LEN or plain in self._by_plain:
-            return None
-        text = " ".join(t.norm for t in window)
-        if _too_many_swaps(text, term):
-            return None
-        cost = typo_cost(text, term.norm, float(term.max_edits))
-        if cost == 0.0:
-            return "homoglyph", 1.0
-        if math.isinf(cost) or not lookalike(text[0], term.norm[0]):
-            return None
-        if "".join(plain) in self._common:
-            return None
-        return "typo", round(1.0 - cost / term.size, 4)
-
 
 def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
     candidates.sort(key=lambda c: (_KIND_RANK[c.match.match_kind], -c.match.similarity,

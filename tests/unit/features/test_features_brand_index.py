@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 import time
+from typing import Any
 
 import pytest
 
 from signals.events import BrandEvent
+from signals.features import brand_terms
 from signals.features.brand_index import BrandIndex, TermMatch
 
 
@@ -266,14 +268,14 @@ def test_ten_thousand_brands_find_the_planted_names_without_scanning(
     brands = [*generated_brands(10_000, seed=11), brand("target", "Quillmarsh")]
     index = BrandIndex.from_brands(brands)
     checks = 0
-    original = BrandIndex._classify
+    original = brand_terms.classify
 
-    def counting(self: BrandIndex, *args: object) -> object:
+    def counting(*args: Any) -> Any:
         nonlocal checks
         checks += 1
-        return original(self, *args)  # type: ignore[arg-type]
+        return original(*args)
 
-    monkeypatch.setattr(BrandIndex, "_classify", counting)
+    monkeypatch.setattr("signals.features.brand_index.classify", counting)
     titles = ["Quillmarsh waxed canvas tote bag with leather trim, navy - free shipping",
               "Qui11marsh waxed canvas tote bag with leather trim, navy - free shipping",
               "Quill marsh waxed canvas tote bag with leather trim, navy, gift idea",
