@@ -9,7 +9,7 @@ listing scored as it did; contributions are weight x value, strongest first.
 (0.99, 'counterfeit_vocab')
 >>> round(rule_prior({})[0], 3)
 0.018
->>> rule_prior({"price_discount": 1e308})[0] > 0.999_999   # saturates, no OverflowError
+>>> rule_prior({"price_discount": 2.5e308})[0] > 0.999_999   # saturates, no OverflowError
 True
 """
 
@@ -35,17 +35,17 @@ PRIOR_WEIGHTS: Mapping[str, float] = {
     # price against the brand's reference
     "price_discount": 2.0,
     "deep_discount": 1.0,
-    "discount_x_unauthorized": 8.0, # a discount only an unauthorised seller offers
+    "discount_x_unauthorized": 5.0, # a discount only an unauthorised seller offers
     # who sells it and with which images
     "unauthorized": 1.0,
     "authorized": -3.0,
-    "official_image_unauthorized": 1.5,
-    "official_image_unknown": 0.5,
-    "official_images_only": 1.0,    # no photo of its own: the seller may not hold the goods
+    "official_image_unauthorized": 1.0,
+    "official_image_unknown": 1.0,
+    "official_images_only": 1.5,    # no photo of its own: the seller may not hold the goods
     # the seller's history
     "seller_young": 0.7,
-    "seller_burst": 0.4,
-    "seller_velocity": 0.5,
+    "seller_burst": 0.8,
+    "seller_velocity": 0.6,
     "seller_brand_spread": 0.8,
     "seller_problem_rate": 4.0,
     "seller_upheld": 1.2,

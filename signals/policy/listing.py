@@ -26,7 +26,10 @@ def listing_alert(snap: ListingSnapshot, ev: ListingEvent, scored: ModelScore,
         return None
     brand = ctx.registry.brand(evidence.brand_id) if evidence.brand_id else None
     brand_name = brand.name if brand else "the brand"
-    reasons = listing_reasons(scored.contributions, evidence, brand_name)
+    # Only features the listing has: a learned weight times a value below the mean is a
+    # contribution too, but "uses counterfeit vocabulary" must not be said of a clean title.
+    present = {k: v for k, v in scored.contributions.items() if snap.features.get(k)}
+    reasons = listing_reasons(present, evidence, brand_name)
     if not reasons:
         return None  # a score with nothing to say is not actionable
     return Alert(
