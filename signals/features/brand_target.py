@@ -37,7 +37,7 @@ from signals.features.text import tokens
 
 __all__ = ["TargetBrand", "TargetRole", "compatibility_flags", "resolve_target"]
 
-TargetRole = Literal["tag", "mention", "copycat", "compat", "none"]
+TargetRole = Literal["tag", "mention", "copycat", "own_tag", "compat", "none"]
 
 #: a word that, right before a brand term, makes the term what the item fits
 _CUES = frozenset({"for", "fits", "fit", "compatible", "compatibility", "replaces"})
@@ -96,8 +96,8 @@ def resolve_target(tag: str | None, matches: Sequence[TermMatch], compat: Sequen
 
     Tagged with a registered brand: that brand. Otherwise a brand named outside
     a compatibility phrase (any match kind), else the owner of a protected term
-    borrowed outside one (a copycat), else an unregistered tag; a brand named
-    only for compatibility is no target.
+    borrowed outside one (a copycat), else an unregistered tag (``own_tag``:
+    often a shop's own label); a brand named only for compatibility is no target.
 
     >>> term = TermMatch("np", "Ridgeline", "protected_term", "exact", 1.0, "Ridgeline", 0, 9)
     >>> resolve_target("own", [term], [False], lambda b: b == "np")
@@ -119,5 +119,5 @@ matched_text='Ridgeline', start=0, end=9),))
     if copycat:
         return TargetBrand(_strongest(copycat), "copycat", copycat)
     if tag is not None:
-        return TargetBrand(tag, "tag", copycat)
+        return TargetBrand(tag, "own_tag", copycat)  # a label the registry does not know
     return TargetBrand(None, "compat" if matches else "none", copycat)

@@ -19,7 +19,11 @@ from signals.features.price import price_ratio
 from signals.features.vocabulary import counterfeit_terms, sale_terms
 from signals.registry import ImageMatch, Registry
 
-__all__ = ["FEATURE_NAMES", "BrandView", "Evidence", "SellerSignals", "listing_features"]
+__all__ = ["FEATURE_NAMES", "OWN_TAG_CHEAP", "BrandView", "Evidence", "SellerSignals",
+           "listing_features"]
+
+#: an unregistered label priced below this share of its usual price is worth a look
+OWN_TAG_CHEAP = 0.6
 
 FEATURE_NAMES: tuple[str, ...] = (
     "brand_tagged", "brand_typo", "brand_mention_untagged", "accessory_mention",
@@ -79,17 +83,24 @@ class Evidence:
     def listing_level(self) -> bool:
         """Whether the listing itself says anything infringing could be going on.
 
-        A brand it trades on, a look-alike name, counterfeit vocabulary or a
-        borrowed product-line term. Without any of these (an unbranded mug, an
-        accessory *for* a brand) a seller's history is no reason to flag it.
+        A registered brand it trades on, a look-alike name, counterfeit
+        vocabulary, a borrowed product-line term, or a price far below what an
+        unregistered label usually sells for. Without any of these (an
+        unbranded mug, a shop's own label, an accessory *for* a brand) a
+        seller's history is no reason to flag the listing.
 
         >>> Evidence(None, None, None, None, (), (), (), None, "compat").listing_level
         False
         >>> Evidence(None, None, None, None, ("replica",), (), (), None, "none").listing_level
         True
+        >>> Evidence("own", 40.0, 0.95, None, (), (), (), None, "own_tag").listing_level
+        False
         """
-        return (self.brand_id is not None or self.typo is not None or bool(self.vocab)
-                or bool(self.copycat))
+        if self.typo is not None or self.vocab or self.copycat:
+            return True
+        if self.role == "own_tag":
+            return self.price_ratio is not None and self.price_ratio < OWN_TAG_CHEAP
+        return self.brand_id is not None
 
 
 def _reference(reg: Registry, views: Mapping[str, BrandView], brand_id: str | None,

@@ -31,7 +31,7 @@ PRIOR_WEIGHTS: Mapping[str, float] = {
     "copycat_terms": 3.0,           # another brand's product-line name
     "brand_mention_untagged": 0.5,
     "accessory_mention": -1.0,      # named only as what the item fits ("case for X7")
-    "sale_language": -1.0,          # clearance/outlet explains a low price
+    "sale_language": -2.0,          # clearance/outlet explains a low price
     # price against the brand's reference
     "price_discount": 2.0,
     "deep_discount": 1.0,
