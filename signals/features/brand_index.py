@@ -32,8 +32,8 @@ from signals.features.brand_terms import (
     classify,
 )
 from signals.features.common_words import COMMON_WORDS
-from signals.features.distance import deletions
-from signals.features.text import Token, collapse_repeats, skeleton_key, token_spans
+from signals.features.distance import collapsed_deletions
+from signals.features.text import Token, skeleton_key, token_spans
 
 __all__ = ["HOMOGLYPH_MIN_LEN", "TYPO_MIN_LEN", "BrandIndex", "MatchKind", "TermKind",
            "TermMatch"]
@@ -60,13 +60,11 @@ def _neighbourhood(key: str, depth: int) -> set[str]:
     Re-collapsed, like every skeleton: deleting the "b" of "fomabaha" leaves
     "fomaaha", whose skeleton is "fomaha".
     """
-    if not key:
-        return {key}
-    return {collapse_repeats(key[0] + rest) for rest in deletions(key[1:], depth)}
+    return collapsed_deletions(key, depth, start=1)
 
 
 def _tail_neighbourhood(key: str, depth: int) -> set[str]:
-    return {collapse_repeats(k) for k in deletions(key[-_TWO_EDIT_ENDS:], depth)}
+    return collapsed_deletions(key[-_TWO_EDIT_ENDS:], depth)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -23,7 +23,7 @@ import math
 
 from signals.features.homoglyphs import LOOKALIKE_LETTERS
 
-__all__ = ["deletions", "lookalike", "typo_cost"]
+__all__ = ["collapsed_deletions", "deletions", "lookalike", "typo_cost"]
 
 #: cost of an edit that touches a digit of the term: more than any allowed limit
 _BLOCKED = 100.0
@@ -118,4 +118,33 @@ def deletions(key: str, depth: int) -> set[str]:
     for _ in range(depth):
         frontier = {s[:i] + s[i + 1:] for s in frontier for i in range(len(s))}
         found |= frontier
+    return found
+
+
+def collapsed_deletions(key: str, depth: int, start: int = 0) -> set[str]:
+    """Like :func:`deletions` for a string without repeated characters (a skeleton),
+    deleting only at ``start`` or later, with every result collapsed again.
+
+    A deletion can only create a repeat where the two neighbours of the deleted
+    character meet, so that is the one place to merge: much cheaper than
+    running :func:`~signals.features.text.collapse_repeats` over each result.
+
+    >>> sorted(collapsed_deletions("abac", 1))  # deleting the b merges the a's
+    ['aba', 'abac', 'abc', 'ac', 'bac']
+    >>> sorted(collapsed_deletions("abac", 1, start=1))
+    ['aba', 'abac', 'abc', 'ac']
+    """
+    found = {key}
+    frontier = {key}
+    for _ in range(depth):
+        step: set[str] = set()
+        for s in frontier:
+            last = len(s) - 1
+            for i in range(start, len(s)):
+                if 0 < i < last and s[i - 1] == s[i + 1]:
+                    step.add(s[:i] + s[i + 2:])
+                else:
+                    step.add(s[:i] + s[i + 1:])
+        found |= step
+        frontier = step
     return found
