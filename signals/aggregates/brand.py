@@ -5,9 +5,9 @@ price histogram), so live and replay agree. The brand processor compares the
 last hour with the brand's own recent hourly rate to spot incidents.
 
 >>> agg = BrandAggregates.create("b1")
->>> for hour in range(48):
+>>> for hour in range(48):   # one report on the hour for two days
 ...     agg.add_report(hour * 3600.0, "buyer", "filed")
->>> round(agg.hourly_baseline("reports_filed", at=48 * 3600.0), 2)
+>>> round(agg.hourly_baseline("reports_filed", at=48 * 3600.0 - 1), 2)  # 47 in 47 h before
 1.0
 """
 
@@ -24,7 +24,11 @@ from signals.features.price import QuantileSketch
 __all__ = ["BrandAggregates"]
 
 _COUNTERS = ("listings", "reports_filed", "reports_upheld", "risky_listings")
-_DISTINCT = ("sellers", "unauthorized_sellers", "risky_sellers")
+_DISTINCT = ("sellers", "unauthorized_sellers", "risky_sellers", "new_risky_sellers")
+#: a seller whose first listing of the brand is at most this old is new to the brand
+NEW_SELLER_AGE = HOUR
+#: until the brand has been watched this long every seller looks new to it
+NEW_SELLER_WARMUP = DAY
 
 
 def _counter_windows() -> dict[str, dict[str, WindowCounter]]:
@@ -46,6 +50,10 @@ class BrandAggregates:
     distinct: dict[str, dict[str, DistinctWindow]] = field(default_factory=_distinct_windows)
     prices: dict[str, QuantileSketch] = field(default_factory=dict)
     reporters: dict[str, ReporterStats] = field(default_factory=dict)
+    #: earliest listing time of each seller of the brand within the last week (a minimum,
+    #: so the same whatever order the listings arrive in)
+    seller_first_seen: dict[str, float] = field(default_factory=dict)
+    pruned_at: float = -1e18
 
     @classmethod
     def create(cls, brand_id: str) -> BrandAggregates:
@@ -68,11 +76,25 @@ class BrandAggregates:
         self._seen(ts)
         self._count("listings", ts)
         self._distinct("sellers", ts, seller_id)
+        first = min(ts, self.seller_first_seen.get(seller_id, ts))
+        self.seller_first_seen[seller_id] = first
+        self._prune_sellers()
         if authorized is False:
             self._distinct("unauthorized_sellers", ts, seller_id)
         if risky:
             self._count("risky_listings", ts)
             self._distinct("risky_sellers", ts, seller_id)
+            if ts - first <= NEW_SELLER_AGE and ts - self.first_seen >= NEW_SELLER_WARMUP:
+                # a wave of sellers new to the brand is what a counterfeit flood looks like;
+                # the brand's regular bad actors bursting together is not
+                self._distinct("new_risky_sellers", ts, seller_id)
+
+    def _prune_sellers(self) -> None:
+        if self.newest - self.pruned_at < DAY:
+            return
+        self.pruned_at = self.newest
+        floor = self.newest - WEEK
+        self.seller_first_seen = {s: t for s, t in self.seller_first_seen.items() if t >= floor}
 
     def add_price(self, price: float, currency: str) -> None:
         """A price from a listing that looks genuine (authorized or low risk)."""
@@ -100,8 +122,8 @@ class BrandAggregates:
         if name in self.counters:
             total = float(self.counters[name]["7d"].total(at))
         else:
-            # Distinct per hour is approximated by distinct over the week spread evenly.
-            total = float(self.distinct[name]["7d"].distinct(at))
+            # the week window's buckets are hours: distinct per hour, summed
+            total = float(self.distinct[name]["7d"].bucket_total(at))
         return max(0.0, total - self.last_hour(name, at)) / history_hours
 
     def reference_price(self, currency: str, min_samples: int = 5) -> float | None:
@@ -126,10 +148,13 @@ class BrandAggregates:
     def to_dict(self) -> dict[str, Any]:
         return {
             "brand_id": self.brand_id, "first_seen": self.first_seen, "newest": self.newest,
-            "counters": {n: {k: w.to_dict() for k, w in ws.items()} for n, ws in self.counters.items()},
-            "distinct": {n: {k: w.to_dict() for k, w in ws.items()} for n, ws in self.distinct.items()},
+            "counters": {n: {k: w.to_dict() for k, w in ws.items()}
+                         for n, ws in self.counters.items()},
+            "distinct": {n: {k: w.to_dict() for k, w in ws.items()}
+                         for n, ws in self.distinct.items()},
             "prices": {c: s.to_dict() for c, s in self.prices.items()},
             "reporters": {r: s.to_dict() for r, s in self.reporters.items()},
+            "seller_first_seen": self.seller_first_seen, "pruned_at": self.pruned_at,
         }
 
     @classmethod
@@ -142,4 +167,6 @@ class BrandAggregates:
                       for n, ws in d["distinct"].items()},
             prices={c: QuantileSketch.from_dict(s) for c, s in d["prices"].items()},
             reporters={r: ReporterStats.from_dict(s) for r, s in d["reporters"].items()},
+            seller_first_seen=dict(d.get("seller_first_seen", {})),
+            pruned_at=d.get("pruned_at", -1e18),
         )

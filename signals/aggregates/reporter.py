@@ -37,7 +37,8 @@ class ReporterStats:
 
     def reliability(self, prior_upheld: float = 3.0, prior_rejected: float = 2.0) -> float:
         """Posterior mean share of decided reports that were upheld."""
-        return (self.upheld + prior_upheld) / (self.upheld + self.rejected + prior_upheld + prior_rejected)
+        decided = self.upheld + self.rejected
+        return (self.upheld + prior_upheld) / (decided + prior_upheld + prior_rejected)
 
     def to_dict(self) -> dict[str, Any]:
         return {"filed": self.filed, "upheld": self.upheld, "rejected": self.rejected}

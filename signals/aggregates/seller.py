@@ -21,7 +21,7 @@ from typing import Any
 from signals.aggregates.windows import DistinctWindow, WindowCounter
 from signals.events import ListingEvent, OrderEvent, ReportEvent
 
-__all__ = ["HOUR", "DAY", "WEEK", "SellerAggregates"]
+__all__ = ["DAY", "HOUR", "WEEK", "SellerAggregates"]
 
 HOUR = 3600.0
 DAY = 24 * HOUR
@@ -62,7 +62,8 @@ class SellerAggregates:
         if ev.seller_since_ts is not None:
             # The earliest claim wins so the value does not depend on arrival order.
             prior = self.seller_since
-            self.seller_since = ev.seller_since_ts if prior is None else min(prior, ev.seller_since_ts)
+            since = ev.seller_since_ts
+            self.seller_since = since if prior is None else min(prior, since)
         if ev.action == "created":
             self.listings_total += 1
             for w in self.listings_created.values():
@@ -133,8 +134,10 @@ class SellerAggregates:
         return cls(
             seller_id=d["seller_id"], first_seen=d["first_seen"], seller_since=d["seller_since"],
             listings_total=d["listings_total"],
-            listings_created={k: WindowCounter.from_dict(v) for k, v in d["listings_created"].items()},
-            listings_removed={k: WindowCounter.from_dict(v) for k, v in d["listings_removed"].items()},
+            listings_created={k: WindowCounter.from_dict(v)
+                              for k, v in d["listings_created"].items()},
+            listings_removed={k: WindowCounter.from_dict(v)
+                              for k, v in d["listings_removed"].items()},
             brands_24h=DistinctWindow.from_dict(d["brands_24h"]),
             brands_7d=DistinctWindow.from_dict(d["brands_7d"]),
             orders=dict(d["orders"]), gmv=dict(d["gmv"]), reports=dict(d["reports"]),

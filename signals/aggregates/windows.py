@@ -116,6 +116,19 @@ class DistinctWindow:
     def distinct(self, at: float) -> int:
         return len(self.values(at))
 
+    def bucket_total(self, at: float) -> int:
+        """Distinct values per bucket, summed over the window: with hour buckets, the
+        sum of each hour's distinct count (a value seen in three hours counts three times).
+
+        >>> d = DistinctWindow.create(span=3 * 3600, buckets=3)
+        >>> d.add(0, "a"); d.add(10, "a"); d.add(3600, "a"); d.add(3600, "b")
+        >>> d.distinct(at=3600), d.bucket_total(at=3600)
+        (2, 3)
+        """
+        lo = int((at - self.span) // self.width)
+        hi = int(at // self.width)
+        return sum(len(vals) for b, vals in self.buckets.items() if lo < b <= hi)
+
     def to_dict(self) -> dict[str, Any]:
         return {"span": self.span, "width": self.width, "newest": self.newest,
                 "buckets": [[b, sorted(v)] for b, v in sorted(self.buckets.items())]}

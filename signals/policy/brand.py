@@ -29,6 +29,10 @@ _SIGNALS = (
     ("reports_filed", "BRAND_REPORT_SURGE",
      "{obs:.0f} infringement reports on this brand in the last hour (usual: {base:.1f}/h).",
      "incident_min_reports"),
+    ("new_risky_sellers", "BRAND_NEW_RISKY_SELLER_SURGE",
+     "{obs:.0f} sellers new to this brand listed likely-infringing items in the last hour "
+     "(usual: {base:.1f}/h): a counterfeit flood opens many fresh shops at once.",
+     "incident_min_new_sellers"),
     ("unauthorized_sellers", "BRAND_UNAUTHORIZED_SELLER_SURGE",
      "{obs:.0f} unauthorized sellers listed this brand in the last hour (usual: {base:.1f}/h).",
      "incident_min_reports"),

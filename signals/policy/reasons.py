@@ -40,7 +40,8 @@ _FEATURE_REASONS: dict[str, tuple[str, _Message]] = {
     "brand_mention_untagged": ("BRAND_MENTION_UNTAGGED", lambda e, b: (
         f"Title names {b} but the listing is not tagged with that brand.")),
     "seller_young": ("NEW_SELLER_ACCOUNT", lambda e, b: "Seller account is under 30 days old."),
-    "seller_burst": ("LISTING_BURST", lambda e, b: "Seller created many listings in the last hour."),
+    "seller_burst": ("LISTING_BURST", lambda e, b: (
+        "Seller created many listings in the last hour.")),
     "seller_brand_spread": ("MANY_BRANDS", lambda e, b: (
         "Seller listed many different brands in the last 24 hours.")),
     "seller_problem_rate": ("HIGH_REFUND_DISPUTE_RATE", lambda e, b: (

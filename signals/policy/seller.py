@@ -13,15 +13,16 @@ also the reason an operator reads.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from signals.alert import Alert, Reason, alert_id
-from signals.events import ListingEvent, OrderEvent, ReportEvent
 from signals.features.listing import SellerSignals
 from signals.policy.severity import severity_for, should_alert
-from signals.processors.messages import NetworkFact
-from signals.processors.outputs import Context
-from signals.processors.seller_state import SellerState
 from signals.timefmt import format_rfc3339
+
+if TYPE_CHECKING:  # the processors import this policy: only types go the other way
+    from signals.processors.outputs import Context
+    from signals.processors.seller_state import SellerState
 
 __all__ = ["seller_alert", "seller_score"]
 
@@ -57,17 +58,17 @@ def seller_score(risky: int, s: SellerSignals) -> tuple[float, dict[str, float]]
     return 1.0 / (1.0 + math.exp(-logit)), ordered
 
 
-def seller_alert(state: SellerState, msg: ListingEvent | OrderEvent | ReportEvent | NetworkFact,
-                 risky: int, signals: SellerSignals, ctx: Context) -> Alert | None:
+def seller_alert(state: SellerState, trigger: tuple[str, str, float], risky: int,
+                 signals: SellerSignals, ctx: Context) -> Alert | None:
+    """A seller alert for this trigger (event id, event time, ts), or None."""
+    trigger_id, trigger_time, ts = trigger
     score, parts = seller_score(risky, signals)
     severity = severity_for(score)
     if score < ctx.policy.seller_threshold or severity is None:
         return None
-    if not should_alert(state.severity, state.alerted_at, severity, msg.ts,
+    if not should_alert(state.severity, state.alerted_at, severity, ts,
                         ctx.policy.seller_cooldown):
         return None
-    trigger_id = msg.fact_id if isinstance(msg, NetworkFact) else msg.event_id
-    trigger_time = format_rfc3339(msg.ts) if isinstance(msg, NetworkFact) else msg.event_time
     reasons = tuple(Reason(code=c, message=_MESSAGES[c].format(n=risky),
                            contribution=round(v, 4)) for c, v in list(parts.items())[:5])
     return Alert(

@@ -61,7 +61,8 @@ def process_brand(state: BrandState, fact: BrandListingFact | BrandReportFact,
     agg = state.aggregates
     if isinstance(fact, BrandListingFact):
         agg.add_listing(fact.ts, fact.seller_id, authorized=fact.authorized, risky=fact.risky)
-        genuine = fact.authorized is True or (fact.authorized is None and fact.score < GENUINE_SCORE)
+        unknown_but_clean = fact.authorized is None and fact.score < GENUINE_SCORE
+        genuine = fact.authorized is True or unknown_but_clean
         if genuine and fact.price is not None and fact.currency is not None:
             agg.add_price(fact.price, fact.currency)
     else:

@@ -24,6 +24,7 @@ from signals.processors.messages import (
 )
 from signals.processors.outputs import Context, Outputs
 from signals.processors.seller_state import ListingSnapshot, PendingReport, SellerState
+from signals.timefmt import format_rfc3339
 
 __all__ = ["SellerMessage", "process_seller", "seller_signals"]
 
@@ -193,7 +194,11 @@ def _bound_reports(state: SellerState, at: float, limit: int, horizon: float) ->
 def _check_seller(state: SellerState, msg: SellerMessage, ctx: Context, out: Outputs) -> None:
     if not state.risky and state.upheld_weight == 0:
         return  # never alert a seller on history alone: something must look infringing
-    alert: Alert | None = seller_alert(state, msg, len(state.risky),
+    if isinstance(msg, NetworkFact):
+        trigger = (msg.fact_id, format_rfc3339(msg.ts), msg.ts)
+    else:
+        trigger = (msg.event_id, msg.event_time, msg.ts)
+    alert: Alert | None = seller_alert(state, trigger, len(state.risky),
                                        seller_signals(state, msg.ts), ctx)
     if alert is not None:
         state.severity, state.alerted_at = alert.severity, msg.ts
