@@ -41,6 +41,8 @@ __all__ = ["HOMOGLYPH_MIN_LEN", "TYPO_MIN_LEN", "BrandIndex", "MatchKind", "Term
 #: two-edit terms are keyed by the deletion neighbourhoods of this long a skeleton head and tail
 _TWO_EDIT_ENDS = 7
 _KIND_RANK = {"exact": 0, "homoglyph": 1, "typo": 2}
+#: window keys whose candidates are remembered (a few MB); emptied whenever the registry changes
+_LOOKUP_CACHE_SIZE = 100_000
 _K = TypeVar("_K")
 _Table = dict[_K, tuple[int, ...]]  # key -> ids of the terms filed under it
 
@@ -132,6 +134,7 @@ class BrandIndex:
         self._two_edit_tails: _Table[str] = {}
         self._by_plain: _Table[tuple[str, ...]] = {}
         self._next_id = 0
+        self._lookup_cache: dict[str, frozenset[int]] = {}
         # bounds only grow; stale bounds after a removal cost a few extra lookups, never a match
         self._max_words = 1
         self._max_key_len = 0
@@ -174,6 +177,7 @@ class BrandIndex:
         """Forget a brand (a tombstone on the compacted topic). Returns whether it was known."""
         if self._brands.pop(brand_id, None) is None:
             return False
+        self._lookup_cache.clear()
         for term_id in self._brand_term_ids.pop(brand_id, []):
             term = self._terms.pop(term_id)
             for table, keys in self._filing(term):
@@ -183,6 +187,7 @@ class BrandIndex:
         return True
 
     def _add_term(self, term: BrandTerm) -> int:
+        self._lookup_cache.clear()
         term_id = self._next_id
         self._next_id += 1
         self._terms[term_id] = term
@@ -239,7 +244,16 @@ class BrandIndex:
         return [(self._two_edit_heads, _neighbourhood(term.key[:_TWO_EDIT_ENDS], 2)),
                 (self._two_edit_tails, _tail_neighbourhood(term.key, 2))]
 
-    def _lookup(self, key: str) -> set[int]:
+    def _lookup(self, key: str) -> frozenset[int]:
+        """:meth:`_search`, remembered until the registry changes: title words repeat."""
+        found = self._lookup_cache.get(key)
+        if found is None:
+            if len(self._lookup_cache) >= _LOOKUP_CACHE_SIZE:
+                self._lookup_cache.clear()
+            found = self._lookup_cache[key] = frozenset(self._search(key))
+        return found
+
+    def _search(self, key: str) -> set[int]:
         """Terms whose skeleton is within their allowed edits of ``key`` (symmetric delete:
         both sides delete at most that many characters), plus some false candidates."""
         found = set(self._exact_keys.get(key, ()))

@@ -216,6 +216,16 @@ def test_remove_forgets_the_brand() -> None:
     assert not index._one_edit_keys.keys() & {"velmora", "velmor"}  # no stale keys
 
 
+def test_remembered_lookups_follow_registry_changes() -> None:
+    index = BrandIndex.from_brands([brand("a", "Velmora")])
+    assert found(index, "Nova lamp, Velmora bag") == [("a", "Velmora", "exact")]
+    index.upsert(brand("b", "Nova"))
+    assert found(index, "Nova lamp, Velmora bag") == [("b", "Nova", "exact"),
+                                                      ("a", "Velmora", "exact")]
+    index.remove("a")
+    assert found(index, "Nova lamp, Velmora bag") == [("b", "Nova", "exact")]
+
+
 def test_term_shared_by_two_brands_reports_both() -> None:
     index = BrandIndex.from_brands([brand("a", "Alpha", terms=("Meridian",)),
                                     brand("b", "Bravo", terms=("Meridian",))])
