@@ -7,6 +7,8 @@ import time
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from signals.events import BrandEvent
 from signals.features import brand_terms
@@ -345,3 +347,21 @@ def test_deletion_that_leaves_a_doubled_letter_is_still_found(name: str, typed: 
     index = BrandIndex.from_brands([brand("b", name)])
     assert [(m.match_kind, m.matched_text) for m in index.match_title(f"{typed} bag")] == [
         ("typo", typed)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80) | st.lists(st.sampled_from(
+    ["Velmora", "Vеlmora", "Ve1mora", "Vel", "mora", "X7", "Nova", "N0va", "-", " ", "™",
+     "Quorra", "Audio", "Thornbury", "Mira", "Tote", "e\u0301", "１", "$", "@"]),
+    max_size=12).map("".join))
+def test_any_text_gives_consistent_matches(title: str) -> None:
+    index = _SHARED_INDEX
+    matches = index.match_title(title)
+    for m in matches:
+        assert m.matched_text == title[m.start:m.end] and m.matched_text
+        assert 0.0 < m.similarity <= 1.0
+        assert (m.similarity == 1.0) == (m.match_kind != "typo")
+    assert matches == sorted(matches, key=lambda m: (m.start, m.end, m.brand_id, m.term))
+
+
+_SHARED_INDEX = BrandIndex.from_brands(REGISTRY)

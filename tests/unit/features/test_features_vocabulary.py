@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from signals.features.vocabulary import (
     CLEARANCE_TERMS,
@@ -129,3 +131,9 @@ def test_term_lists_are_disjoint_and_canonical() -> None:
             "copy", "knockoff", "fake", "unbranded version of", "same as original",
             "top quality", "factory direct", "oem"} <= set(COUNTERFEIT_TERMS)
     assert {"clearance", "last season", "outlet", "discontinued"} <= set(CLEARANCE_TERMS)
+
+
+@given(st.text(max_size=80))
+def test_any_text_gives_known_terms(title: str) -> None:
+    assert set(counterfeit_terms(title)) <= set(COUNTERFEIT_TERMS)
+    assert set(sale_terms(title)) <= set(CLEARANCE_TERMS)
