@@ -24,9 +24,10 @@ def seller_aggregates_view(agg: SellerAggregates) -> dict[str, Any]:
 
 def brand_aggregates_view(agg: BrandAggregates) -> dict[str, Any]:
     data = agg.to_dict()
-    # Which listings count as risky depends on scores, and scores on order: leave out.
-    data["counters"].pop("risky_listings", None)
-    data["distinct"].pop("risky_sellers", None)
+    # Which listings count as risky depends on scores, and scores on order: leave out
+    # every aggregate built from that judgement.
+    for part in ("counters", "distinct"):
+        data[part] = {k: v for k, v in data[part].items() if "risky" not in k}
     # The learned reference price uses only listings judged genuine (score-dependent).
     data.pop("prices", None)
     return data

@@ -101,6 +101,7 @@ class Brandguard:
             self._agent(runner, topic)
         self.app.timer(0.25)(self._tick)
         self.app.task(self.views.run)
+        self.app.on_partitions_revoked.connect(self._on_revoked)
 
     def _agent(self, runner: Runner, topic: faust.TopicT) -> None:
         self.runners.append(runner)
@@ -115,10 +116,32 @@ class Brandguard:
         agent.__name__ = f"{runner.name}_agent"
         self.app.agent(topic, name=f"brandguard.{runner.name}", concurrency=1)(agent)
 
+    async def _on_revoked(self, app: Any, revoked: Any, **kwargs: Any) -> None:
+        for runner in self.runners:
+            runner.reset()
+
     async def _tick(self) -> None:
         for runner in self.runners:
             runner.tick()
         self.metrics.ready.set(1 if self.views.ready.is_set() else 0)
+        await self._update_lag()
+
+    async def _update_lag(self) -> None:
+        """Highwater minus the next offset to process, per assigned partition."""
+        consumer = self.app.consumer
+        processed: dict[tuple[str, int], int] = {}
+        for runner in self.runners:
+            processed.update(runner.positions)
+        self.metrics.consumer_lag.clear()
+        for tp in sorted(consumer.assignment()):
+            try:
+                highwater = consumer.highwater(tp)
+            except (KeyError, AssertionError):  # no fetch response for it yet
+                continue
+            done = processed.get((tp.topic, tp.partition))
+            position = done + 1 if done is not None else await consumer.position(tp)
+            lag = max(0, (highwater or 0) - (position or 0))
+            self.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
 
 
 def _security(settings: Settings) -> dict[str, Any]:

@@ -52,6 +52,9 @@ class BrandRunner(Runner):
         self.guarded(event, work)
         return [event]
 
+    def reset_state(self) -> None:
+        self.cache.forget()
+
     def flush_state(self, partition: int) -> None:
         self.cache.flush(partition)
         self.metrics.table_keys.labels("brands").set(len(self.cache))
@@ -74,6 +77,9 @@ class ImageRunner(Runner):
 
         self.guarded(event, work)
         return [event]
+
+    def reset_state(self) -> None:
+        self.cache.forget()
 
     def flush_state(self, partition: int) -> None:
         self.cache.flush(partition)
@@ -101,6 +107,10 @@ class LearnerRunner(Runner):
 
         self.guarded(event, work)
         return [event]
+
+    def reset_state(self) -> None:
+        self.cache.forget()
+        self._changed = False
 
     def flush_state(self, partition: int) -> None:
         self.cache.flush(partition)
@@ -133,6 +143,9 @@ class RegistryRunner(Runner):
         except BrandguardError as err:
             self._dead(event, err)
         return [event]
+
+    def reset_state(self) -> None:
+        return None
 
     def flush_state(self, partition: int) -> None:
         return None

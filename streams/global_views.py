@@ -61,15 +61,23 @@ class GlobalViews:
                                     enable_auto_commit=False, auto_offset_reset="earliest")
         await consumer.start()
         try:
-            await consumer.topics()  # loads metadata so partitions_for_topic answers
-            parts = [TopicPartition(t, p) for t in self._topics
-                     for p in sorted(consumer.partitions_for_topic(t) or {0})]
+            parts = await self._partitions(consumer)
             consumer.assign(parts)
             await consumer.seek_to_beginning(*parts)
             ends = await consumer.end_offsets(parts)
             await self._consume(consumer, ends)
         finally:
             await consumer.stop()
+
+    async def _partitions(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
+        """Every partition of the view topics, waiting for metadata of fresh topics."""
+        for _attempt in range(300):
+            await consumer._client.force_metadata_update()  # noqa: SLF001 - no public refresh
+            known = {t: consumer.partitions_for_topic(t) for t in self._topics}
+            if all(known.values()):
+                return [TopicPartition(t, p) for t, ps in known.items() for p in sorted(ps or ())]
+            await asyncio.sleep(0.2)
+        raise RuntimeError(f"no metadata for {self._topics}")
 
     async def _consume(self, consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> None:
         while True:

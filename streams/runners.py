@@ -89,6 +89,19 @@ class Runner:
             event.ack()
         self._flushed_at[partition] = now
 
+    def reset(self) -> None:
+        """Partitions were revoked: forget everything not yet acked.
+
+        Faust seeks every newly assigned partition back to its committed offset,
+        so unacked records are read again and rebuild what is dropped here.
+        """
+        self._pending.clear()
+        self._last.clear()
+        self.reset_state()
+
+    def reset_state(self) -> None:
+        raise NotImplementedError
+
     def tick(self) -> None:
         """Timer: release idle-held events and flush every partition, in its context."""
         now = time.monotonic()

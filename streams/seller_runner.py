@@ -100,6 +100,10 @@ class SellerRunner(Runner):
 
         self.guarded(event, work)
 
+    def reset_state(self) -> None:
+        self._mergers.clear()
+        self.cache.forget()
+
     def flush_state(self, partition: int) -> None:
         self.cache.flush(partition)
         self.metrics.table_keys.labels("sellers").set(len(self.cache))

@@ -80,5 +80,16 @@ class StateCache(Generic[S]):
         return written
 
     def forget(self) -> None:
-        """Drop the in-memory copies (after a flush, when partitions are revoked)."""
+        """Drop in-memory copies and dirty marks (partitions revoked: the table and
+        the re-read of uncommitted records rebuild them)."""
         self._live.clear()
+        self._dirty.clear()
+
+    def items(self) -> list[tuple[str, S]]:
+        """Every state this worker holds: the table's, overridden by live copies."""
+        found: dict[str, S] = {}
+        for key, raw in list(self._table.items()):
+            name = key.decode() if isinstance(key, bytes) else str(key)
+            found[name] = self._load(orjson.loads(raw))
+        found.update(self._live)
+        return sorted(found.items())

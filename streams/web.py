@@ -15,6 +15,7 @@ from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from signals.processors import BrandState, SellerState
+from signals.snapshot import brand_aggregates_view, seller_aggregates_view
 from streams.app import Brandguard
 
 __all__ = ["install_views"]
@@ -74,7 +75,16 @@ def install_views(bg: Brandguard) -> None:  # noqa: C901 - one closure per endpo
     @app.page("/readyz")
     async def readyz(view: View, request: Request) -> Response:
         ready = bg.views.ready.is_set()
-        return view.json({"ready": ready}, status=200 if ready else 503)
+        return view.json({"ready": ready, "brands": len(bg.views.registry)},
+                         status=200 if ready else 503)
+
+    @app.page("/debug/aggregates")
+    async def aggregates(view: View, request: Request) -> Response:
+        """This worker's order-independent aggregates (compared with replay in tests)."""
+        return found(view, request, {
+            "sellers": {k: seller_aggregates_view(s.aggregates) for k, s in bg.sellers.items()},
+            "brands": {k: brand_aggregates_view(b.aggregates) for k, b in bg.brands.items()},
+        })
 
     @app.page("/sellers/{seller_id}")
     @app.table_route(table=sellers_table, match_info="seller_id")

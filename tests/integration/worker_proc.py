@@ -1,0 +1,124 @@
+"""Run ``brandguard worker`` as a real subprocess against the session broker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+from confluent_kafka import Consumer, TopicPartition
+
+TOPIC_ROLES = ("listings", "orders", "reports", "brands", "alerts", "deadletter")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def worker_env(bootstrap: str, app_id: str, data_dir: Path, port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "BRANDGUARD_KAFKA_BOOTSTRAP": bootstrap, "BRANDGUARD_APP_ID": app_id,
+        "BRANDGUARD_DATA_DIR": str(data_dir), "BRANDGUARD_WEB_PORT": str(port),
+        "BRANDGUARD_PARTITIONS": "8", "BRANDGUARD_TABLE_STANDBY_REPLICAS": "0",
+    })
+    for role in TOPIC_ROLES:
+        env[f"BRANDGUARD_TOPIC_{role.upper()}"] = topic_name(app_id, role)
+    return env
+
+
+def topic_name(app_id: str, role: str) -> str:
+    return f"{app_id}.{role}"
+
+
+@dataclass
+class WorkerProcess:
+    env: dict[str, str]
+    port: int
+    log: Path
+    proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> WorkerProcess:
+        out = open(self.log, "ab")  # noqa: SIM115 - the process owns it until stop()
+        self.proc = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker",
+                                      "--loglevel", "warning"], env=self.env, stdout=out,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for(lambda: self.get("/readyz") is not None, 90, "worker ready", self)
+        return self
+
+    def get(self, path: str) -> Any:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as r:
+                body = r.read()
+                return body if path == "/metrics" else orjson.loads(body)
+        except OSError:
+            return None
+
+    def metric(self, name: str) -> float:
+        body = self.get("/metrics") or b""
+        total = 0.0
+        for line in body.decode().splitlines():
+            if line.startswith(name + "{") or line.startswith(name + " "):
+                total += float(line.rsplit(" ", 1)[1])
+        return total
+
+    def stop(self, timeout: float = 60.0) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str,
+             worker: WorkerProcess | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if worker is not None and worker.proc is not None and worker.proc.poll() is not None:
+            raise AssertionError(f"worker exited while waiting for {what}:\n{worker.tail()}")
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}"
+                         + (f":\n{worker.tail()}" if worker else ""))
+
+
+def read_topic(bootstrap: str, topic: str) -> list[tuple[bytes | None, bytes]]:
+    """Every record currently in ``topic`` (all partitions, up to the high watermark)."""
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"reader-{time.time_ns()}",
+                         "enable.auto.commit": False, "auto.offset.reset": "earliest"})
+    try:
+        parts = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+        ends = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1]
+                for p in parts}
+        consumer.assign([TopicPartition(topic, p, 0) for p in parts])
+        records: list[tuple[bytes | None, bytes]] = []
+        seen = dict.fromkeys(parts, 0)
+        deadline = time.monotonic() + 60
+        while any(seen[p] < ends[p] for p in parts) and time.monotonic() < deadline:
+            msg = consumer.poll(0.5)
+            if msg is None or msg.error():
+                continue
+            seen[msg.partition()] = msg.offset() + 1
+            records.append((msg.key(), msg.value()))
+        return records
+    finally:
+        consumer.close()
