@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,41 +25,54 @@ __all__ = ["Deduplicator"]
 
 @dataclass(slots=True)
 class Deduplicator:
+    """Ids applied within ``horizon`` seconds of event time of the newest one.
+
+    Ids are kept in arrival order too, so forgetting the expired ones costs
+    only the ones forgotten (events arrive roughly in time order; one that
+    arrives late is forgotten with the ids around it, a little later).
+    """
+
     horizon: float = 7 * 86400.0
     max_entries: int = 50_000
     seen: dict[str, float] = field(default_factory=dict)
     newest: float = -1e18
     pruned_at: float = -1e18
+    arrivals: deque[tuple[float, str]] = field(default_factory=deque)
 
     def __len__(self) -> int:
         return len(self.seen)
 
     def first_time(self, event_id: str, ts: float) -> bool:
         """Record ``event_id``; True if it was not seen within the horizon."""
-        if event_id in self.seen:
+        seen = self.seen
+        if event_id in seen:
             return False
-        self.seen[event_id] = ts
+        seen[event_id] = ts
+        self.arrivals.append((ts, event_id))
         if ts > self.newest:
             self.newest = ts
-        # Pruning is O(entries): do it when the horizon has moved a sixteenth on.
-        if len(self.seen) > self.max_entries or self.newest - self.pruned_at > self.horizon / 16:
+        arrivals = self.arrivals
+        if arrivals[0][0] < self.newest - self.horizon or len(seen) > self.max_entries:
             self._prune()
         return True
 
     def _prune(self) -> None:
         self.pruned_at = self.newest
         floor = self.newest - self.horizon
-        self.seen = {k: t for k, t in self.seen.items() if t >= floor}
-        if len(self.seen) > self.max_entries:
-            # Keep the newest ids: a redelivery of a very old one is the least likely.
-            keep = sorted(self.seen.items(), key=lambda kv: (kv[1], kv[0]))[-self.max_entries:]
-            self.seen = dict(keep)
+        arrivals, seen = self.arrivals, self.seen
+        while arrivals and (arrivals[0][0] < floor or len(seen) > self.max_entries):
+            ts, event_id = arrivals.popleft()
+            if seen.get(event_id) == ts:
+                del seen[event_id]
 
     def to_dict(self) -> dict[str, Any]:
+        # ``seen`` in arrival order: restoring it restores the arrival queue
         return {"horizon": self.horizon, "max_entries": self.max_entries,
                 "newest": self.newest, "pruned_at": self.pruned_at, "seen": self.seen}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Deduplicator:
+        seen = dict(data["seen"])
         return cls(horizon=data["horizon"], max_entries=data["max_entries"],
-                   newest=data["newest"], pruned_at=data["pruned_at"], seen=dict(data["seen"]))
+                   newest=data["newest"], pruned_at=data["pruned_at"], seen=seen,
+                   arrivals=deque((ts, k) for k, ts in seen.items()))

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from signals.events import ListingEvent
 from signals.features.brand_index import TermMatch
-from signals.features.brand_target import TargetRole, compatibility_flags, resolve_target
+from signals.features.brand_target import TargetRole, resolve_target
 from signals.features.price import price_ratio
-from signals.features.vocabulary import counterfeit_terms, sale_terms
+from signals.features.title_facts import title_facts
 from signals.registry import ImageMatch, Registry
 
 __all__ = ["FEATURE_NAMES", "OWN_TAG_CHEAP", "BrandView", "Evidence", "SellerSignals",
@@ -129,24 +129,16 @@ def _images(reg: Registry, ev: ListingEvent) -> tuple[tuple[ImageMatch, ...], bo
     return found, unauthorized, unknown, only and (unauthorized or unknown)
 
 
-def _typo(matches: list[TermMatch]) -> TermMatch | None:
-    typos = [m for m in matches if m.match_kind != "exact" and m.term_kind != "protected_term"]
-    return max(typos, key=lambda m: (m.similarity, m.brand_id)) if typos else None
-
-
 def listing_features(ev: ListingEvent, reg: Registry, views: Mapping[str, BrandView],
                      seller: SellerSignals) -> tuple[dict[str, float], Evidence]:
     """The feature vector of one listing event and the evidence behind it."""
-    title = ev.title or ""
-    matches = reg.match_title(title) if title else []
-    compat = compatibility_flags(title, matches) if matches else []
-    target = resolve_target(ev.brand_id, matches, compat, reg.__contains__)
+    facts = title_facts(reg, ev.title or "")
+    target = resolve_target(ev.brand_id, facts.matches, facts.compat, reg.__contains__)
     brand_id = target.brand_id
     ref = _reference(reg, views, brand_id, ev.currency)
     ratio = price_ratio(ev.price, ref) if ev.price is not None and ref is not None else None
     discount = 0.0 if ratio is None else min(1.0, max(0.0, 1.0 - ratio))
-    typo = _typo(matches)
-    vocab = counterfeit_terms(title)
+    typo, vocab = facts.typo, facts.vocab
     authorized = reg.is_authorized(brand_id, ev.seller_id) if brand_id else None
     images, img_unauth, img_unknown, img_only = _images(reg, ev)
     unauth = 1.0 if authorized is False else 0.0
@@ -157,7 +149,7 @@ def listing_features(ev: ListingEvent, reg: Registry, views: Mapping[str, BrandV
         "accessory_mention": 1.0 if target.role == "compat" else 0.0,
         "counterfeit_vocab": float(min(len(vocab), 3)),
         "copycat_terms": float(min(len(target.copycat), 2)),
-        "sale_language": 1.0 if sale_terms(title) else 0.0,
+        "sale_language": 1.0 if facts.sale else 0.0,
         "price_discount": discount,
         "deep_discount": 1.0 if discount >= 0.5 else 0.0,
         "price_unknown": 1.0 if ratio is None else 0.0,

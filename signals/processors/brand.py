@@ -63,19 +63,26 @@ def process_brand(state: BrandState, fact: BrandListingFact | BrandReportFact,
         agg.add_listing(fact.ts, fact.seller_id, authorized=fact.authorized, risky=fact.risky)
         unknown_but_clean = fact.authorized is None and fact.score < GENUINE_SCORE
         genuine = fact.authorized is True or unknown_but_clean
+        view_changed = False
         if genuine and fact.price is not None and fact.currency is not None:
             agg.add_price(fact.price, fact.currency)
+            view_changed = True
+        # only a risky or unauthorized listing can start a surge of the listing signals
+        may_surge = fact.risky or fact.authorized is False
     else:
         agg.add_report(fact.ts, fact.reporter, fact.status)
+        may_surge = fact.status != "rejected"
+        view_changed = fact.status != "filed"  # a decision moves the reporter's reliability
     out = Outputs()
-    found = brand_incident(agg, fact.ts, policy, (fact.event_id, fact.event_time))
+    found = brand_incident(agg, fact.ts, policy, (fact.event_id, fact.event_time)) if (
+        may_surge) else None
     if found is not None:
         alert, _score = found
         if should_alert(state.severity, state.alerted_at, alert.severity, fact.ts,
                         policy.brand_cooldown):
             state.severity, state.alerted_at = alert.severity, fact.ts
             out.alerts.append(dataclasses.replace(alert, created_at=format_rfc3339(now)))
-    return out, _refresh_view(state)
+    return out, _refresh_view(state) if view_changed or state.view is None else None
 
 
 def _refresh_view(state: BrandState) -> BrandView | None:

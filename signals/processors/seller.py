@@ -38,8 +38,9 @@ def process_seller(state: SellerState, msg: SellerMessage, ctx: Context) -> Outp
     if not state.dedup.first_time(msg_id, msg.ts):
         return Outputs(duplicate=True)
     out = Outputs()
+    signals: SellerSignals | None = None
     if isinstance(msg, ListingEvent):
-        _on_listing(state, msg, ctx, out)
+        signals = _on_listing(state, msg, ctx, out)
     elif isinstance(msg, OrderEvent):
         state.aggregates.apply_order(msg)
         if msg.status == "placed" or msg.status == "cancelled":
@@ -48,7 +49,7 @@ def process_seller(state: SellerState, msg: SellerMessage, ctx: Context) -> Outp
         _on_report(state, msg, ctx, out)
     else:
         state.network[msg.phash] = [list(msg.sharing_sellers), list(msg.flagged_sellers)]
-    _check_seller(state, msg, ctx, out)
+    _check_seller(state, msg, ctx, out, signals)
     return out
 
 
@@ -71,15 +72,18 @@ def seller_signals(state: SellerState, at: float) -> SellerSignals:
     )
 
 
-def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context, out: Outputs) -> None:
+def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context,
+                out: Outputs) -> SellerSignals | None:
+    """Score the listing; returns the seller signals it was scored with, if any."""
     state.aggregates.apply_listing(ev)
     snap = state.listings.get(ev.listing_id)
     if ev.action == "removed":
         if snap is not None:
             snap.removed = True
         state.risky.discard(ev.listing_id)
-        return
-    x, evidence = listing_features(ev, ctx.registry, ctx.brand_views, seller_signals(state, ev.ts))
+        return None
+    signals = seller_signals(state, ev.ts)
+    x, evidence = listing_features(ev, ctx.registry, ctx.brand_views, signals)
     scored = ctx.model.score_one(x)
     if snap is None:
         snap = state.listings[ev.listing_id] = ListingSnapshot(
@@ -107,6 +111,7 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context, out: Outputs
     state.flagged = state.flagged or newly_flagged
     official = {m.phash for m in evidence.images}
     _image_facts(state, ev, official, newly_flagged, out, ctx.policy.max_phashes)
+    return signals
 
 
 def _image_facts(state: SellerState, ev: ListingEvent, official: set[str], newly_flagged: bool,
@@ -191,15 +196,17 @@ def _bound_reports(state: SellerState, at: float, limit: int, horizon: float) ->
             del state.reports[r.report_id]
 
 
-def _check_seller(state: SellerState, msg: SellerMessage, ctx: Context, out: Outputs) -> None:
+def _check_seller(state: SellerState, msg: SellerMessage, ctx: Context, out: Outputs,
+                  signals: SellerSignals | None) -> None:
     if not state.risky and state.upheld_weight == 0:
         return  # never alert a seller on history alone: something must look infringing
     if isinstance(msg, NetworkFact):
         trigger = (msg.fact_id, format_rfc3339(msg.ts), msg.ts)
     else:
         trigger = (msg.event_id, msg.event_time, msg.ts)
-    alert: Alert | None = seller_alert(state, trigger, len(state.risky),
-                                       seller_signals(state, msg.ts), ctx)
+    if signals is None:
+        signals = seller_signals(state, msg.ts)
+    alert: Alert | None = seller_alert(state, trigger, len(state.risky), signals, ctx)
     if alert is not None:
         state.severity, state.alerted_at = alert.severity, msg.ts
         out.alerts.append(alert)

@@ -1,0 +1,94 @@
+"""Everything a listing's score takes from its title alone, memoised per registry.
+
+Matching a title against the brand registry and the vocabularies is the
+costliest part of scoring, and a title comes back often: every price change is
+an ``updated`` event with the same title, and sellers list the same product in
+several colours. The facts depend only on the title and the registry, so they
+are kept in a bounded least-recently-used table per :class:`Registry`, emptied
+whenever the registry changes (its ``version`` moves). Memoising a pure
+function changes no result, only the time it takes.
+
+>>> from signals.events import BrandEvent
+>>> reg = Registry.from_brands([BrandEvent("e", "t", 0.0, "b1", "Velmora")])
+>>> facts = title_facts(reg, "Replica Ve1mora bag")
+>>> [m.match_kind for m in facts.matches], facts.vocab, facts.typo is not None
+(['homoglyph'], ('replica',), True)
+>>> title_facts(reg, "Replica Ve1mora bag") is facts
+True
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
+
+from signals.features.brand_index import TermMatch
+from signals.features.brand_target import compatibility_flags
+from signals.features.vocabulary import counterfeit_terms, sale_terms
+from signals.registry import Registry
+
+__all__ = ["TitleFacts", "TitleFactsCache", "title_facts"]
+
+#: distinct titles remembered per registry; a few MB at most
+DEFAULT_ENTRIES = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class TitleFacts:
+    """Registered terms in the title, which of them are compatibility mentions,
+    counterfeit and sale vocabulary, and the closest look-alike brand name."""
+
+    matches: tuple[TermMatch, ...]
+    compat: tuple[bool, ...]
+    vocab: tuple[str, ...]
+    sale: bool
+    typo: TermMatch | None
+
+
+def _closest_typo(matches: tuple[TermMatch, ...]) -> TermMatch | None:
+    typos = [m for m in matches if m.match_kind != "exact" and m.term_kind != "protected_term"]
+    return max(typos, key=lambda m: (m.similarity, m.brand_id)) if typos else None
+
+
+def compute_title_facts(reg: Registry, title: str) -> TitleFacts:
+    matches = tuple(reg.match_title(title)) if title else ()
+    compat = tuple(compatibility_flags(title, matches)) if matches else ()
+    return TitleFacts(matches, compat, counterfeit_terms(title), bool(sale_terms(title)),
+                      _closest_typo(matches))
+
+
+class TitleFactsCache:
+    """A bounded LRU of :class:`TitleFacts` valid for one registry version."""
+
+    def __init__(self, max_entries: int = DEFAULT_ENTRIES) -> None:
+        self.max_entries = max_entries
+        self.version = -1
+        self._entries: OrderedDict[str, TitleFacts] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, reg: Registry, title: str) -> TitleFacts:
+        if reg.version != self.version:
+            self._entries.clear()  # a brand was added or changed: every match may differ
+            self.version = reg.version
+        facts = self._entries.get(title)
+        if facts is not None:
+            self._entries.move_to_end(title)
+            return facts
+        facts = self._entries[title] = compute_title_facts(reg, title)
+        if len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+        return facts
+
+
+_CACHES: WeakKeyDictionary[Registry, TitleFactsCache] = WeakKeyDictionary()
+
+
+def title_facts(reg: Registry, title: str) -> TitleFacts:
+    """The facts of ``title`` against ``reg``, from the registry's cache when known."""
+    cache = _CACHES.get(reg)
+    if cache is None:
+        cache = _CACHES[reg] = TitleFactsCache()
+    return cache.get(reg, title)
