@@ -183,7 +183,8 @@ def _on_decision(state: SellerState, ev: ReportEvent, weight: float, out: Output
         features, score, scored_at = dict(snap.features), snap.score, snap.scored_at
     out.facts.append(TrainingExample(
         f"{ev.event_id}:t", ev.ts, ev.listing_id, features, ev.status == "upheld",
-        float(score or 0.0), float(scored_at or ev.ts)))
+        0.0 if score is None else float(score),
+        ev.ts if scored_at is None else float(scored_at)))  # 0.0 is a time, not "unknown"
 
 
 def _bound_reports(state: SellerState, at: float, limit: int, horizon: float) -> None:
