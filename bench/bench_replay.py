@@ -1,0 +1,106 @@
+"""How fast is offline replay, against the floor of parsing the same lines with orjson.
+
+Generates (or reads) a simulator file, then on one core, in the same run:
+(a) a plain ``orjson.loads`` loop over its lines, (b) ``replay_lines`` over the
+same lines (decode, every processor, alert records; sinks that drop them).
+Prints events/s of both, measured in CPU time of this process so that other
+work on a shared machine distorts it less, and the ratio. ``--profile`` also
+prints the top of a cProfile of one replay, by where time is spent.
+
+Run: ``.venv/bin/python bench/bench_replay.py [--events FILE | --scenario mixed --seed 1
+--days 7] [--repeat 3] [--profile]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import orjson
+
+from signals.replay import replay_lines
+from signals.simulator import scenario_config, simulate
+
+__all__ = ["main", "measure", "simulated_lines"]
+
+
+def simulated_lines(scenario: str, seed: int, days: float) -> list[bytes]:
+    sim = simulate(scenario_config(scenario, seed=seed, days=days, scale=1.0))
+    return [line if isinstance(line, bytes) else line.encode() for line in sim.lines]
+
+
+def _parse_all(lines: list[bytes]) -> None:
+    for line in lines:
+        if not line.strip():
+            continue
+        try:  # noqa: SIM105 - contextlib.suppress would add its own cost to the floor
+            orjson.loads(line)
+        except orjson.JSONDecodeError:
+            pass
+
+
+def _replay_all(lines: list[bytes]) -> None:
+    replay_lines(lines, "bench.jsonl", lambda: 0.0, lambda alert: None, lambda dead: None)
+
+
+def _best_cpu_seconds(run: Callable[[list[bytes]], None], lines: list[bytes],
+                      repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.process_time()
+        run(lines)
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def measure(lines: list[bytes], repeat: int = 3) -> dict[str, float]:
+    """Events per CPU-second of the orjson floor and of replay, and their ratio."""
+    events = sum(1 for line in lines if line.strip())
+    parse = _best_cpu_seconds(_parse_all, lines, max(repeat, 3))
+    replay = _best_cpu_seconds(_replay_all, lines, repeat)
+    return {"events": float(events), "orjson_per_s": events / parse,
+            "replay_per_s": events / replay, "ratio": parse / replay,
+            "replay_us_per_event": replay / events * 1e6}
+
+
+def _profile(lines: list[bytes], top: int) -> str:
+    profiler = cProfile.Profile()
+    profiler.runcall(_replay_all, lines)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=Path, help="a JSON Lines event file to replay")
+    parser.add_argument("--scenario", default="mixed")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--days", type=float, default=7.0)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args(argv)
+    if args.events:
+        lines = args.events.read_bytes().split(b"\n")
+        source = str(args.events)
+    else:
+        lines = simulated_lines(args.scenario, args.seed, args.days)
+        source = f"simulate --scenario {args.scenario} --seed {args.seed} --days {args.days:g}"
+    result = measure(lines, args.repeat)
+    print(f"{source}: {result['events']:,.0f} events, CPU time, best of {args.repeat}")
+    print(f"  orjson.loads loop  {result['orjson_per_s']:>12,.0f} events/s")
+    print(f"  replay             {result['replay_per_s']:>12,.0f} events/s "
+          f"({result['replay_us_per_event']:.1f} us/event)")
+    print(f"  replay / orjson    {result['ratio']:>12.3f}")
+    if args.profile:
+        print(_profile(lines, 30))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
