@@ -43,8 +43,10 @@ class WindowCounter:
     def add(self, ts: float, amount: float = 1.0) -> None:
         bucket = int(ts // self.width)
         if ts > self.newest:
+            before = self._retained_from()
             self.newest = ts
-            self._prune()
+            if self._retained_from() != before:
+                self._prune()  # only when a bucket left the window
         if bucket <= self._retained_from():
             return  # older than the window of the newest event: never visible again
         self.counts[bucket] = self.counts.get(bucket, 0.0) + amount
@@ -96,10 +98,12 @@ class DistinctWindow:
     def add(self, ts: float, value: str) -> None:
         bucket = int(ts // self.width)
         if ts > self.newest:
+            before = int((self.newest - self.span) // self.width)
             self.newest = ts
             floor = int((self.newest - self.span) // self.width)
-            for b in [b for b in self.buckets if b <= floor]:
-                del self.buckets[b]
+            if floor != before:  # only when a bucket left the window
+                for b in [b for b in self.buckets if b <= floor]:
+                    del self.buckets[b]
         if bucket <= int((self.newest - self.span) // self.width):
             return
         self.buckets.setdefault(bucket, set()).add(value)
