@@ -18,12 +18,21 @@ __all__ = ["brand_aggregates_view", "order_independent", "pipeline_snapshot",
            "seller_aggregates_view"]
 
 
+#: bookkeeping that says when pruning last ran, not what was counted
+_BOOKKEEPING = ("pruned_at",)
+
+
 def seller_aggregates_view(agg: SellerAggregates) -> dict[str, Any]:
-    return agg.to_dict()
+    data = agg.to_dict()
+    for key in _BOOKKEEPING:
+        data.pop(key, None)
+    return data
 
 
 def brand_aggregates_view(agg: BrandAggregates) -> dict[str, Any]:
     data = agg.to_dict()
+    for key in _BOOKKEEPING:
+        data.pop(key, None)
     # Which listings count as risky depends on scores, and scores on order: leave out
     # every aggregate built from that judgement.
     for part in ("counters", "distinct"):

@@ -263,6 +263,11 @@ def _assert_parity(truth: dict[str, Any], lines: list[bytes], state: Any, aggreg
         for part in ("counters", "distinct") for name in agg[part]
         if aggregates["brands"].get(brand, {}).get(part, {}).get(name) != agg[part][name])
     assert not differing, differing[:20]
+    other = sorted(f"{brand}.{key}" for brand, agg in expected["brands"].items()
+                   for key in agg if aggregates["brands"].get(brand, {}).get(key) != agg[key])
+    assert not other, [(k, expected["brands"][k.split(".")[0]][k.split(".", 1)[1]],
+                        aggregates["brands"].get(k.split(".")[0], {}).get(k.split(".", 1)[1]))
+                       for k in other[:3]]
     assert aggregates["brands"] == expected["brands"]
 
     def dead_key(d: dict[str, Any]) -> tuple[str, str]:
