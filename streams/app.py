@@ -64,6 +64,7 @@ class Brandguard:
             **_security(settings),
         )
         self.runners: list[Runner] = []
+        self.source_topics: set[str] = set()
         self._build()
 
     def _topic(self, *names: str, **kw: Any) -> faust.TopicT:
@@ -105,6 +106,7 @@ class Brandguard:
 
     def _agent(self, runner: Runner, topic: faust.TopicT) -> None:
         self.runners.append(runner)
+        self.source_topics.update(topic.topics)
         views = self.views
 
         async def agent(stream: StreamT[bytes]) -> None:
@@ -134,6 +136,8 @@ class Brandguard:
             processed.update(runner.positions)
         self.metrics.consumer_lag.clear()
         for tp in sorted(consumer.assignment()):
+            if tp.topic not in self.source_topics:
+                continue  # changelogs: Faust's recovery reads them, not our agents
             try:
                 highwater = consumer.highwater(tp)
             except (KeyError, AssertionError):  # no fetch response for it yet
