@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 __all__ = [
+    "SCHEMA_TOPICS",
     "BrandEvent",
     "Event",
     "ListingAction",
@@ -21,7 +22,6 @@ __all__ = [
     "ReportReason",
     "ReportStatus",
     "Reporter",
-    "SCHEMA_TOPICS",
 ]
 
 ListingAction = Literal["created", "updated", "removed"]

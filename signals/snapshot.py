@@ -44,7 +44,8 @@ def brand_aggregates_view(agg: BrandAggregates) -> dict[str, Any]:
 
 def order_independent(state: PipelineState) -> dict[str, Any]:
     return {
-        "sellers": {k: seller_aggregates_view(s.aggregates) for k, s in sorted(state.sellers.items())},
+        "sellers": {k: seller_aggregates_view(s.aggregates)
+                    for k, s in sorted(state.sellers.items())},
         "brands": {k: brand_aggregates_view(b.aggregates) for k, b in sorted(state.brands.items())},
     }
 

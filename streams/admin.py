@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from confluent_kafka import KafkaException
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka.admin import AdminClient
+from confluent_kafka.cimpl import NewTopic
 
 from streams.settings import Settings
 from streams.topics import internal_topics
@@ -11,9 +12,9 @@ from streams.topics import internal_topics
 __all__ = ["client_config", "ensure_topics", "topic_specs"]
 
 
-def client_config(settings: Settings) -> dict[str, str]:
+def client_config(settings: Settings) -> dict[str, str | int | float | bool]:
     """librdkafka connection settings, including SASL/TLS when configured."""
-    conf = {"bootstrap.servers": settings.bootstrap,
+    conf: dict[str, str | int | float | bool] = {"bootstrap.servers": settings.bootstrap,
             "security.protocol": settings.security_protocol.lower()}
     if settings.sasl_mechanism:
         conf["sasl.mechanisms"] = settings.sasl_mechanism
@@ -27,7 +28,8 @@ def client_config(settings: Settings) -> dict[str, str]:
 
 
 def topic_specs(settings: Settings) -> list[NewTopic]:
-    t, i, n, rf = settings.topics, internal_topics(settings), settings.partitions, settings.replication_factor
+    t, i = settings.topics, internal_topics(settings)
+    n, rf = settings.partitions, settings.replication_factor
     compact = {"cleanup.policy": "compact"}
     specs = [NewTopic(name, n, rf) for name in (t.listings, t.orders, t.reports, t.alerts,
                                                 t.deadletter, i.brand_facts, i.image_facts,

@@ -22,7 +22,7 @@ Producer and consumer settings, and why:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import faust
 from faust.types import StreamT
@@ -76,8 +76,10 @@ class Brandguard:
 
     def _build(self) -> None:
         s, i = self.settings, internal_topics(self.settings)
-        out = {"alerts": self._topic(s.topics.alerts), "deadletter": self._topic(s.topics.deadletter),
-               "brand_listing": self._topic(i.brand_facts), "brand_report": self._topic(i.brand_facts),
+        out = {"alerts": self._topic(s.topics.alerts),
+               "deadletter": self._topic(s.topics.deadletter),
+               "brand_listing": self._topic(i.brand_facts),
+               "brand_report": self._topic(i.brand_facts),
                "image": self._topic(i.image_facts), "network": self._topic(i.network_facts),
                "training_example": self._topic(i.examples), "model": self._topic(i.model),
                "brand_views": self._topic(i.brand_views)}
@@ -102,7 +104,7 @@ class Brandguard:
             self._agent(runner, topic)
         self.app.timer(0.25)(self._tick)
         self.app.task(self.views.run)
-        self.app.on_partitions_revoked.connect(self._on_revoked)
+        self.app.on_partitions_revoked.connect(self._on_revoked)  # type: ignore[arg-type]
 
     def _agent(self, runner: Runner, topic: faust.TopicT) -> None:
         self.runners.append(runner)
@@ -111,7 +113,7 @@ class Brandguard:
 
         async def agent(stream: StreamT[bytes]) -> None:
             await views.ready.wait()  # never score before the registry is loaded
-            manual = stream.noack()
+            manual = cast(faust.Stream[bytes], stream).noack()
             async for event in manual.events():
                 runner.on_event(event)
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import time
 
-from faust.types import EventT
-
 from signals.decode import decode
 from signals.errors import BrandguardError
 from signals.policy.config import PolicyConfig
@@ -23,7 +21,7 @@ from signals.processors import (
 )
 from streams.emitter import Emitter
 from streams.metrics import Metrics
-from streams.runners import Runner, load_fact
+from streams.runners import RawEvent, Runner, load_fact
 from streams.state_cache import StateCache
 
 __all__ = ["BrandRunner", "ImageRunner", "LearnerRunner", "RegistryRunner"]
@@ -36,7 +34,7 @@ class BrandRunner(Runner):
         super().__init__(emitter, metrics)
         self.cache, self.policy = cache, PolicyConfig()
 
-    def handle(self, event: EventT) -> list[EventT]:
+    def handle(self, event: RawEvent) -> list[RawEvent]:
         def work() -> None:
             fact = load_fact(event.value)
             assert isinstance(fact, BrandListingFact | BrandReportFact)
@@ -67,7 +65,7 @@ class ImageRunner(Runner):
         super().__init__(emitter, metrics)
         self.cache = cache
 
-    def handle(self, event: EventT) -> list[EventT]:
+    def handle(self, event: RawEvent) -> list[RawEvent]:
         def work() -> None:
             fact = load_fact(event.value)
             assert isinstance(fact, ImageFact)
@@ -96,7 +94,7 @@ class LearnerRunner(Runner):
         self.cache = cache
         self._changed = False
 
-    def handle(self, event: EventT) -> list[EventT]:
+    def handle(self, event: RawEvent) -> list[RawEvent]:
         def work() -> None:
             example = load_fact(event.value)
             assert isinstance(example, TrainingExample)
@@ -136,7 +134,7 @@ class RegistryRunner(Runner):
 
     name = "registry"
 
-    def handle(self, event: EventT) -> list[EventT]:
+    def handle(self, event: RawEvent) -> list[RawEvent]:
         try:
             decode(event.value, expected_schema="brand.v1")
             self.metrics.events.labels(event.message.topic, "processed").inc()

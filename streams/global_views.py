@@ -72,7 +72,7 @@ class GlobalViews:
     async def _partitions(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
         """Every partition of the view topics, waiting for metadata of fresh topics."""
         for _attempt in range(300):
-            await consumer._client.force_metadata_update()  # noqa: SLF001 - no public refresh
+            await consumer._client.force_metadata_update()
             known = {t: consumer.partitions_for_topic(t) for t in self._topics}
             if all(known.values()):
                 return [TopicPartition(t, p) for t, ps in known.items() for p in sorted(ps or ())]

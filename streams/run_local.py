@@ -91,9 +91,10 @@ def _watch(settings: Settings, port: int, producer: subprocess.Popen[bytes]) -> 
     try:
         while True:
             msg = consumer.poll(1.0)
-            if msg is not None and not msg.error() and msg.value():
+            value = msg.value() if msg is not None and not msg.error() else None
+            if value:
                 alerts += 1
-                sys.stdout.write("\r\033[K" + _alert_line(msg.value()) + "\n")
+                sys.stdout.write("\r\033[K" + _alert_line(value) + "\n")
             now = time.monotonic()
             if now - last_t >= 1.0 or msg is not None:
                 m = _scrape(port)

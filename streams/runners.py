@@ -24,11 +24,14 @@ from signals.processors.messages import fact_from_dict
 from streams.emitter import Emitter
 from streams.metrics import Metrics
 
-__all__ = ["Runner", "event_context"]
+__all__ = ["RawEvent", "Runner", "event_context"]
+
+#: a Faust event whose key and value are the record's raw bytes
+RawEvent = EventT[bytes]
 
 
 @contextmanager
-def event_context(event: EventT) -> Iterator[None]:
+def event_context(event: RawEvent) -> Iterator[None]:
     """Make ``event`` Faust's current event, so table writes land in its partition."""
     token = _current_event.set(weakref.ref(event))
     try:
@@ -48,17 +51,17 @@ class Runner:
         self.metrics = metrics
         self.flush_every = flush_every
         self.flush_interval = flush_interval
-        self._pending: dict[int, list[EventT]] = {}
-        self._last: dict[int, EventT] = {}
+        self._pending: dict[int, list[RawEvent]] = {}
+        self._last: dict[int, RawEvent] = {}
         self._flushed_at: dict[int, float] = {}
         self.positions: dict[tuple[str, int], int] = {}
 
     # -- subclass interface -------------------------------------------------
-    def handle(self, event: EventT) -> list[EventT]:
+    def handle(self, event: RawEvent) -> list[RawEvent]:
         """Process (or buffer) one event; return the events now fully processed."""
         raise NotImplementedError
 
-    def release(self, partition: int, now: float) -> list[EventT]:
+    def release(self, partition: int, now: float) -> list[RawEvent]:
         """Events a time-based rule lets go (merger idling); none by default."""
         return []
 
@@ -66,7 +69,7 @@ class Runner:
         raise NotImplementedError
 
     # -- driver ---------------------------------------------------------------
-    def on_event(self, event: EventT) -> None:
+    def on_event(self, event: RawEvent) -> None:
         msg = event.message
         self._last[msg.partition] = event
         self.positions[(msg.topic, msg.partition)] = msg.offset
@@ -111,7 +114,7 @@ class Runner:
                 if self._pending.get(partition):
                     self.flush(partition, now)
 
-    def guarded(self, event: EventT, work: Callable[[], None]) -> None:
+    def guarded(self, event: RawEvent, work: Callable[[], None]) -> None:
         """Run ``work``; our errors and bugs alike dead-letter the record, never the agent."""
         try:
             work()
@@ -120,7 +123,7 @@ class Runner:
         except Exception as exc:  # a bug must cost one record, not the worker
             self._dead(event, ProcessingError(f"{type(exc).__name__}: {exc}"))
 
-    def _dead(self, event: EventT, err: BrandguardError) -> None:
+    def _dead(self, event: RawEvent, err: BrandguardError) -> None:
         msg = event.message
         self.emit.dead(msg.topic, msg.partition, msg.offset, msg.key, msg.value or b"", err)
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from faust.types import EventT
-
 from signals.decode import decode
 from signals.errors import BrandguardError
 from signals.events import ListingEvent, OrderEvent, ReportEvent
@@ -16,7 +14,7 @@ from signals.processors import Context, NetworkFact, SellerState, process_seller
 from streams.emitter import Emitter
 from streams.global_views import GlobalViews
 from streams.metrics import Metrics
-from streams.runners import Runner, event_context, load_fact
+from streams.runners import RawEvent, Runner, event_context, load_fact
 from streams.state_cache import StateCache
 
 __all__ = ["SellerRunner"]
@@ -37,10 +35,10 @@ class SellerRunner(Runner):
         self.network_topic = network_topic
         self.policy = PolicyConfig()
         self.idle_after = idle_after
-        self._mergers: dict[int, EventTimeMerger[tuple[EventT, SellerInput]]] = {}
+        self._mergers: dict[int, EventTimeMerger[tuple[RawEvent, SellerInput]]] = {}
         self.latest_alerts: dict[str, dict[str, Any]] = {}
 
-    def handle(self, event: EventT) -> list[EventT]:
+    def handle(self, event: RawEvent) -> list[RawEvent]:
         msg = event.message
         if msg.topic == self.network_topic:
             fact = load_fact(event.value)
@@ -56,24 +54,24 @@ class SellerRunner(Runner):
         released = merger.push(msg.topic, decoded.ts, (event, decoded), time.monotonic())
         return self._process(released)
 
-    def release(self, partition: int, now: float) -> list[EventT]:
+    def release(self, partition: int, now: float) -> list[RawEvent]:
         merger = self._mergers.get(partition)
         return self._process(merger.poll(now)) if merger is not None else []
 
-    def _merger(self, partition: int) -> EventTimeMerger[tuple[EventT, SellerInput]]:
+    def _merger(self, partition: int) -> EventTimeMerger[tuple[RawEvent, SellerInput]]:
         merger = self._mergers.get(partition)
         if merger is None:
             merger = self._mergers[partition] = EventTimeMerger(
                 self.schemas, self.idle_after, time.monotonic())
         return merger
 
-    def _process(self, released: list[tuple[EventT, SellerInput]]) -> list[EventT]:
+    def _process(self, released: list[tuple[RawEvent, SellerInput]]) -> list[RawEvent]:
         for event, decoded in released:
             with event_context(event):
                 self._apply(event, decoded)
         return [event for event, _ in released]
 
-    def _apply(self, event: EventT, msg: SellerInput) -> None:
+    def _apply(self, event: RawEvent, msg: SellerInput) -> None:
         def work() -> None:
             state = self.cache.get(msg.seller_id, event.message.partition)
             ctx = Context(self.views.registry, self.views.brand_views, self.views.model,

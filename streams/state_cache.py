@@ -44,6 +44,10 @@ class StateCache(Generic[S]):
     def __len__(self) -> int:
         return len(self._live)
 
+    @property
+    def table(self) -> MutableMapping[str, bytes]:
+        return self._table
+
     def get(self, key: str, partition: int) -> S:
         """The live state of ``key``, marked dirty for ``partition``'s next flush."""
         state = self._live.get(key)

@@ -30,7 +30,8 @@ def _seller_view(state: SellerState, latest: dict[str, Any]) -> dict[str, Any]:
             "latest_alert": latest.get(state.seller_id)}
 
 
-def _listing_view(state: SellerState, listing_id: str, latest: dict[str, Any]) -> dict[str, Any] | None:
+def _listing_view(state: SellerState, listing_id: str,
+                  latest: dict[str, Any]) -> dict[str, Any] | None:
     snap = state.listings.get(listing_id)
     if snap is None:
         return None
@@ -45,10 +46,10 @@ def _brand_view(state: BrandState) -> dict[str, Any]:
     return {"brand": agg.summary(agg.newest), "incident_severity": state.severity}
 
 
-def install_views(bg: Brandguard) -> None:  # noqa: C901 - one closure per endpoint
+def install_views(bg: Brandguard) -> None:
     app, token = bg.app, bg.settings.api_token
-    sellers_table = bg.sellers._table  # noqa: SLF001 - routing needs the Faust table
-    brands_table = bg.brands._table  # noqa: SLF001
+    sellers_table: Any = bg.sellers.table  # routing needs the Faust table itself
+    brands_table: Any = bg.brands.table
 
     def authorized(request: Request) -> bool:
         if not token:

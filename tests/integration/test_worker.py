@@ -13,14 +13,13 @@ from typing import Any
 import orjson
 import pytest
 from confluent_kafka import Producer
+from worker_proc import WorkerProcess, free_port, read_topic, topic_name, wait_for, worker_env
 
 from signals.evaluation import evaluate, summarize_events
 from signals.replay import replay_lines
 from signals.simulator import scenario_config, simulate
 from signals.snapshot import order_independent
 from streams.produce import produce_file
-
-from worker_proc import WorkerProcess, free_port, read_topic, topic_name, wait_for, worker_env
 
 INPUT_ROLES = {"listing.v1": "listings", "order.v1": "orders", "report.v1": "reports",
                "brand.v1": "brands"}
@@ -61,7 +60,8 @@ def test_bad_records_are_dead_lettered_with_original_bytes(kafka_bootstrap: str,
         got = Counter((base64.b64decode(d["value_base64"]), d["error_code"]) for d in dead)
         assert got == Counter(bad.items())
         for d in dead:
-            assert d["schema"] == "deadletter.v1" and d["source_topic"] == topic_name(app_id, "orders")
+            assert d["schema"] == "deadletter.v1"
+            assert d["source_topic"] == topic_name(app_id, "orders")
             assert d["key"] == "s1" and d["error"] and isinstance(d["offset"], int)
         assert worker.metric('brandguard_deadletters_total{error_code="invalid_json"}') == 2
         assert worker.metric('brandguard_deadletters_total{error_code="schema_violation"}') == 2
@@ -92,7 +92,8 @@ def _replay(lines: list[bytes]) -> tuple[list[dict[str, Any]], list[dict[str, An
     return alerts, dead, state
 
 
-def _figures(truth: dict[str, Any], alerts: list[dict[str, Any]], lines: list[bytes]) -> dict[str, float]:
+def _figures(truth: dict[str, Any], alerts: list[dict[str, Any]],
+             lines: list[bytes]) -> dict[str, float]:
     fig = evaluate(truth, alerts, summarize_events(lines))
     return {"proactive_recall": fig.proactive_recall.value or 0.0,
             "listing_precision": fig.listing_precision.value or 0.0,
@@ -278,7 +279,8 @@ def _assert_parity(truth: dict[str, Any], lines: list[bytes], state: Any, aggreg
     replay_ids = {a["alert_id"] for a in replay_alerts}
     live_ids = {a["alert_id"] for a in live_alerts}
     jaccard = len(replay_ids & live_ids) / max(1, len(replay_ids | live_ids))
-    live_fig, replay_fig = _figures(truth, live_alerts, lines), _figures(truth, replay_alerts, lines)
+    live_fig = _figures(truth, live_alerts, lines)
+    replay_fig = _figures(truth, replay_alerts, lines)
     print(f"\nalert-id Jaccard live vs replay: {jaccard:.4f} ({len(live_ids)} live, "
           f"{len(replay_ids)} replay)\nlive {live_fig}\nreplay {replay_fig}")
     _dump_alert_diff(replay_alerts, live_alerts)
@@ -287,7 +289,8 @@ def _assert_parity(truth: dict[str, Any], lines: list[bytes], state: Any, aggreg
         assert abs(live_fig[name] - value) <= 0.02, name
 
 
-def _dump_alert_diff(replay_alerts: list[dict[str, Any]], live_alerts: list[dict[str, Any]]) -> None:
+def _dump_alert_diff(replay_alerts: list[dict[str, Any]],
+                     live_alerts: list[dict[str, Any]]) -> None:
     """Where live and replay disagree, by entity type: printed to help diagnose drift."""
     def index(alerts: list[dict[str, Any]]) -> dict[tuple[str, str], set[tuple[str, str]]]:
         out: dict[tuple[str, str], set[tuple[str, str]]] = {}
