@@ -26,7 +26,7 @@ promtool:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null) \
 	  || echo "warning: could not install prometheus; rule tests will fail"; }
 
-test: install promtool
+test: install promtool lint
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 unit: install
@@ -40,7 +40,7 @@ lint: install
 	$(VENV)/bin/mypy
 
 bench: install
-	$(PY) bench/run_all.py
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 run: install
 	$(BG) run
