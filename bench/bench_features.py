@@ -27,7 +27,7 @@ import tracemalloc
 from collections.abc import Callable
 
 from signals.events import BrandEvent
-from signals.features.brand_index import BrandIndex, TermMatch, _probes
+from signals.features.brand_index import BrandIndex, TermMatch, clear_probe_caches
 from signals.features.phash import PhashIndex, hamming
 
 __all__ = ["main"]
@@ -141,7 +141,8 @@ def bench_titles(args: argparse.Namespace) -> None:
 
     def uncached(title: str) -> list[TermMatch]:
         index._lookup_cache.clear()
-        _probes.cache_clear()
+        index._verdicts.clear()
+        clear_probe_caches()
         return index.match_title(title)
 
     alone, _ = _rate(lambda: [uncached(t) for t, _, _ in titles], len(titles))

@@ -36,7 +36,7 @@ from signals.features.distance import collapsed_deletions
 from signals.features.text import Token, skeleton_key, token_spans
 
 __all__ = ["HOMOGLYPH_MIN_LEN", "TYPO_MIN_LEN", "BrandIndex", "MatchKind", "TermKind",
-           "TermMatch"]
+           "TermMatch", "clear_probe_caches"]
 
 #: two-edit terms are keyed by the deletion neighbourhoods of this long a skeleton head and tail
 _TWO_EDIT_ENDS = 7
@@ -69,17 +69,49 @@ def _tail_neighbourhood(key: str, depth: int) -> set[str]:
     return collapsed_deletions(key[-_TWO_EDIT_ENDS:], depth)
 
 
+# Query keys of a window key, one function per table, cached: title words repeat
+# across a stream ("bag", "leather"), and computing neighbourhoods is most of a
+# cold lookup's cost. Separate, so a lookup computes only the ones it needs.
 @lru_cache(maxsize=1 << 16)
-def _probes(key: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Query keys of a window key for the one-edit, two-edit head and tail tables.
+def _one_edit_probes(key: str) -> frozenset[str]:
+    return frozenset(_neighbourhood(key, 1))
 
-    Cached: title words repeat across a stream ("bag", "leather"), and
-    computing neighbourhoods is most of a lookup's cost.
+
+@lru_cache(maxsize=1 << 16)
+def _head_probes(key: str) -> frozenset[str]:
+    return frozenset(_neighbourhood(key[:_TWO_EDIT_ENDS], 2 if len(key) >= TYPO_MIN_LEN else 0))
+
+
+@lru_cache(maxsize=1 << 16)
+def _tail_probes(key: str) -> frozenset[str]:
+    return frozenset(_tail_neighbourhood(key, 2 if len(key) >= TYPO_MIN_LEN else 0))
+
+
+def clear_probe_caches() -> None:
+    """Forget every remembered neighbourhood (benchmarks measuring cold lookups)."""
+    for cached in (_one_edit_probes, _head_probes, _tail_probes, _token_key):
+        cached.cache_clear()
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_key(norm: str) -> str:
+    """One word's skeleton; a window's key is its words' keys joined by :func:`_join_keys`."""
+    return skeleton_key((norm,))
+
+
+def _join_keys(left: str, right: str) -> str:
+    """``skeleton_key`` of two runs of words from theirs: collapsing repeats only
+    needs doing where they meet ("vel" + "lmora" -> "velmora").
+
+    >>> _join_keys("vel", "lmora"), _join_keys("", "ab"), _join_keys("ab", "")
+    ('velmora', 'ab', 'ab')
     """
-    depth = 2 if len(key) >= TYPO_MIN_LEN else 0
-    return (frozenset(_neighbourhood(key, 1)),
-            frozenset(_neighbourhood(key[:_TWO_EDIT_ENDS], depth)),
-            frozenset(_tail_neighbourhood(key, depth)))
+    if left and right and left[-1] == right[0]:
+        return left + right[1:]
+    return left + right
+
+
+_UNKNOWN = object()
 
 
 def _hits(table: _Table[str], keys: Iterable[str]) -> set[int]:
@@ -135,6 +167,7 @@ class BrandIndex:
         self._by_plain: _Table[tuple[str, ...]] = {}
         self._next_id = 0
         self._lookup_cache: dict[str, frozenset[int]] = {}
+        self._verdicts: dict[tuple[int, tuple[str, ...], tuple[str, ...]], object] = {}
         # bounds only grow; stale bounds after a removal cost a few extra lookups, never a match
         self._max_words = 1
         self._max_key_len = 0
@@ -178,6 +211,7 @@ class BrandIndex:
         if self._brands.pop(brand_id, None) is None:
             return False
         self._lookup_cache.clear()
+        self._verdicts.clear()
         for term_id in self._brand_term_ids.pop(brand_id, []):
             term = self._terms.pop(term_id)
             for table, keys in self._filing(term):
@@ -188,6 +222,7 @@ class BrandIndex:
 
     def _add_term(self, term: BrandTerm) -> int:
         self._lookup_cache.clear()
+        self._verdicts.clear()
         term_id = self._next_id
         self._next_id += 1
         self._terms[term_id] = term
@@ -217,12 +252,14 @@ class BrandIndex:
 
     def _match(self, title: str, lookup: Callable[[str], Iterable[int]]) -> list[TermMatch]:
         toks = token_spans(title)
+        token_keys = [_token_key(t.norm) for t in toks]
+        longest = self._max_key_len + 4
         candidates: list[_Candidate] = []
         for first in range(len(toks)):
+            key = ""
             for last in range(first + 1, min(len(toks), first + self._max_words + 1) + 1):
-                window = toks[first:last]
-                key = skeleton_key([t.norm for t in window])
-                if len(key) > self._max_key_len + 4:
+                key = _join_keys(key, token_keys[last - 1])
+                if len(key) > longest:
                     break  # adding words only makes the key longer
                 for term_id in lookup(key):
                     term = self._terms[term_id]
@@ -230,7 +267,7 @@ class BrandIndex:
                     # a separator or doubled letter not at all
                     if abs(len(term.key) - len(key)) > 2 * term.max_edits:
                         continue
-                    match = self._check(term, window, title)
+                    match = self._check(term_id, term, toks[first:last], title)
                     if match is not None:
                         candidates.append(_Candidate(match, term_id, first, last))
         return [c.match for c in _resolve(candidates)]
@@ -259,21 +296,36 @@ class BrandIndex:
         found = set(self._exact_keys.get(key, ()))
         if len(key) < TYPO_MIN_LEN - 2:
             return found
-        one_edit, heads, tails = _probes(key)
-        found |= _hits(self._one_edit_keys, one_edit)
-        head_ids = _hits(self._two_edit_heads, heads)
-        if head_ids:
-            found |= head_ids & _hits(self._two_edit_tails, tails)
+        if self._one_edit_keys:
+            found |= _hits(self._one_edit_keys, _one_edit_probes(key))
+        if self._two_edit_heads:
+            head_ids = _hits(self._two_edit_heads, _head_probes(key))
+            if head_ids:  # the tails only matter for terms reached from the head
+                found |= head_ids & _hits(self._two_edit_tails, _tail_probes(key))
         return found
 
-    def _check(self, term: BrandTerm, window: Sequence[Token], title: str) -> TermMatch | None:
-        verdict = classify(term, window, self._common, self._by_plain)
+    def _check(self, term_id: int, term: BrandTerm, window: Sequence[Token],
+               title: str) -> TermMatch | None:
+        verdict = self._classified(term_id, term, window)
         if verdict is None:
             return None
         kind, similarity = verdict
         start, end = window[0].start, window[-1].end
         return TermMatch(term.brand_id, term.text, term.kind, kind, similarity,
                          title[start:end], start, end)
+
+    def _classified(self, term_id: int, term: BrandTerm,
+                    window: Sequence[Token]) -> tuple[MatchKind, float] | None:
+        """:func:`classify`, remembered until the registry changes: brand names and their
+        usual misspellings come back in title after title."""
+        key = (term_id, tuple(t.plain for t in window), tuple(t.norm for t in window))
+        verdict = self._verdicts.get(key, _UNKNOWN)
+        if verdict is _UNKNOWN:
+            if len(self._verdicts) >= _LOOKUP_CACHE_SIZE:
+                self._verdicts.clear()
+            verdict = self._verdicts[key] = classify(term, window, self._common, self._by_plain)
+        return verdict  # type: ignore[return-value]
+
 
 def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
     candidates.sort(key=lambda c: (_KIND_RANK[c.match.match_kind], -c.match.similarity,
