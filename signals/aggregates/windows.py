@@ -60,8 +60,11 @@ class WindowCounter:
     def total(self, at: float) -> int | float:
         """Sum over buckets inside ``(at - span, at]``, at bucket resolution."""
         lo = int((at - self.span) // self.width)
-        hi = int(at // self.width)
-        value = sum(c for b, c in self.counts.items() if lo < b <= hi)
+        if at >= self.newest and lo == self._retained_from():
+            value = sum(self.counts.values())  # asked at the newest time: all it retains
+        else:
+            hi = int(at // self.width)
+            value = sum(c for b, c in self.counts.items() if lo < b <= hi)
         return int(value) if value == int(value) else value
 
     def to_dict(self) -> dict[str, Any]:
@@ -110,10 +113,11 @@ class DistinctWindow:
 
     def values(self, at: float) -> set[str]:
         lo = int((at - self.span) // self.width)
+        everything = at >= self.newest and lo == int((self.newest - self.span) // self.width)
         hi = int(at // self.width)
         out: set[str] = set()
         for b, vals in self.buckets.items():
-            if lo < b <= hi:
+            if everything or lo < b <= hi:
                 out |= vals
         return out
 

@@ -117,12 +117,18 @@ def token_spans(text: str) -> list[Token]:
     >>> [(t.plain, t.start) for t in token_spans("V@lmora Ca$h $50 a@ @")]  # ASCII fast path
     [('v@lmora', 0), ('ca$h', 8), ('50', 14), ('a@', 17)]
     """
+    return list(_recent_token_spans(text))
+
+
+@lru_cache(maxsize=256)
+def _recent_token_spans(text: str) -> tuple[Token, ...]:
+    # Remembered briefly: the brand index and both vocabularies split the same title.
     if text.isascii():
         # Most titles are plain ASCII, where both folds are just lower case: one regex
         # instead of a Unicode lookup per character (same tokens, see the unit tests).
-        return [Token(w := m.group().lower(), w, m.start(), m.end())
-                for m in _ASCII_WORD.finditer(text)]
-    return _token_spans_unicode(text)
+        return tuple(Token(w := m.group().lower(), w, m.start(), m.end())
+                     for m in _ASCII_WORD.finditer(text))
+    return tuple(_token_spans_unicode(text))
 
 
 def _token_spans_unicode(text: str) -> list[Token]:

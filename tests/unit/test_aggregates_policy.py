@@ -131,3 +131,16 @@ def test_the_seller_score_saturates_and_names_its_parts() -> None:
                                                   "LISTING_BURST"}
     quiet, none = seller_score(0, SellerSignals(400.0, 0.0, 1, 0.05, 0.0, 0.0, 0.0, 0, 0))
     assert quiet < 0.05 and none == {}
+
+
+@given(st.lists(st.floats(0, 3 * DAY), min_size=1, max_size=40), st.floats(0, 4 * DAY))
+def test_window_totals_equal_a_recount_of_the_buckets(times: list[float], extra: float) -> None:
+    counter, distinct = WindowCounter.create(DAY, 24), DistinctWindow.create(DAY, 24)
+    for i, t in enumerate(times):
+        counter.add(t)
+        distinct.add(t, f"v{i % 5}")
+    for at in (counter.newest, counter.newest + extra, max(times) / 2):
+        lo, hi = int((at - DAY) // counter.width), int(at // counter.width)
+        assert counter.total(at) == sum(c for b, c in counter.counts.items() if lo < b <= hi)
+        expected = set().union(*(v for b, v in distinct.buckets.items() if lo < b <= hi))
+        assert distinct.values(at) == expected
