@@ -15,6 +15,7 @@ What a candidate is (exact, homoglyph, typo) is decided by
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -165,6 +166,11 @@ class BrandIndex:
         self._two_edit_heads: _Table[str] = {}
         self._two_edit_tails: _Table[str] = {}
         self._by_plain: _Table[tuple[str, ...]] = {}
+        # (first character, length) of the keys of one- and two-edit terms, counted: both
+        # neighbourhoods keep the first character and an edit moves the length by at most
+        # two, so a window key with no such shape nearby needs no neighbourhood at all
+        self._shapes: tuple[Counter[tuple[str, int]], Counter[tuple[str, int]]] = (
+            Counter(), Counter())
         self._next_id = 0
         self._lookup_cache: dict[str, frozenset[int]] = {}
         self._verdicts: dict[tuple[int, tuple[str, ...], tuple[str, ...]], object] = {}
@@ -218,6 +224,11 @@ class BrandIndex:
                 for key in keys:
                     _discard(table, key, term_id)
             _discard(self._by_plain, term.plain, term_id)
+            if term.max_edits:
+                shapes, shape = self._shapes[term.max_edits - 1], (term.key[:1], len(term.key))
+                shapes[shape] -= 1
+                if shapes[shape] <= 0:
+                    del shapes[shape]
         return True
 
     def _add_term(self, term: BrandTerm) -> int:
@@ -230,6 +241,8 @@ class BrandIndex:
             for key in keys:
                 _file(table, key, term_id)
         _file(self._by_plain, term.plain, term_id)
+        if term.max_edits:
+            self._shapes[term.max_edits - 1][term.key[:1], len(term.key)] += 1
         self._max_words = max(self._max_words, len(term.plain))
         self._max_key_len = max(self._max_key_len, len(term.key))
         return term_id
@@ -290,15 +303,19 @@ class BrandIndex:
             found = self._lookup_cache[key] = frozenset(self._search(key))
         return found
 
+    def _has_shape(self, edits_index: int, key: str, spread: int) -> bool:
+        shapes, first, size = self._shapes[edits_index], key[:1], len(key)
+        return any((first, n) in shapes for n in range(size - spread, size + spread + 1))
+
     def _search(self, key: str) -> set[int]:
         """Terms whose skeleton is within their allowed edits of ``key`` (symmetric delete:
         both sides delete at most that many characters), plus some false candidates."""
         found = set(self._exact_keys.get(key, ()))
         if len(key) < TYPO_MIN_LEN - 2:
             return found
-        if self._one_edit_keys:
+        if self._one_edit_keys and self._has_shape(0, key, 2):
             found |= _hits(self._one_edit_keys, _one_edit_probes(key))
-        if self._two_edit_heads:
+        if self._two_edit_heads and self._has_shape(1, key, 4):
             head_ids = _hits(self._two_edit_heads, _head_probes(key))
             if head_ids:  # the tails only matter for terms reached from the head
                 found |= head_ids & _hits(self._two_edit_tails, _tail_probes(key))
