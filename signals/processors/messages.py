@@ -8,7 +8,7 @@ event that caused it, so a redelivered fact is recognised and skipped.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
@@ -116,7 +116,8 @@ def route_key(fact: Fact) -> str:
 
 
 def fact_to_dict(fact: Fact) -> dict[str, Any]:
-    return {"kind": fact.kind, **asdict(fact)}
+    # Shallow on purpose: asdict deep-copies, and a fact is serialised right away.
+    return {"kind": fact.kind, **{name: getattr(fact, name) for name in fact.__slots__}}
 
 
 def fact_from_dict(data: dict[str, Any]) -> Fact:

@@ -6,7 +6,7 @@ risk state (snapshots, open reports, alerts raised) bounded per seller.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from signals.aggregates.dedup import Deduplicator
@@ -79,8 +79,8 @@ class SellerState:
         return {
             "seller_id": self.seller_id, "aggregates": self.aggregates.to_dict(),
             "dedup": self.dedup.to_dict(),
-            "listings": {k: asdict(v) for k, v in self.listings.items()},
-            "reports": {k: asdict(v) for k, v in self.reports.items()},
+            "listings": {k: _fields(v) for k, v in self.listings.items()},
+            "reports": {k: _fields(v) for k, v in self.reports.items()},
             "report_weight": self.report_weight, "upheld_weight": self.upheld_weight,
             "phashes": self.phashes, "network": self.network, "flagged": self.flagged,
             "risky": sorted(self.risky), "severity": self.severity, "alerted_at": self.alerted_at,
@@ -99,3 +99,9 @@ class SellerState:
             flagged=d["flagged"], risky=set(d["risky"]), severity=d["severity"],
             alerted_at=d["alerted_at"],
         )
+
+
+def _fields(obj: ListingSnapshot | PendingReport) -> dict[str, Any]:
+    """Shallow field dict: ``dataclasses.asdict`` deep-copies every features dict,
+    which made serialising a seller for its table 25x slower."""
+    return {name: getattr(obj, name) for name in obj.__slots__}
