@@ -10,6 +10,7 @@ import math
 import re
 import secrets
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -85,12 +86,17 @@ def live(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
                            port=worker_port, log=tmp / "worker.log")
     prometheus = PrometheusServer(tmp / "prometheus", prometheus_port)
     try:
+        began = time.monotonic()
         worker.start()
+        worker_ready = time.monotonic() - began
         prometheus.start(binary, derived_config({
             "brandguard": [f"127.0.0.1:{worker_port}"],
             "prometheus": [f"127.0.0.1:{prometheus_port}"]}))
-        print(f"\nprometheus ready after {prometheus.startup_seconds:.2f} s")
+        began = time.monotonic()
         inputs = _send_traffic(kafka_bootstrap, app_id, tmp, worker)
+        print(f"\nworker ready after {worker_ready:.1f} s, prometheus after "
+              f"{prometheus.startup_seconds:.2f} s; {inputs} records sent and consumed in "
+              f"{time.monotonic() - began:.1f} s")
         yield Live(worker, prometheus, app_id, inputs)
     finally:
         prometheus.stop()
@@ -130,22 +136,35 @@ def _has_series(prometheus: PrometheusServer, expr: str) -> bool:
 
 
 def test_prometheus_scrapes_live_worker(live: Live) -> None:
-    prom = live.prometheus
+    prom, began = live.prometheus, time.monotonic()
     prom.wait_until(lambda: [_value(s) for s in prom.query('up{job="brandguard"}')] == [1.0],
-                    20, 'up{job="brandguard"} == 1')
+                    30, 'up{job="brandguard"} == 1')
     for name in KEY_SERIES:
-        prom.wait_until(partial(_has_series, prom, f'{name}{{job="brandguard"}}'), 20,
+        prom.wait_until(partial(_has_series, prom, f'{name}{{job="brandguard"}}'), 60,
                         f"{name} scraped")
+    print(f"key series in prometheus after {time.monotonic() - began:.1f} s")
     # Prometheus holds the worker's own numbers, not just the names.
-    worker_events = live.worker.metric("brandguard_events_total")
-    assert worker_events >= live.inputs
-    prom.wait_until(lambda: _sum(prom, 'brandguard_events_total{job="brandguard"}')
-                    == live.worker.metric("brandguard_events_total"), 20,
-                    "prometheus's events_total equal to the worker's")
+    assert live.worker.metric("brandguard_events_total") >= live.inputs
+    _wait_same_events(prom, live.worker)
     assert _sum(prom, 'brandguard_deadletters_total{error_code="invalid_json"}') >= 1
     produced = _check_recordings(prom)
-    print("recording rules with values:", ", ".join(sorted(produced)))
+    print(f"recording rules with values after {time.monotonic() - began:.1f} s:",
+          ", ".join(sorted(produced)))
     _check_rule_health(prom)
+
+
+def _wait_same_events(prom: PrometheusServer, worker: WorkerProcess) -> None:
+    seen: list[tuple[float, float]] = []
+
+    def same() -> bool:
+        seen.append((_sum(prom, 'brandguard_events_total{job="brandguard"}'),
+                     worker.metric("brandguard_events_total")))
+        return seen[-1][0] == seen[-1][1]
+
+    try:
+        prom.wait_until(same, 60, "prometheus's events_total equal to the worker's")
+    except AssertionError as error:
+        raise AssertionError(f"{error}\n(prometheus, worker) last seen: {seen[-5:]}") from None
 
 
 def _sum(prom: PrometheusServer, selector: str) -> float:
@@ -159,7 +178,7 @@ def _check_recordings(prom: PrometheusServer) -> dict[str, list[float]]:
         return bool(values) and (not positive or any(v > 0 for v in values))
 
     for name, positive in CORE_RECORDINGS.items():
-        prom.wait_until(partial(ready, name, positive), 20,
+        prom.wait_until(partial(ready, name, positive), 60,
                         f"recording {name}" + (" > 0" if positive else ""))
     recorded = sorted(_deploy_checks().recorded_names())
     assert set(CORE_RECORDINGS) <= set(recorded)
@@ -175,7 +194,7 @@ def _check_rule_health(prom: PrometheusServer) -> None:
     def evaluated() -> bool:
         return all(rule["health"] != "unknown" for rule in _rules(prom))
 
-    prom.wait_until(evaluated, 10, "every rule evaluated once")
+    prom.wait_until(evaluated, 30, "every rule evaluated once")
     broken = {rule["name"]: rule.get("lastError") for rule in _rules(prom)
               if rule["health"] != "ok"}
     assert not broken, broken
@@ -227,27 +246,32 @@ def test_dashboard_queries_use_exported_metrics(live: Live) -> None:
         ("brandguard.rules.yml", rule["expr"])
         for group in checks.rule_groups() for rule in group["rules"]]
     assert len(DASHBOARDS) >= 2 and len(queries) > 20
-    unknown = {(where, name) for where, expr in queries for name in checks.metric_names(expr)
-               if name not in known}
-    assert not unknown, f"queries read series the worker does not export: {sorted(unknown)}"
-    _check_catalog(catalog, families)
+    problems = sorted(f"{where} reads {name}, which the worker does not export"
+                      for where, expr in queries for name in checks.metric_names(expr)
+                      if name not in known)
+    problems += _catalog_problems(catalog, families)
+    assert not problems, "\n".join(["", *dict.fromkeys(problems)])
 
 
-def _check_catalog(catalog: dict[str, Any], families: dict[str, Metric]) -> None:
+def _catalog_problems(catalog: dict[str, Any], families: dict[str, Metric]) -> list[str]:
     """metrics.yml against the scrape: same names, types and (where used) labels,
     and no brandguard metric left out of it."""
     by_series = {family.name + ("_total" if family.type == "counter" else ""): family
                  for family in families.values()}
+    problems: list[str] = []
     for name, spec in catalog["metrics"].items():
-        assert name in by_series, f"metrics.yml lists {name}; the worker does not export it"
-        family = by_series[name]
-        assert family.type == spec["type"], (name, family.type, spec["type"])
-        labels = {k for s in family.samples for k in s.labels if k != "le"}
-        if family.samples:
-            assert labels == set(spec["labels"]), (name, sorted(labels), spec["labels"])
-    unlisted = {name for name in by_series
-                if name.startswith("brandguard_") and name not in catalog["metrics"]}
-    assert not unlisted, f"exported but missing from metrics.yml: {sorted(unlisted)}"
-    for prefix in catalog["standard_prefixes"]:
-        assert any(name.startswith(prefix) for name in by_series), (
-            f"metrics.yml promises {prefix}* collectors; the scrape has none")
+        family = by_series.get(name)
+        labels = {k for s in family.samples for k in s.labels if k != "le"} if family else set()
+        if family is None:
+            problems.append(f"metrics.yml lists {name}; the worker does not export it")
+        elif family.type != spec["type"]:
+            problems.append(f"{name} is a {family.type}; metrics.yml says {spec['type']}")
+        elif family.samples and labels != set(spec["labels"]):
+            problems.append(f"{name} has labels {sorted(labels)}; metrics.yml says "
+                            f"{spec['labels']}")
+    problems += [f"{name} is exported but missing from metrics.yml" for name in sorted(by_series)
+                 if name.startswith("brandguard_") and name not in catalog["metrics"]]
+    problems += [f"metrics.yml promises the standard {prefix}* collectors; the scrape has none"
+                 for prefix in catalog["standard_prefixes"]
+                 if not any(name.startswith(prefix) for name in by_series)]
+    return problems
