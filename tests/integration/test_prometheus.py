@@ -81,7 +81,9 @@ def live(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         pytest.skip("prometheus server not installed (`make test` installs Debian's prometheus)")
     tmp = tmp_path_factory.mktemp("prometheus-live")
     app_id = f"bg-prom-{secrets.token_hex(4)}"
-    worker_port, prometheus_port = free_port(), free_port()
+    worker_port = prometheus_port = free_port()
+    while prometheus_port == worker_port:  # both were free, but only one may take it
+        prometheus_port = free_port()
     worker = WorkerProcess(env=worker_env(kafka_bootstrap, app_id, tmp / "worker", worker_port),
                            port=worker_port, log=tmp / "worker.log")
     prometheus = PrometheusServer(tmp / "prometheus", prometheus_port)
