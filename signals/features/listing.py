@@ -59,6 +59,9 @@ class SellerSignals:
     sharing_sellers: int
     flagged_sellers: int
     listings_per_day: float = 0.0
+    #: whether the age comes from ``seller_since``; counted from the first event seen
+    #: instead, every seller looks new when a stream starts, so none is called young
+    age_known: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +171,7 @@ def listing_features(ev: ListingEvent, reg: Registry, views: Mapping[str, BrandV
 
 def _seller_features(s: SellerSignals) -> dict[str, float]:
     return {
-        "seller_young": 1.0 if s.account_age_days < 30 else 0.0,
+        "seller_young": 1.0 if s.age_known and s.account_age_days < 30 else 0.0,
         "seller_age_log": math.log1p(s.account_age_days),
         "seller_burst": math.log1p(max(0.0, s.listings_1h - 1)),
         "seller_velocity": math.log1p(s.listings_per_day),

@@ -49,7 +49,7 @@ def seller_score(risky: int, s: SellerSignals) -> tuple[float, dict[str, float]]
         "HIGH_REFUND_DISPUTE_RATE": 6.0 * max(0.0, s.problem_order_rate - 0.12),
         "SHARED_IMAGES_WITH_FLAGGED_SELLERS": 1.5 * min(s.flagged_sellers, 3) / 3.0,
         "LISTING_BURST": 0.5 * math.log1p(max(0.0, s.listings_1h - 2)),
-        "NEW_SELLER_ACCOUNT": 0.5 if s.account_age_days < 30 else 0.0,
+        "NEW_SELLER_ACCOUNT": 0.5 if s.age_known and s.account_age_days < 30 else 0.0,
         "MANY_BRANDS": 0.8 if s.brands_24h >= 4 else 0.0,
     }
     parts = {k: v for k, v in parts.items() if v > 0}

@@ -69,6 +69,7 @@ def seller_signals(state: SellerState, at: float) -> SellerSignals:
         sharing_sellers=sharing,
         flagged_sellers=flagged,
         listings_per_day=agg.listings_created["7d"].total(at) / days_seen,
+        age_known=agg.seller_since is not None,
     )
 
 

@@ -141,3 +141,14 @@ def test_the_title_cache_is_bounded_and_keeps_the_recently_used() -> None:
     cache.get(reg, "c")
     assert len(cache) == 2
     assert cache.get(reg, "a North Peak") is first
+
+
+def test_without_seller_since_no_seller_is_called_young() -> None:
+    reg = _registry()
+    ev = ListingEvent("e", "t", 0.0, "created", "l1", "s1", title="Ceramic mug", price=9.0,
+                      currency="USD")
+    fresh = SellerSignals(2.0, 1.0, 1, 0.05, 0.0, 0.0, 0.0, 0, 0, 1.0, age_known=False)
+    x, _ = listing_features(ev, reg, {}, fresh)
+    assert x["seller_young"] == 0.0
+    y, _ = listing_features(ev, reg, {}, SellerSignals(2.0, 1.0, 1, 0.05, 0.0, 0.0, 0.0, 0, 0))
+    assert y["seller_young"] == 1.0
