@@ -72,6 +72,12 @@ class Registry:
             self._images.add(parse_phash(h), brand.brand_id)
         self.version += 1
 
+    @property
+    def terms_version(self) -> int:
+        """Changes only when a name, alias or protected term does (not on a new price or
+        seller list), so what depends only on the terms can be kept across updates."""
+        return self._terms.terms_version
+
     def brand(self, brand_id: str) -> BrandEvent | None:
         return self._brands.get(brand_id)
 

@@ -115,6 +115,10 @@ def _join_keys(left: str, right: str) -> str:
 _UNKNOWN = object()
 
 
+def _same_terms(a: BrandEvent, b: BrandEvent) -> bool:
+    return (a.name, a.aliases, a.protected_terms) == (b.name, b.aliases, b.protected_terms)
+
+
 def _hits(table: _Table[str], keys: Iterable[str]) -> set[int]:
     found: set[int] = set()
     for key in keys:
@@ -172,6 +176,9 @@ class BrandIndex:
         self._shapes: tuple[Counter[tuple[str, int]], Counter[tuple[str, int]]] = (
             Counter(), Counter())
         self._next_id = 0
+        #: bumps whenever a term is added or removed; what depends only on the terms
+        #: (a title's matches) stays valid while it stays
+        self.terms_version = 0
         self._lookup_cache: dict[str, frozenset[int]] = {}
         self._verdicts: dict[tuple[int, tuple[str, ...], tuple[str, ...]], object] = {}
         # bounds only grow; stale bounds after a removal cost a few extra lookups, never a match
@@ -207,6 +214,11 @@ class BrandIndex:
         old = self._brands.get(brand.brand_id)
         if old is not None and (old.ts, old.event_id) > (brand.ts, brand.event_id):
             return False
+        if old is not None and _same_terms(old, brand):
+            # a new price or seller list: the terms, their ids and every remembered
+            # lookup stay valid, so the caches survive the brand's routine updates
+            self._brands[brand.brand_id] = brand
+            return True
         self.remove(brand.brand_id)
         self._brands[brand.brand_id] = brand
         self._brand_term_ids[brand.brand_id] = [self._add_term(t) for t in brand_terms(brand)]
@@ -216,9 +228,10 @@ class BrandIndex:
         """Forget a brand (a tombstone on the compacted topic). Returns whether it was known."""
         if self._brands.pop(brand_id, None) is None:
             return False
-        self._lookup_cache.clear()
-        self._verdicts.clear()
-        for term_id in self._brand_term_ids.pop(brand_id, []):
+        self.terms_version += 1
+        removed = self._brand_term_ids.pop(brand_id, [])
+        self._forget_terms({i: self._terms[i] for i in removed})
+        for term_id in removed:
             term = self._terms.pop(term_id)
             for table, keys in self._filing(term):
                 for key in keys:
@@ -232,8 +245,7 @@ class BrandIndex:
         return True
 
     def _add_term(self, term: BrandTerm) -> int:
-        self._lookup_cache.clear()
-        self._verdicts.clear()
+        self.terms_version += 1
         term_id = self._next_id
         self._next_id += 1
         self._terms[term_id] = term
@@ -245,7 +257,33 @@ class BrandIndex:
             self._shapes[term.max_edits - 1][term.key[:1], len(term.key)] += 1
         self._max_words = max(self._max_words, len(term.plain))
         self._max_key_len = max(self._max_key_len, len(term.key))
+        self._learn_term(term_id, term)
         return term_id
+
+    # A registry change updates what is remembered instead of forgetting it all: a
+    # brand that launches a product line must not cost every title a cold lookup.
+    def _learn_term(self, term_id: int, term: BrandTerm) -> None:
+        """Add a new term to the remembered lookups it would have been found by."""
+        first, size, spread = term.key[:1], len(term.key), 2 * term.max_edits
+        cache = self._lookup_cache
+        for key, ids in cache.items():
+            reachable = key == term.key or (
+                term.max_edits and key[:1] == first and abs(len(key) - size) <= spread)
+            if reachable and term_id in self._search(key):
+                cache[key] = ids | {term_id}
+        # a window spelling the new term exactly is that term now, not someone's typo
+        self._verdicts = {k: v for k, v in self._verdicts.items() if k[1] != term.plain}
+
+    def _forget_terms(self, terms: dict[int, BrandTerm]) -> None:
+        """Drop terms from the remembered lookups and verdicts."""
+        gone = frozenset(terms)
+        plains = {t.plain for t in terms.values()}
+        cache = self._lookup_cache
+        for key, ids in cache.items():
+            if not ids.isdisjoint(gone):
+                cache[key] = ids - gone
+        self._verdicts = {k: v for k, v in self._verdicts.items()
+                          if k[0] not in gone and k[1] not in plains}
 
 
     def match_title(self, title: str) -> list[TermMatch]:

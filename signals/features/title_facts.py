@@ -4,8 +4,9 @@ Matching a title against the brand registry and the vocabularies is the
 costliest part of scoring, and a title comes back often: every price change is
 an ``updated`` event with the same title, and sellers list the same product in
 several colours. The facts depend only on the title and the registry, so they
-are kept in a bounded least-recently-used table per :class:`Registry`, emptied
-whenever the registry changes (its ``version`` moves). Memoising a pure
+are kept in a bounded least-recently-used table per :class:`Registry`, with
+the matches re-done when a registered term changes (its ``terms_version``
+moves; a new price or seller list leaves them as they were). Memoising a pure
 function changes no result, only the time it takes.
 
 >>> from signals.events import BrandEvent
@@ -51,33 +52,41 @@ def _closest_typo(matches: tuple[TermMatch, ...]) -> TermMatch | None:
     return max(typos, key=lambda m: (m.similarity, m.brand_id)) if typos else None
 
 
-def compute_title_facts(reg: Registry, title: str) -> TitleFacts:
+def compute_title_facts(reg: Registry, title: str,
+                        vocabulary: TitleFacts | None = None) -> TitleFacts:
+    """The facts of ``title``; the vocabularies are taken from ``vocabulary`` when
+    given (they do not depend on the registry)."""
     matches = tuple(reg.match_title(title)) if title else ()
     compat = tuple(compatibility_flags(title, matches)) if matches else ()
-    return TitleFacts(matches, compat, counterfeit_terms(title), bool(sale_terms(title)),
-                      _closest_typo(matches))
+    if vocabulary is None:
+        vocab, sale = counterfeit_terms(title), bool(sale_terms(title))
+    else:
+        vocab, sale = vocabulary.vocab, vocabulary.sale
+    return TitleFacts(matches, compat, vocab, sale, _closest_typo(matches))
 
 
 class TitleFactsCache:
-    """A bounded LRU of :class:`TitleFacts` valid for one registry version."""
+    """A bounded LRU of :class:`TitleFacts`, each tagged with the version of the
+    registered terms it was matched against; an older one is re-matched on use."""
 
     def __init__(self, max_entries: int = DEFAULT_ENTRIES) -> None:
         self.max_entries = max_entries
-        self.version = -1
-        self._entries: OrderedDict[str, TitleFacts] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[int, TitleFacts]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def get(self, reg: Registry, title: str) -> TitleFacts:
-        if reg.version != self.version:
-            self._entries.clear()  # a brand was added or changed: every match may differ
-            self.version = reg.version
-        facts = self._entries.get(title)
-        if facts is not None:
+        version = reg.terms_version
+        entry = self._entries.get(title)
+        if entry is not None:
             self._entries.move_to_end(title)
-            return facts
-        facts = self._entries[title] = compute_title_facts(reg, title)
+            if entry[0] == version:
+                return entry[1]
+            facts = compute_title_facts(reg, title, entry[1])  # a term changed: re-match
+        else:
+            facts = compute_title_facts(reg, title)
+        self._entries[title] = (version, facts)
         if len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
         return facts

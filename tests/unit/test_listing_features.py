@@ -152,3 +152,19 @@ def test_without_seller_since_no_seller_is_called_young() -> None:
     assert x["seller_young"] == 0.0
     y, _ = listing_features(ev, reg, {}, SellerSignals(2.0, 1.0, 1, 0.05, 0.0, 0.0, 0.0, 0, 0))
     assert y["seller_young"] == 1.0
+
+
+def test_a_new_price_or_seller_list_keeps_the_title_cache_a_new_term_empties_it() -> None:
+    reg = Registry.from_brands([NORTH_PEAK])
+    facts = title_facts(reg, "North Peak Ridgeline")
+    assert [m.term for m in title_facts(reg, "Summit Pro boots").matches] == ["Summit Pro"]
+    version = reg.terms_version
+    reg.upsert(BrandEvent("b1b", "t", 1.0, "np", "North Peak", aliases=("NorthPeak",),
+                          protected_terms=("Ridgeline", "Summit Pro"),
+                          authorized_sellers=("shop", "other"), reference_price=170.0,
+                          currency="USD"))
+    assert reg.terms_version == version and reg.is_authorized("np", "other")
+    assert title_facts(reg, "North Peak Ridgeline") is facts
+    reg.upsert(BrandEvent("b1c", "t", 2.0, "np", "North Peak", protected_terms=("Ridgeline",)))
+    assert reg.terms_version != version
+    assert title_facts(reg, "Summit Pro boots").matches == ()
