@@ -47,6 +47,7 @@ _REPEATS = re.compile(r"(.)\1+")
 _LETTER_STAND_INS = frozenset("@$")
 #: an ASCII word: letters and digits, with "@"/"$" where they touch a letter
 _ASCII_WORD = re.compile(r"(?:[A-Za-z0-9]|(?<=[A-Za-z])[@$]|[@$](?=[A-Za-z]))+")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]+")  # the same where no "@" or "$" occurs
 
 
 class Token(NamedTuple):
@@ -125,8 +126,9 @@ def _recent_token_spans(text: str) -> tuple[Token, ...]:
     if text.isascii():
         # Most titles are plain ASCII, where both folds are just lower case: one regex
         # instead of a Unicode lookup per character (same tokens, see the unit tests).
+        words = _ASCII_WORD if "@" in text or "$" in text else _ASCII_ALNUM
         return tuple(Token(w := m.group().lower(), w, m.start(), m.end())
-                     for m in _ASCII_WORD.finditer(text))
+                     for m in words.finditer(text))
     return tuple(_token_spans_unicode(text))
 
 
