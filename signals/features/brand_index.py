@@ -17,9 +17,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import TypeVar
 
 from signals.events import BrandEvent
 from signals.features.brand_terms import (
@@ -33,83 +30,29 @@ from signals.features.brand_terms import (
     classify,
 )
 from signals.features.common_words import COMMON_WORDS
-from signals.features.distance import collapsed_deletions
-from signals.features.text import Token, skeleton_key, token_spans
+from signals.features.match_resolution import Candidate, resolve_overlaps
+from signals.features.term_keys import (
+    TWO_EDIT_ENDS,
+    Table,
+    clear_probe_caches,
+    discard_id,
+    file_id,
+    head_probes,
+    hits,
+    join_keys,
+    neighbourhood,
+    one_edit_probes,
+    tail_neighbourhood,
+    tail_probes,
+    token_key,
+)
+from signals.features.text import Token, token_spans
 
 __all__ = ["HOMOGLYPH_MIN_LEN", "TYPO_MIN_LEN", "BrandIndex", "MatchKind", "TermKind",
            "TermMatch", "clear_probe_caches"]
 
-#: two-edit terms are keyed by the deletion neighbourhoods of this long a skeleton head and tail
-_TWO_EDIT_ENDS = 7
-_KIND_RANK = {"exact": 0, "homoglyph": 1, "typo": 2}
-#: window keys whose candidates are remembered (a few MB); emptied whenever the registry changes
+#: window keys (and verdicts) remembered, a few MB; kept up to date as terms come and go
 _LOOKUP_CACHE_SIZE = 100_000
-_K = TypeVar("_K")
-_Table = dict[_K, tuple[int, ...]]  # key -> ids of the terms filed under it
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    match: TermMatch
-    term_id: int
-    first: int  # token index span [first, last)
-    last: int
-
-
-def _neighbourhood(key: str, depth: int) -> set[str]:
-    """Deletions that keep the first character: every match kind demands it, and
-    fixing it makes the neighbourhood smaller and far more selective.
-
-    Re-collapsed, like every skeleton: deleting the "b" of "fomabaha" leaves
-    "fomaaha", whose skeleton is "fomaha".
-    """
-    return collapsed_deletions(key, depth, start=1)
-
-
-def _tail_neighbourhood(key: str, depth: int) -> set[str]:
-    return collapsed_deletions(key[-_TWO_EDIT_ENDS:], depth)
-
-
-# Query keys of a window key, one function per table, cached: title words repeat
-# across a stream ("bag", "leather"), and computing neighbourhoods is most of a
-# cold lookup's cost. Separate, so a lookup computes only the ones it needs.
-@lru_cache(maxsize=1 << 16)
-def _one_edit_probes(key: str) -> frozenset[str]:
-    return frozenset(_neighbourhood(key, 1))
-
-
-@lru_cache(maxsize=1 << 16)
-def _head_probes(key: str) -> frozenset[str]:
-    return frozenset(_neighbourhood(key[:_TWO_EDIT_ENDS], 2 if len(key) >= TYPO_MIN_LEN else 0))
-
-
-@lru_cache(maxsize=1 << 16)
-def _tail_probes(key: str) -> frozenset[str]:
-    return frozenset(_tail_neighbourhood(key, 2 if len(key) >= TYPO_MIN_LEN else 0))
-
-
-def clear_probe_caches() -> None:
-    """Forget every remembered neighbourhood (benchmarks measuring cold lookups)."""
-    for cached in (_one_edit_probes, _head_probes, _tail_probes, _token_key):
-        cached.cache_clear()
-
-
-@lru_cache(maxsize=1 << 16)
-def _token_key(norm: str) -> str:
-    """One word's skeleton; a window's key is its words' keys joined by :func:`_join_keys`."""
-    return skeleton_key((norm,))
-
-
-def _join_keys(left: str, right: str) -> str:
-    """``skeleton_key`` of two runs of words from theirs: collapsing repeats only
-    needs doing where they meet ("vel" + "lmora" -> "velmora").
-
-    >>> _join_keys("vel", "lmora"), _join_keys("", "ab"), _join_keys("ab", "")
-    ('velmora', 'ab', 'ab')
-    """
-    if left and right and left[-1] == right[0]:
-        return left + right[1:]
-    return left + right
 
 
 _UNKNOWN = object()
@@ -118,32 +61,6 @@ _UNKNOWN = object()
 def _same_terms(a: BrandEvent, b: BrandEvent) -> bool:
     return (a.name, a.aliases, a.protected_terms) == (b.name, b.aliases, b.protected_terms)
 
-
-def _hits(table: _Table[str], keys: Iterable[str]) -> set[int]:
-    found: set[int] = set()
-    for key in keys:
-        ids = table.get(key)
-        if ids:
-            found.update(ids)
-    return found
-
-
-# Tables hold tuples, not sets: nearly every key has one term, and a one-element
-# tuple takes a quarter of the memory of a set (10k brands file ~500k keys).
-def _file(table: _Table[_K], key: _K, term_id: int) -> None:
-    table[key] = (*table.get(key, ()), term_id)
-
-
-def _discard(table: _Table[_K], key: _K, term_id: int) -> None:
-    ids = tuple(i for i in table.get(key, ()) if i != term_id)
-    if ids:
-        table[key] = ids
-    else:
-        table.pop(key, None)
-
-
-def _overlaps(a: _Candidate, b: _Candidate) -> bool:
-    return a.first < b.last and b.first < a.last
 
 
 class BrandIndex:
@@ -165,11 +82,11 @@ class BrandIndex:
         # terms file the neighbourhoods of their key's first and last characters only (the
         # SymSpell prefix trick, from both ends): a long alias would otherwise need over a
         # hundred keys, and a window must reach a term from both ends to be checked
-        self._exact_keys: _Table[str] = {}
-        self._one_edit_keys: _Table[str] = {}
-        self._two_edit_heads: _Table[str] = {}
-        self._two_edit_tails: _Table[str] = {}
-        self._by_plain: _Table[tuple[str, ...]] = {}
+        self._exact_keys: Table[str] = {}
+        self._one_edit_keys: Table[str] = {}
+        self._two_edit_heads: Table[str] = {}
+        self._two_edit_tails: Table[str] = {}
+        self._by_plain: Table[tuple[str, ...]] = {}
         # (first character, length) of the keys of one- and two-edit terms, counted: both
         # neighbourhoods keep the first character and an edit moves the length by at most
         # two, so a window key with no such shape nearby needs no neighbourhood at all
@@ -235,8 +152,8 @@ class BrandIndex:
             term = self._terms.pop(term_id)
             for table, keys in self._filing(term):
                 for key in keys:
-                    _discard(table, key, term_id)
-            _discard(self._by_plain, term.plain, term_id)
+                    discard_id(table, key, term_id)
+            discard_id(self._by_plain, term.plain, term_id)
             if term.max_edits:
                 shapes, shape = self._shapes[term.max_edits - 1], (term.key[:1], len(term.key))
                 shapes[shape] -= 1
@@ -251,8 +168,8 @@ class BrandIndex:
         self._terms[term_id] = term
         for table, keys in self._filing(term):
             for key in keys:
-                _file(table, key, term_id)
-        _file(self._by_plain, term.plain, term_id)
+                file_id(table, key, term_id)
+        file_id(self._by_plain, term.plain, term_id)
         if term.max_edits:
             self._shapes[term.max_edits - 1][term.key[:1], len(term.key)] += 1
         self._max_words = max(self._max_words, len(term.plain))
@@ -303,13 +220,13 @@ class BrandIndex:
 
     def _match(self, title: str, lookup: Callable[[str], Iterable[int]]) -> list[TermMatch]:
         toks = token_spans(title)
-        token_keys = [_token_key(t.norm) for t in toks]
+        token_keys = [token_key(t.norm) for t in toks]
         longest = self._max_key_len + 4
-        candidates: list[_Candidate] = []
+        candidates: list[Candidate] = []
         for first in range(len(toks)):
             key = ""
             for last in range(first + 1, min(len(toks), first + self._max_words + 1) + 1):
-                key = _join_keys(key, token_keys[last - 1])
+                key = join_keys(key, token_keys[last - 1])
                 if len(key) > longest:
                     break  # adding words only makes the key longer
                 for term_id in lookup(key):
@@ -320,17 +237,17 @@ class BrandIndex:
                         continue
                     match = self._check(term_id, term, toks[first:last], title)
                     if match is not None:
-                        candidates.append(_Candidate(match, term_id, first, last))
-        return [c.match for c in _resolve(candidates)]
+                        candidates.append(Candidate(match, term_id, first, last))
+        return [c.match for c in resolve_overlaps(candidates)]
 
-    def _filing(self, term: BrandTerm) -> list[tuple[_Table[str], set[str]]]:
+    def _filing(self, term: BrandTerm) -> list[tuple[Table[str], set[str]]]:
         """The tables and keys a term is filed under."""
         if term.max_edits == 0:
             return [(self._exact_keys, {term.key})]
         if term.max_edits == 1:
-            return [(self._one_edit_keys, _neighbourhood(term.key, 1))]
-        return [(self._two_edit_heads, _neighbourhood(term.key[:_TWO_EDIT_ENDS], 2)),
-                (self._two_edit_tails, _tail_neighbourhood(term.key, 2))]
+            return [(self._one_edit_keys, neighbourhood(term.key, 1))]
+        return [(self._two_edit_heads, neighbourhood(term.key[:TWO_EDIT_ENDS], 2)),
+                (self._two_edit_tails, tail_neighbourhood(term.key, 2))]
 
     def _lookup(self, key: str) -> frozenset[int]:
         """:meth:`_search`, remembered until the registry changes: title words repeat."""
@@ -352,11 +269,11 @@ class BrandIndex:
         if len(key) < TYPO_MIN_LEN - 2:
             return found
         if self._one_edit_keys and self._has_shape(0, key, 2):
-            found |= _hits(self._one_edit_keys, _one_edit_probes(key))
+            found |= hits(self._one_edit_keys, one_edit_probes(key))
         if self._two_edit_heads and self._has_shape(1, key, 4):
-            head_ids = _hits(self._two_edit_heads, _head_probes(key))
+            head_ids = hits(self._two_edit_heads, head_probes(key))
             if head_ids:  # the tails only matter for terms reached from the head
-                found |= head_ids & _hits(self._two_edit_tails, _tail_probes(key))
+                found |= head_ids & hits(self._two_edit_tails, tail_probes(key))
         return found
 
     def _check(self, term_id: int, term: BrandTerm, window: Sequence[Token],
@@ -380,20 +297,3 @@ class BrandIndex:
                 self._verdicts.clear()
             verdict = self._verdicts[key] = classify(term, window, self._common, self._by_plain)
         return verdict  # type: ignore[return-value]
-
-
-def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
-    candidates.sort(key=lambda c: (_KIND_RANK[c.match.match_kind], -c.match.similarity,
-                                   c.last - c.first, c.first, c.term_id))
-    kept: list[_Candidate] = []
-    for cand in candidates:
-        clash = any(
-            _overlaps(cand, k) and (
-                k.term_id == cand.term_id
-                or (k.match.match_kind == "exact" and cand.match.match_kind != "exact"
-                    and k.first <= cand.first and cand.last <= k.last))
-            for k in kept)
-        if not clash:
-            kept.append(cand)
-    kept.sort(key=lambda c: (c.match.start, c.match.end, c.match.brand_id, c.match.term))
-    return kept
