@@ -12,7 +12,9 @@ __all__ = ["PolicyConfig"]
 @dataclass(frozen=True, slots=True)
 class PolicyConfig:
     #: a listing scoring at or above this is "risky" (and alerted at severity low or more)
-    listing_threshold: float = 0.55
+    listing_threshold: float = 0.6
+    #: a listing the rule prior alone scores at or above this keeps at least that score
+    rule_floor: float = 0.95
     #: a seller with a listing alert at this score or more is flagged for the image network
     flag_threshold: float = 0.7
     seller_threshold: float = 0.55

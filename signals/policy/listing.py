@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from signals.alert import Alert, alert_id
@@ -16,7 +17,26 @@ if TYPE_CHECKING:  # the processors import this policy: only types go the other 
     from signals.processors.outputs import Context
     from signals.processors.seller_state import ListingSnapshot
 
-__all__ = ["listing_alert"]
+__all__ = ["listing_alert", "with_rule_floor"]
+
+
+def with_rule_floor(scored: ModelScore, evidence: Evidence, floor: float) -> ModelScore:
+    """The score, raised to the rule prior's when the prior alone is at least ``floor``.
+
+    The learned model trains on reported listings only and extrapolates
+    linearly: a seller with many rejected reports can drag "replica" plus a
+    look-alike name at 80 % off below the alert threshold. Overwhelming
+    listing-level evidence in the transparent rules is not talked down.
+
+    >>> from signals.features.listing import Evidence
+    >>> ev = Evidence("b", None, None, None, ("replica",), (), (), None)
+    >>> s = ModelScore(probability=0.5, prior=0.99, learned=0.3, trust=0.8)
+    >>> with_rule_floor(s, ev, 0.95).probability, with_rule_floor(s, ev, 0.999).probability
+    (0.99, 0.5)
+    """
+    if scored.prior >= floor and scored.prior > scored.probability and evidence.listing_level:
+        return dataclasses.replace(scored, probability=scored.prior)
+    return scored
 
 
 def listing_alert(snap: ListingSnapshot, ev: ListingEvent, scored: ModelScore,

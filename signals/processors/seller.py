@@ -13,7 +13,7 @@ from signals.aggregates.seller import DAY
 from signals.alert import Alert
 from signals.events import ListingEvent, OrderEvent, ReportEvent
 from signals.features.listing import SellerSignals, listing_features
-from signals.policy.listing import listing_alert
+from signals.policy.listing import listing_alert, with_rule_floor
 from signals.policy.seller import seller_alert
 from signals.processors.messages import (
     BrandListingFact,
@@ -85,7 +85,7 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context,
         return None
     signals = seller_signals(state, ev.ts)
     x, evidence = listing_features(ev, ctx.registry, ctx.brand_views, signals)
-    scored = ctx.model.score_one(x)
+    scored = with_rule_floor(ctx.model.score_one(x), evidence, ctx.policy.rule_floor)
     if snap is None:
         snap = state.listings[ev.listing_id] = ListingSnapshot(
             ev.listing_id, ev.ts, evidence.brand_id, x, scored.probability)

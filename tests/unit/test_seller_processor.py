@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from signals.events import BrandEvent, ListingEvent, OrderEvent, ReportEvent
-from signals.model.online import RiskModel
+from signals.model.online import ModelScore, RiskModel
 from signals.model.prior import rule_prior
 from signals.policy.config import PolicyConfig
 from signals.processors import (
@@ -130,3 +131,24 @@ def test_a_redelivered_event_changes_nothing() -> None:
     first = process_seller(state, ev, ctx)
     again = process_seller(state, ev, ctx)
     assert first.alerts and again.duplicate and not again.alerts and not again.facts
+
+
+class _DoubtfulModel(RiskModel):
+    """A learned model that has talked itself out of everything."""
+
+    def score_one(self, x: Any) -> ModelScore:
+        prior = super().score_one(x)
+        return dataclasses.replace(prior, probability=0.3, learned=0.1, trust=0.8)
+
+
+def test_overwhelming_rule_evidence_is_not_talked_down_by_the_learned_model() -> None:
+    ctx = Context(Registry.from_brands([VELMORA]), {}, _DoubtfulModel(rule_prior),
+                  PolicyConfig(), 0.0)
+    state = SellerState.create("s1")
+    out = process_seller(state, _listing("e1", 0.0, title="Replica Ve1mora Celeste 1:1",
+                                         price=90.0), ctx)
+    [alert] = [a for a in out.alerts if a.entity_type == "listing"]
+    assert alert.score >= 0.95
+    quiet = process_seller(SellerState.create("s2"), _listing(
+        "e2", 0.0, title="Velmora Celeste Tote", price=990.0, seller="s2"), ctx)
+    assert not quiet.alerts  # a merely plausible listing keeps the learned model's say
