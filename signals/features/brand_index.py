@@ -58,6 +58,12 @@ _LOOKUP_CACHE_SIZE = 100_000
 _UNKNOWN = object()
 
 
+def _shapes_within(term: BrandTerm) -> list[tuple[str, int]]:
+    """(first character, length) of every key within the term's edits of its own."""
+    size, spread = len(term.key), 2 * term.max_edits
+    return [(term.key[:1], n) for n in range(size - spread, size + spread + 1)]
+
+
 def _same_terms(a: BrandEvent, b: BrandEvent) -> bool:
     return (a.name, a.aliases, a.protected_terms) == (b.name, b.aliases, b.protected_terms)
 
@@ -87,10 +93,11 @@ class BrandIndex:
         self._two_edit_heads: Table[str] = {}
         self._two_edit_tails: Table[str] = {}
         self._by_plain: Table[tuple[str, ...]] = {}
-        # (first character, length) of the keys of one- and two-edit terms, counted: both
-        # neighbourhoods keep the first character and an edit moves the length by at most
-        # two, so a window key with no such shape nearby needs no neighbourhood at all
-        self._shapes: tuple[Counter[tuple[str, int]], Counter[tuple[str, int]]] = (
+        # (first character, length) of the window keys one- and two-edit terms can be
+        # reached from, counted per term: both neighbourhoods keep the first character and
+        # an edit moves the length by at most two, so another window key needs no
+        # neighbourhood at all
+        self._reach: tuple[Counter[tuple[str, int]], Counter[tuple[str, int]]] = (
             Counter(), Counter())
         self._next_id = 0
         #: bumps whenever a term is added or removed; what depends only on the terms
@@ -155,10 +162,11 @@ class BrandIndex:
                     discard_id(table, key, term_id)
             discard_id(self._by_plain, term.plain, term_id)
             if term.max_edits:
-                shapes, shape = self._shapes[term.max_edits - 1], (term.key[:1], len(term.key))
-                shapes[shape] -= 1
-                if shapes[shape] <= 0:
-                    del shapes[shape]
+                reach = self._reach[term.max_edits - 1]
+                for shape in _shapes_within(term):
+                    reach[shape] -= 1
+                    if reach[shape] <= 0:
+                        del reach[shape]
         return True
 
     def _add_term(self, term: BrandTerm) -> int:
@@ -171,7 +179,7 @@ class BrandIndex:
                 file_id(table, key, term_id)
         file_id(self._by_plain, term.plain, term_id)
         if term.max_edits:
-            self._shapes[term.max_edits - 1][term.key[:1], len(term.key)] += 1
+            self._reach[term.max_edits - 1].update(_shapes_within(term))
         self._max_words = max(self._max_words, len(term.plain))
         self._max_key_len = max(self._max_key_len, len(term.key))
         self._learn_term(term_id, term)
@@ -258,19 +266,16 @@ class BrandIndex:
             found = self._lookup_cache[key] = frozenset(self._search(key))
         return found
 
-    def _has_shape(self, edits_index: int, key: str, spread: int) -> bool:
-        shapes, first, size = self._shapes[edits_index], key[:1], len(key)
-        return any((first, n) in shapes for n in range(size - spread, size + spread + 1))
-
     def _search(self, key: str) -> set[int]:
         """Terms whose skeleton is within their allowed edits of ``key`` (symmetric delete:
         both sides delete at most that many characters), plus some false candidates."""
         found = set(self._exact_keys.get(key, ()))
         if len(key) < TYPO_MIN_LEN - 2:
             return found
-        if self._one_edit_keys and self._has_shape(0, key, 2):
+        shape = (key[:1], len(key))
+        if shape in self._reach[0]:
             found |= hits(self._one_edit_keys, one_edit_probes(key))
-        if self._two_edit_heads and self._has_shape(1, key, 4):
+        if shape in self._reach[1]:
             head_ids = hits(self._two_edit_heads, head_probes(key))
             if head_ids:  # the tails only matter for terms reached from the head
                 found |= head_ids & hits(self._two_edit_tails, tail_probes(key))
