@@ -27,7 +27,7 @@ class PolicyConfig:
     max_phashes: int = 200
     report_horizon: float = 60 * DAY
     #: brand incidents: how many risky sellers (or reports) in one hour, against the baseline
-    incident_min_sellers: int = 5
+    incident_min_sellers: int = 6
     incident_min_new_sellers: int = 3
     incident_min_reports: int = 8
     incident_baseline_factor: float = 4.0
