@@ -152,3 +152,21 @@ def test_overwhelming_rule_evidence_is_not_talked_down_by_the_learned_model() ->
     quiet = process_seller(SellerState.create("s2"), _listing(
         "e2", 0.0, title="Velmora Celeste Tote", price=990.0, seller="s2"), ctx)
     assert not quiet.alerts  # a merely plausible listing keeps the learned model's say
+
+
+def test_alert_reasons_name_only_features_the_listing_has() -> None:
+    from signals.features.listing import Evidence
+    from signals.policy.listing import listing_alert
+    from signals.processors.seller_state import ListingSnapshot
+
+    ctx = _ctx()
+    ev = _listing("e1", 0.0, title="Velmora Celeste", price=300.0)
+    features = {"price_discount": 0.7, "counterfeit_vocab": 0.0, "unauthorized": 1.0}
+    snap = ListingSnapshot("l1", 0.0, "velmora", features, 0.9)
+    # a learned weight times a below-mean value contributes, but the title has no vocabulary
+    scored = ModelScore(0.9, 0.8, 0.95, 0.5, {"counterfeit_vocab": 1.2, "price_discount": 1.0,
+                                               "unauthorized": 0.5})
+    evidence = Evidence("velmora", 1000.0, 0.3, None, (), (), (), False)
+    alert = listing_alert(snap, ev, scored, evidence, ctx)
+    assert alert is not None
+    assert [r.code for r in alert.reasons] == ["PRICE_FAR_BELOW_REFERENCE", "SELLER_NOT_AUTHORIZED"]
