@@ -7,6 +7,11 @@ a later event time, or has been silent for ``idle_after`` seconds of wall
 clock, and then releases them in event-time order. Replay reads one file in
 order, so this is what lets live processing see what replay sees.
 
+"Silent" must not mean "the consumer happened to hand us another topic's
+batch": the caller marks a source that still has records waiting in Kafka
+(:meth:`set_backlog`), and such a source is waited for (up to ``max_wait``
+seconds of silence, so a stuck input cannot stall the others for ever).
+
 The clock is passed in: the core never reads it.
 
 >>> m = EventTimeMerger(("listings", "reports"), idle_after=1.0, now=0.0)
@@ -34,16 +39,22 @@ T = TypeVar("T")
 
 class EventTimeMerger(Generic[T]):
     def __init__(self, sources: Iterable[str], idle_after: float, now: float,
-                 max_buffered: int = 100_000) -> None:
+                 max_buffered: int = 100_000, max_wait: float = 30.0) -> None:
         self.idle_after = idle_after
         self.max_buffered = max_buffered
+        self.max_wait = max_wait
         self._newest: dict[str, float] = {s: float("-inf") for s in sources}
         self._heard: dict[str, float] = dict.fromkeys(self._newest, now)
+        self._backlog: dict[str, bool] = dict.fromkeys(self._newest, False)
         self._heap: list[tuple[float, int, str, T]] = []
         self._seq = itertools.count()
 
     def __len__(self) -> int:
         return len(self._heap)
+
+    def set_backlog(self, source: str, waiting: bool) -> None:
+        """Whether ``source`` has records in Kafka this consumer has not seen yet."""
+        self._backlog[source] = waiting
 
     def push(self, source: str, ts: float, item: T, now: float) -> list[T]:
         """Buffer one record; return every record now safe to process, oldest first."""
@@ -69,7 +80,9 @@ class EventTimeMerger(Generic[T]):
         for other, newest in self._newest.items():
             if other == source or newest >= ts:
                 continue
-            if now - self._heard[other] < self.idle_after:
+            silence = now - self._heard[other]
+            patience = self.max_wait if self._backlog.get(other) else self.idle_after
+            if silence < patience:
                 return False
         return True
 

@@ -6,7 +6,15 @@ never seller, listing or brand ids.
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+)
 
 __all__ = ["Metrics"]
 
@@ -64,3 +72,8 @@ class Metrics:
         self.ready = Gauge("brandguard_worker_ready",
                            "1 when the worker has recovered its state and is processing.",
                            registry=r)
+        # process_* (memory, CPU, open files) and python_* (GC, version): the operations
+        # dashboard charts them per worker.
+        ProcessCollector(registry=r)
+        PlatformCollector(registry=r)
+        GCCollector(registry=r)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from signals.decode import decode
@@ -27,7 +28,8 @@ class SellerRunner(Runner):
 
     def __init__(self, cache: StateCache[SellerState], views: GlobalViews,
                  schemas: dict[str, str], network_topic: str, emitter: Emitter,
-                 metrics: Metrics, idle_after: float = 0.5) -> None:
+                 metrics: Metrics, backlog: Callable[[str, int], bool] | None = None,
+                 idle_after: float = 0.5) -> None:
         super().__init__(emitter, metrics)
         self.cache = cache
         self.views = views
@@ -35,6 +37,7 @@ class SellerRunner(Runner):
         self.network_topic = network_topic
         self.policy = PolicyConfig()
         self.idle_after = idle_after
+        self.backlog = backlog or (lambda topic, partition: False)
         self._mergers: dict[int, EventTimeMerger[tuple[RawEvent, SellerInput]]] = {}
         self.latest_alerts: dict[str, dict[str, Any]] = {}
 
@@ -51,12 +54,18 @@ class SellerRunner(Runner):
             return [event]
         assert isinstance(decoded, ListingEvent | OrderEvent | ReportEvent)
         merger = self._merger(msg.partition)
+        for topic in self.schemas:
+            merger.set_backlog(topic, self.backlog(topic, msg.partition))
         released = merger.push(msg.topic, decoded.ts, (event, decoded), time.monotonic())
         return self._process(released)
 
     def release(self, partition: int, now: float) -> list[RawEvent]:
         merger = self._mergers.get(partition)
-        return self._process(merger.poll(now)) if merger is not None else []
+        if merger is None:
+            return []
+        for topic in self.schemas:
+            merger.set_backlog(topic, self.backlog(topic, partition))
+        return self._process(merger.poll(now))
 
     def _merger(self, partition: int) -> EventTimeMerger[tuple[RawEvent, SellerInput]]:
         merger = self._mergers.get(partition)
