@@ -27,7 +27,7 @@ from streams.produce import produce_file
 from streams.settings import load_settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "integration"))
-from worker_proc import free_port  # noqa: E402 - shared with the integration tests
+from worker_proc import free_port  # shared with the integration tests
 
 
 def _consumed(port: int) -> float:
