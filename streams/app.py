@@ -73,6 +73,7 @@ class Brandguard:
         )
         self.runners: list[Runner] = []
         self.source_topics: set[str] = set()
+        self._ticks = 0
         self._build()
 
     def _topic(self, *names: str, **kw: Any) -> faust.TopicT:
@@ -110,6 +111,7 @@ class Brandguard:
         ]
         for runner, topic in wiring:
             self._agent(runner, topic)
+        self.metrics.zero_topics([*schemas, s.topics.brands])
         self.app.timer(0.25)(self._tick)
         self.app.task(self.views.run)
         self.app.on_partitions_revoked.connect(self._on_revoked)  # type: ignore[arg-type]
@@ -155,9 +157,11 @@ class Brandguard:
         for runner in self.runners:
             runner.tick()
         self.metrics.ready.set(1 if self.views.ready.is_set() else 0)
-        self._update_lag()
+        self._ticks += 1
+        if self._ticks % 8 == 0:  # every 2 s: asking the consumer for positions is not free
+            await self._update_lag()
 
-    def _update_lag(self) -> None:
+    async def _update_lag(self) -> None:
         """Highwater minus the next offset to process, per assigned partition."""
         consumer = self.app.consumer
         processed: dict[tuple[str, int], int] = {}
@@ -172,9 +176,10 @@ class Brandguard:
             except (KeyError, AssertionError):  # no fetch response for it yet
                 continue
             done = processed.get((tp.topic, tp.partition))
-            # Nothing processed yet on this partition: everything below highwater waits
-            # (asking the consumer thread for positions each tick slowed fetching).
-            lag = max(0, (highwater or 0) - (done + 1 if done is not None else 0))
+            # Nothing processed on it since start: the consumer's position is where
+            # this worker resumed (the committed offset).
+            position = done + 1 if done is not None else await consumer.position(tp)
+            lag = max(0, (highwater or 0) - (position or 0))
             self.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
 
 

@@ -18,6 +18,11 @@ from prometheus_client import (
 
 __all__ = ["Metrics"]
 
+_ENTITY_TYPES = ("listing", "seller", "brand")
+_SEVERITIES = ("low", "medium", "high", "critical")
+_ERROR_CODES = ("invalid_json", "schema_violation", "unknown_schema", "too_large",
+                "processing_error")
+
 _LATENCY_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
 _PROCESSING_BUCKETS = (1e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.05, 0.1)
 _SCORE_BUCKETS = tuple(i / 20 for i in range(1, 21))
@@ -72,8 +77,28 @@ class Metrics:
         self.ready = Gauge("brandguard_worker_ready",
                            "1 when the worker has recovered its state and is processing.",
                            registry=r)
+        self._zero_known_series()
         # process_* (memory, CPU, open files) and python_* (GC, version): the operations
         # dashboard charts them per worker.
         ProcessCollector(registry=r)
         PlatformCollector(registry=r)
         GCCollector(registry=r)
+
+    def _zero_known_series(self) -> None:
+        """Create every bounded label set at 0, so the first alert or dead letter is an
+        increase Prometheus can see (a series born at 1 has no rate)."""
+        for entity in _ENTITY_TYPES:
+            for severity in _SEVERITIES:
+                self.alerts.labels(entity, severity)
+        for code in _ERROR_CODES:
+            self.deadletters.labels(code)
+        for label in ("positive", "negative"):
+            self.model_labels.labels(label)
+        for alerted in ("true", "false"):
+            self.first_reports.labels(alerted)
+
+    def zero_topics(self, topics: list[str]) -> None:
+        for topic in topics:
+            for outcome in ("processed", "deadlettered", "duplicate"):
+                self.events.labels(topic, outcome)
+            self.dedup_hits.labels(topic)
