@@ -23,6 +23,14 @@ The clock is passed in: the core never reads it.
 ['L10', 'R20']
 >>> m.poll(now=5.0)      # reports has been silent for longer than idle_after
 ['L30']
+
+A source with records still waiting in Kafka is waited for, however long it is
+silent (up to ``max_wait``):
+
+>>> m = EventTimeMerger(("listings", "reports"), idle_after=1.0, now=0.0, max_wait=30.0)
+>>> m.set_backlog("reports", True)
+>>> m.push("listings", 10.0, "L10", now=0.0), m.poll(now=5.0), m.poll(now=31.0)
+([], [], ['L10'])
 """
 
 from __future__ import annotations
