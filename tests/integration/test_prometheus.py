@@ -94,6 +94,11 @@ def live(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         prometheus.start(binary, derived_config({
             "brandguard": [f"127.0.0.1:{worker_port}"],
             "prometheus": [f"127.0.0.1:{prometheus_port}"]}))
+        # A first scrape of the zero-valued counters before any traffic: rates need a
+        # baseline sample, and a busy worker may answer scrapes late while it works.
+        prometheus.wait_until(
+            lambda: bool(prometheus.query('brandguard_events_total{job="brandguard"}')), 60,
+            "a baseline scrape of the worker")
         began = time.monotonic()
         inputs = _send_traffic(kafka_bootstrap, app_id, tmp, worker)
         print(f"\nworker ready after {worker_ready:.1f} s, prometheus after "
