@@ -21,18 +21,19 @@ from signals.processors import (
 )
 from streams.emitter import Emitter
 from streams.metrics import Metrics
-from streams.runners import RawEvent, Runner, load_fact
+from streams.runners import CachedRunner, RawEvent, Runner, load_fact
 from streams.state_cache import StateCache
 
 __all__ = ["BrandRunner", "ImageRunner", "LearnerRunner", "RegistryRunner"]
 
 
-class BrandRunner(Runner):
+class BrandRunner(CachedRunner[BrandState]):
     name = "brand"
+    table_name = "brands"
 
     def __init__(self, cache: StateCache[BrandState], emitter: Emitter, metrics: Metrics) -> None:
-        super().__init__(emitter, metrics)
-        self.cache, self.policy = cache, PolicyConfig()
+        super().__init__(cache, emitter, metrics)
+        self.policy = PolicyConfig()
 
     def handle(self, event: RawEvent) -> list[RawEvent]:
         def work() -> None:
@@ -50,20 +51,11 @@ class BrandRunner(Runner):
         self.guarded(event, work)
         return [event]
 
-    def reset_state(self) -> None:
-        self.cache.forget()
-
-    def flush_state(self, partition: int) -> None:
-        self.cache.flush(partition)
-        self.metrics.table_keys.labels("brands").set(len(self.cache))
 
 
-class ImageRunner(Runner):
+class ImageRunner(CachedRunner[ImageState]):
     name = "image"
-
-    def __init__(self, cache: StateCache[ImageState], emitter: Emitter, metrics: Metrics) -> None:
-        super().__init__(emitter, metrics)
-        self.cache = cache
+    table_name = "images"
 
     def handle(self, event: RawEvent) -> list[RawEvent]:
         def work() -> None:
@@ -76,22 +68,15 @@ class ImageRunner(Runner):
         self.guarded(event, work)
         return [event]
 
-    def reset_state(self) -> None:
-        self.cache.forget()
-
-    def flush_state(self, partition: int) -> None:
-        self.cache.flush(partition)
-        self.metrics.table_keys.labels("images").set(len(self.cache))
 
 
-class LearnerRunner(Runner):
+class LearnerRunner(CachedRunner[LearnerState]):
     """One learner: publishes the model snapshot when its state is flushed."""
 
-    name = "learner"
+    name = table_name = "learner"
 
     def __init__(self, cache: StateCache[LearnerState], emitter: Emitter, metrics: Metrics) -> None:
-        super().__init__(emitter, metrics, flush_every=200, flush_interval=2.0)
-        self.cache = cache
+        super().__init__(cache, emitter, metrics, flush_every=200, flush_interval=2.0)
         self._changed = False
 
     def handle(self, event: RawEvent) -> list[RawEvent]:
@@ -107,11 +92,11 @@ class LearnerRunner(Runner):
         return [event]
 
     def reset_state(self) -> None:
-        self.cache.forget()
+        super().reset_state()
         self._changed = False
 
     def flush_state(self, partition: int) -> None:
-        self.cache.flush(partition)
+        super().flush_state(partition)
         if not self._changed:
             return
         self._changed = False

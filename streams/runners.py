@@ -13,7 +13,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import orjson
 from faust.streams import _current_event
@@ -23,11 +23,13 @@ from signals.errors import BrandguardError, ProcessingError
 from signals.processors.messages import fact_from_dict
 from streams.emitter import Emitter
 from streams.metrics import Metrics
+from streams.state_cache import Serialisable, StateCache
 
-__all__ = ["RawEvent", "Runner", "event_context"]
+__all__ = ["CachedRunner", "RawEvent", "Runner", "event_context"]
 
 #: a Faust event whose key and value are the record's raw bytes
 RawEvent = EventT[bytes]
+S = TypeVar("S", bound=Serialisable)
 
 
 @contextmanager
@@ -126,6 +128,24 @@ class Runner:
     def _dead(self, event: RawEvent, err: BrandguardError) -> None:
         msg = event.message
         self.emit.dead(msg.topic, msg.partition, msg.offset, msg.key, msg.value or b"", err)
+
+
+class CachedRunner(Runner, Generic[S]):
+    """A runner whose state is one :class:`StateCache` over one table."""
+
+    table_name = "state"
+
+    def __init__(self, cache: StateCache[S], emitter: Emitter, metrics: Metrics,
+                 **timing: Any) -> None:
+        super().__init__(emitter, metrics, **timing)
+        self.cache = cache
+
+    def reset_state(self) -> None:
+        self.cache.forget()
+
+    def flush_state(self, partition: int) -> None:
+        self.cache.flush(partition)
+        self.metrics.table_keys.labels(self.table_name).set(len(self.cache))
 
 
 def load_fact(raw: bytes) -> Any:

@@ -15,7 +15,7 @@ from signals.processors import Context, NetworkFact, SellerState, process_seller
 from streams.emitter import Emitter
 from streams.global_views import GlobalViews
 from streams.metrics import Metrics
-from streams.runners import RawEvent, Runner, event_context, load_fact
+from streams.runners import CachedRunner, RawEvent, event_context, load_fact
 from streams.state_cache import StateCache
 
 __all__ = ["SellerRunner"]
@@ -23,15 +23,15 @@ __all__ = ["SellerRunner"]
 SellerInput = ListingEvent | OrderEvent | ReportEvent | NetworkFact
 
 
-class SellerRunner(Runner):
+class SellerRunner(CachedRunner[SellerState]):
     name = "seller"
+    table_name = "sellers"
 
     def __init__(self, cache: StateCache[SellerState], views: GlobalViews,
                  schemas: dict[str, str], network_topic: str, emitter: Emitter,
                  metrics: Metrics, backlog: Callable[[str, int], bool] | None = None,
                  idle_after: float = 0.5) -> None:
-        super().__init__(emitter, metrics)
-        self.cache = cache
+        super().__init__(cache, emitter, metrics)
         self.views = views
         self.schemas = schemas  # input topic -> schema its records must carry
         self.network_topic = network_topic
@@ -109,11 +109,7 @@ class SellerRunner(Runner):
 
     def reset_state(self) -> None:
         self._mergers.clear()
-        self.cache.forget()
-
-    def flush_state(self, partition: int) -> None:
-        self.cache.flush(partition)
-        self.metrics.table_keys.labels("sellers").set(len(self.cache))
+        super().reset_state()
 
 
 def _is_first_report(state: SellerState, msg: SellerInput) -> bool:

@@ -16,14 +16,14 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import orjson
 
-__all__ = ["StateCache"]
+__all__ = ["Serialisable", "StateCache"]
 
 
-class _Serialisable(Protocol):
+class Serialisable(Protocol):
     def to_dict(self) -> dict[str, Any]: ...
 
 
-S = TypeVar("S", bound=_Serialisable)
+S = TypeVar("S", bound=Serialisable)
 
 
 def _default(value: Any) -> Any:
