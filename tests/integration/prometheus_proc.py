@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import time
 import urllib.error
@@ -22,6 +21,7 @@ from typing import Any
 
 import orjson
 import yaml
+from worker_proc import log_tail, stop_process
 
 __all__ = ["PROMETHEUS_CONFIG", "PrometheusServer", "derived_config", "prometheus_binary"]
 
@@ -133,15 +133,7 @@ class PrometheusServer:
         raise AssertionError(f"timed out after {timeout}s waiting for {what}:\n{self.tail()}")
 
     def stop(self, timeout: float = 20.0) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
+        stop_process(self.proc, timeout)
 
     def tail(self, lines: int = 30) -> str:
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
+        return log_tail(self.log, lines)
