@@ -6,7 +6,7 @@ counter, so replaying the same stream, or a redelivered record, yields the
 same ``alert_id`` and consumers can de-duplicate.
 
 >>> alert = Alert(
-...     alert_id=alert_id("listing", "l1", "listing_risk", "e1", "high"),
+...     alert_id=alert_id("listing", "l1", "listing_risk", "high", 0),
 ...     entity_type="listing", entity_id="l1", listing_id="l1", seller_id="s1", brand_id=None,
 ...     score=0.9, severity="high",
 ...     reasons=(Reason("PRICE_FAR_BELOW_REFERENCE", "Price is 12% of the brand's usual."),),
@@ -15,7 +15,7 @@ same ``alert_id`` and consumers can de-duplicate.
 >>> decode_alert(encode_alert(alert)) == alert
 True
 >>> encode_alert(alert)[:40]
-b'{"schema":"alert.v1","alert_id":"al_a519'
+b'{"schema":"alert.v1","alert_id":"al_a6f2'
 """
 
 from __future__ import annotations
@@ -114,21 +114,32 @@ class Alert:
 
 
 def alert_id(
-    entity_type: str, entity_id: str, kind: str, trigger_event_id: str, severity: str
+    entity_type: str, entity_id: str, kind: str, severity: str, occurrence: int
 ) -> str:
-    """Deterministic id of the alert of ``kind`` that ``trigger_event_id`` raised.
+    """Deterministic id of the ``occurrence``-th (from 0) ``kind`` alert of an entity
+    at ``severity``.
+
+    The id names the alert ("seller s-1 reached high risk, the first time"), not
+    the event that happened to tip it: when processing is repeated after a
+    rebalance or a restart, facts from the brand, image and learner processors
+    can arrive a few events earlier or later, and the same alert must keep its
+    id so that an enforcement service acting on it de-duplicates instead of
+    acting twice. The triggering event stays in the record for analysts.
 
     The parts are hashed as a JSON array, so no choice of separator character
     inside an id can make two different alerts collide.
 
     Pinned, because consumers de-duplicate on it across releases:
 
-    >>> alert_id("seller", "s-1", "seller_risk", "evt-9", "high")
-    'al_e1bc46d78acfbb612e3778be'
-    >>> alert_id("seller", "s-1", "seller_risk", "evt-9", "critical") != _
+    >>> alert_id("seller", "s-1", "seller_risk", "high", 0)
+    'al_ccf399fd690dbf98cef40ecc'
+    >>> alert_id("seller", "s-1", "seller_risk", "critical", 0) != _
+    True
+    >>> alert_id("seller", "s-1", "seller_risk", "high", 1) != alert_id(
+    ...     "seller", "s-1", "seller_risk", "high", 0)
     True
     """
-    parts = orjson.dumps([entity_type, entity_id, kind, trigger_event_id, severity])
+    parts = orjson.dumps([entity_type, entity_id, kind, severity, occurrence])
     return "al_" + hashlib.sha256(parts).hexdigest()[:_ID_DIGEST_CHARS]
 
 

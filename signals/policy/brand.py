@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from signals.aggregates.brand import BrandAggregates
 from signals.alert import Alert, Reason, alert_id
@@ -48,8 +49,11 @@ def surge_score(observed: float, baseline: float, minimum: float, factor: float)
 
 
 def brand_incident(agg: BrandAggregates, at: float, policy: PolicyConfig,
-                   trigger: tuple[str, str]) -> tuple[Alert, float] | None:
-    """An incident alert (without ``created_at`` set by the caller's clock) or None."""
+                   trigger: tuple[str, str],
+                   raised: Mapping[str, int]) -> tuple[Alert, float] | None:
+    """An incident alert (without ``created_at`` set by the caller's clock) or None.
+
+    ``raised`` counts the brand's earlier incident alerts per severity."""
     reasons: list[tuple[float, Reason]] = []
     for name, code, sentence, min_attr in _SIGNALS:
         observed = agg.last_hour(name, at)
@@ -69,7 +73,8 @@ def brand_incident(agg: BrandAggregates, at: float, policy: PolicyConfig,
     severity = severity_for(max(top, score)) or "low"
     event_id, event_time = trigger
     alert = Alert(
-        alert_id=alert_id("brand", agg.brand_id, "brand_incident", event_id, severity),
+        alert_id=alert_id("brand", agg.brand_id, "brand_incident", severity,
+                          raised.get(severity, 0)),
         entity_type="brand", entity_id=agg.brand_id, listing_id=None, seller_id=None,
         brand_id=agg.brand_id, score=round(score, 6), severity=severity,
         reasons=tuple(r for _, r in reasons), model_version="rules-1",

@@ -18,6 +18,9 @@ class PolicyConfig:
     #: a seller with a listing alert at this score or more is flagged for the image network
     flag_threshold: float = 0.7
     seller_threshold: float = 0.55
+    #: seller-network links count from the next epoch of this many seconds of event
+    #: time; live, a seller waits for every image partition to finish the last epoch
+    network_epoch: float = HOUR
     listing_cooldown: float = 7 * DAY
     seller_cooldown: float = DAY
     brand_cooldown: float = 6 * HOUR

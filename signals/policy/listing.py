@@ -57,7 +57,8 @@ def listing_alert(snap: ListingSnapshot, ev: ListingEvent, scored: ModelScore,
     if not reasons:
         return None  # a score with nothing to say is not actionable
     return Alert(
-        alert_id=alert_id("listing", ev.listing_id, "listing_risk", ev.event_id, severity),
+        alert_id=alert_id("listing", ev.listing_id, "listing_risk", severity,
+                          snap.raised.get(severity, 0)),
         entity_type="listing", entity_id=ev.listing_id, listing_id=ev.listing_id,
         seller_id=ev.seller_id, brand_id=evidence.brand_id,
         score=round(scored.probability, 6), severity=severity, reasons=reasons,

@@ -72,7 +72,8 @@ def seller_alert(state: SellerState, trigger: tuple[str, str, float], risky: int
     reasons = tuple(Reason(code=c, message=_MESSAGES[c].format(n=risky),
                            contribution=round(v, 4)) for c, v in list(parts.items())[:5])
     return Alert(
-        alert_id=alert_id("seller", state.seller_id, "seller_risk", trigger_id, severity),
+        alert_id=alert_id("seller", state.seller_id, "seller_risk", severity,
+                          state.raised.get(severity, 0)),
         entity_type="seller", entity_id=state.seller_id, listing_id=None,
         seller_id=state.seller_id, brand_id=None, score=round(score, 6), severity=severity,
         reasons=reasons, model_version=ctx.model.version, trigger_event_id=trigger_id,

@@ -35,6 +35,7 @@ class BrandState:
     severity: str | None = None
     alerted_at: float | None = None
     view: BrandView | None = None
+    raised: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def create(cls, brand_id: str) -> BrandState:
@@ -44,13 +45,14 @@ class BrandState:
         view = None if self.view is None else dataclasses.asdict(self.view)
         return {"brand_id": self.brand_id, "aggregates": self.aggregates.to_dict(),
                 "dedup": self.dedup.to_dict(), "severity": self.severity,
-                "alerted_at": self.alerted_at, "view": view}
+                "alerted_at": self.alerted_at, "view": view, "raised": self.raised}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> BrandState:
         view = None if d["view"] is None else BrandView(**d["view"])
         return cls(d["brand_id"], BrandAggregates.from_dict(d["aggregates"]),
-                   Deduplicator.from_dict(d["dedup"]), d["severity"], d["alerted_at"], view)
+                   Deduplicator.from_dict(d["dedup"]), d["severity"], d["alerted_at"], view,
+                   dict(d.get("raised", {})))
 
 
 def process_brand(state: BrandState, fact: BrandListingFact | BrandReportFact,
@@ -74,13 +76,15 @@ def process_brand(state: BrandState, fact: BrandListingFact | BrandReportFact,
         may_surge = fact.status != "rejected"
         view_changed = fact.status != "filed"  # a decision moves the reporter's reliability
     out = Outputs()
-    found = brand_incident(agg, fact.ts, policy, (fact.event_id, fact.event_time)) if (
+    found = brand_incident(agg, fact.ts, policy, (fact.event_id, fact.event_time),
+                           state.raised) if (
         may_surge) else None
     if found is not None:
         alert, _score = found
         if should_alert(state.severity, state.alerted_at, alert.severity, fact.ts,
                         policy.brand_cooldown):
             state.severity, state.alerted_at = alert.severity, fact.ts
+            state.raised[alert.severity] = state.raised.get(alert.severity, 0) + 1
             out.alerts.append(dataclasses.replace(alert, created_at=format_rfc3339(now)))
     return out, _refresh_view(state) if view_changed or state.view is None else None
 

@@ -71,15 +71,20 @@ class ImageFact:
 
 @dataclass(frozen=True, slots=True)
 class NetworkFact:
-    """Who else uses one of a seller's images, sent back to that seller."""
+    """Who uses one of a seller's images and since when, sent back to that seller.
+
+    ``members`` is (seller, first used, flagged since or None) for the earliest
+    users of the hash; ``stock_since`` is when it became a stock photo (too many
+    users to mean a network), or None.
+    """
 
     kind = "network"
     fact_id: str
     seller_id: str
     ts: float
     phash: str
-    sharing_sellers: tuple[str, ...]
-    flagged_sellers: tuple[str, ...]
+    members: tuple[tuple[str, float, float | None], ...]
+    stock_since: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +128,7 @@ def fact_to_dict(fact: Fact) -> dict[str, Any]:
 def fact_from_dict(data: dict[str, Any]) -> Fact:
     fields = dict(data)
     cls = _KINDS[fields.pop("kind")]
-    for name in ("sharing_sellers", "flagged_sellers"):
-        if name in fields:
-            fields[name] = tuple(fields[name])
+    if "members" in fields:
+        fields["members"] = tuple(tuple(m) for m in fields["members"])
     fact: Fact = cls(**fields)
     return fact

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from signals.aggregates.seller import DAY
 from signals.alert import Alert
+from signals.epochs import epoch_start
 from signals.events import ListingEvent, OrderEvent, ReportEvent
 from signals.features.listing import SellerSignals, listing_features
 from signals.policy.listing import listing_alert, with_rule_floor
@@ -24,7 +25,6 @@ from signals.processors.messages import (
 )
 from signals.processors.outputs import Context, Outputs
 from signals.processors.seller_state import ListingSnapshot, PendingReport, SellerState
-from signals.timefmt import format_rfc3339
 
 __all__ = ["SellerMessage", "process_seller", "seller_signals"]
 
@@ -48,14 +48,18 @@ def process_seller(state: SellerState, msg: SellerMessage, ctx: Context) -> Outp
     elif isinstance(msg, ReportEvent):
         _on_report(state, msg, ctx, out)
     else:
-        state.network[msg.phash] = [list(msg.sharing_sellers), list(msg.flagged_sellers)]
+        # News of a network is not an event of this seller's: it takes effect at the
+        # seller's next event in a later epoch, so no alert is tipped by when it arrived.
+        state.merge_network(msg.phash, msg.members, msg.stock_since)
+        return out
     _check_seller(state, msg, ctx, out, signals)
     return out
 
 
-def seller_signals(state: SellerState, at: float) -> SellerSignals:
+def seller_signals(state: SellerState, at: float, epoch: float) -> SellerSignals:
+    """The seller's history at event time ``at``; network links from before its epoch."""
     agg = state.aggregates
-    sharing, flagged = state.network_counts()
+    sharing, flagged = state.network_counts(epoch_start(at, epoch))
     # listings a day over the days this seller has been seen (at least one, at most the window)
     days_seen = min(7.0, max(1.0, (at - agg.first_seen) / DAY))
     return SellerSignals(
@@ -83,7 +87,7 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context,
             snap.removed = True
         state.risky.discard(ev.listing_id)
         return None
-    signals = seller_signals(state, ev.ts)
+    signals = seller_signals(state, ev.ts, ctx.policy.network_epoch)
     x, evidence = listing_features(ev, ctx.registry, ctx.brand_views, signals)
     scored = with_rule_floor(ctx.model.score_one(x), evidence, ctx.policy.rule_floor)
     if snap is None:
@@ -96,6 +100,7 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context,
     alert = listing_alert(snap, ev, scored, evidence, ctx)
     if alert is not None:
         snap.severity, snap.alerted_at = alert.severity, ev.ts
+        snap.raised[alert.severity] = snap.raised.get(alert.severity, 0) + 1
         out.alerts.append(alert)
     risky = evidence.listing_level and scored.probability >= ctx.policy.listing_threshold
     if risky:
@@ -202,13 +207,12 @@ def _check_seller(state: SellerState, msg: SellerMessage, ctx: Context, out: Out
                   signals: SellerSignals | None) -> None:
     if not state.risky and state.upheld_weight == 0:
         return  # never alert a seller on history alone: something must look infringing
-    if isinstance(msg, NetworkFact):
-        trigger = (msg.fact_id, format_rfc3339(msg.ts), msg.ts)
-    else:
-        trigger = (msg.event_id, msg.event_time, msg.ts)
+    assert not isinstance(msg, NetworkFact)  # network news waits for the seller's next event
+    trigger = (msg.event_id, msg.event_time, msg.ts)
     if signals is None:
-        signals = seller_signals(state, msg.ts)
+        signals = seller_signals(state, msg.ts, ctx.policy.network_epoch)
     alert: Alert | None = seller_alert(state, trigger, len(state.risky), signals, ctx)
     if alert is not None:
         state.severity, state.alerted_at = alert.severity, msg.ts
+        state.raised[alert.severity] = state.raised.get(alert.severity, 0) + 1
         out.alerts.append(alert)

@@ -6,6 +6,7 @@ risk state (snapshots, open reports, alerts raised) bounded per seller.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,8 @@ class ListingSnapshot:
     alerted_at: float | None = None
     first_report_at: float | None = None
     removed: bool = False
+    #: alerts raised per severity: the next one's occurrence number in its id
+    raised: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -55,24 +58,64 @@ class SellerState:
     report_weight: float = 0.0
     upheld_weight: float = 0.0
     phashes: list[str] = field(default_factory=list)
-    network: dict[str, list[list[str]]] = field(default_factory=dict)
+    #: phash -> [{seller: [first used, flagged since]}, stock photo since]
+    network: dict[str, list[Any]] = field(default_factory=dict)
     flagged: bool = False
     #: open listings whose last score is at or above the listing threshold
     risky: set[str] = field(default_factory=set)
     severity: str | None = None
     alerted_at: float | None = None
+    raised: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def create(cls, seller_id: str) -> SellerState:
         return cls(seller_id=seller_id, aggregates=SellerAggregates.create(seller_id))
 
-    def network_counts(self) -> tuple[int, int]:
-        """Distinct other sellers sharing any image, and how many of them are flagged."""
+    def merge_network(self, phash: str, members: Iterable[tuple[str, float, float | None]],
+                      stock_since: float | None) -> None:
+        """Fold in news from the image processor: earliest times win, so the order
+        (and number) of deliveries does not matter."""
+        entry = self.network.get(phash)
+        known: dict[str, list[Any]] = entry[0] if entry else {}
+        stock: float | None = entry[1] if entry else None
+        for seller, first, flagged in members:
+            old = known.get(seller)
+            if old is None:
+                known[seller] = [first, flagged]
+                continue
+            old[0] = min(old[0], first)
+            old[1] = flagged if old[1] is None else (old[1] if flagged is None
+                                                     else min(old[1], flagged))
+        if stock_since is not None:
+            stock = stock_since if stock is None else min(stock, stock_since)
+        self.network[phash] = [known, stock]
+
+    def network_counts(self, before: float) -> tuple[int, int]:
+        """Distinct other sellers sharing an image with this one, and how many of them
+        are flagged, counting only links that formed before ``before``.
+
+        The seller processor passes the start of the current event's epoch: live,
+        news of a link formed in this epoch may or may not have arrived yet, and
+        waiting for the previous epoch's news is what the worker guarantees.
+
+        >>> s = SellerState.create("a")
+        >>> s.merge_network("h", [("a", 10.0, None), ("b", 20.0, 30.0)], None)
+        >>> s.network_counts(15.0), s.network_counts(25.0), s.network_counts(35.0)
+        ((0, 0), (1, 0), (1, 1))
+        """
         sharing: set[str] = set()
         flagged: set[str] = set()
-        for others, bad in self.network.values():
-            sharing.update(others)
-            flagged.update(bad)
+        for members, stock in self.network.values():
+            mine = members.get(self.seller_id)
+            if mine is None or mine[0] >= before or (stock is not None and stock < before):
+                continue  # not (yet) ours, or a stock photo by now
+            for other, (first, since_flagged) in members.items():
+                linked = max(mine[0], first)
+                if other == self.seller_id or linked >= before:
+                    continue
+                sharing.add(other)
+                if since_flagged is not None and max(linked, since_flagged) < before:
+                    flagged.add(other)
         return len(sharing), len(flagged)
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,6 +127,7 @@ class SellerState:
             "report_weight": self.report_weight, "upheld_weight": self.upheld_weight,
             "phashes": self.phashes, "network": self.network, "flagged": self.flagged,
             "risky": sorted(self.risky), "severity": self.severity, "alerted_at": self.alerted_at,
+            "raised": self.raised,
         }
 
     @classmethod
@@ -95,9 +139,10 @@ class SellerState:
             reports={k: PendingReport(**v) for k, v in d["reports"].items()},
             report_weight=d["report_weight"], upheld_weight=d["upheld_weight"],
             phashes=list(d["phashes"]),
-            network={k: [list(a), list(b)] for k, (a, b) in d["network"].items()},
+            network={k: [{s: list(t) for s, t in m.items()}, stock]
+                     for k, (m, stock) in d["network"].items()},
             flagged=d["flagged"], risky=set(d["risky"]), severity=d["severity"],
-            alerted_at=d["alerted_at"],
+            alerted_at=d["alerted_at"], raised=dict(d.get("raised", {})),
         )
 
 

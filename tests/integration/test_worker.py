@@ -298,23 +298,24 @@ def _assert_parity(truth: dict[str, Any], lines: list[bytes], state: Any, aggreg
 
 def _dump_alert_diff(replay_alerts: list[dict[str, Any]],
                      live_alerts: list[dict[str, Any]]) -> None:
-    """Where live and replay disagree, by entity type: printed to help diagnose drift."""
-    def index(alerts: list[dict[str, Any]]) -> dict[tuple[str, str], set[tuple[str, str]]]:
-        out: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    """Where live and replay disagree, by entity type: printed to help diagnose drift.
+
+    Also printed: the overlap of (alert id, triggering event), which is stricter than
+    the ids, because the same alert can be tipped by a different event live."""
+    def index(alerts: list[dict[str, Any]]) -> dict[tuple[str, str], set[str]]:
+        out: dict[tuple[str, str], set[str]] = {}
         for a in alerts:
-            out.setdefault((a["entity_type"], a["entity_id"]), set()).add(
-                (a["trigger_event_id"], a["severity"]))
+            out.setdefault((a["entity_type"], a["entity_id"]), set()).add(a["alert_id"])
         return out
     r, lv = index(replay_alerts), index(live_alerts)
-    kinds = Counter()
+    kinds: Counter[tuple[str, str]] = Counter()
     for key in set(r) | set(lv):
         a, b = r.get(key, set()), lv.get(key, set())
-        if a == b:
-            continue
-        if not a or not b:
-            kinds[(key[0], "entity only in " + ("live" if b else "replay"))] += 1
-        elif {t for t, _ in a} == {t for t, _ in b}:
-            kinds[(key[0], "same triggers, other severity")] += 1
-        else:
-            kinds[(key[0], "other trigger events")] += 1
-    print("alert differences:", dict(kinds))
+        if a != b:
+            kinds[(key[0], "only in live" if not a else "only in replay" if not b
+                   else "other alerts")] += 1
+    strict_r = {(a["alert_id"], a["trigger_event_id"]) for a in replay_alerts}
+    strict_l = {(a["alert_id"], a["trigger_event_id"]) for a in live_alerts}
+    strict = len(strict_r & strict_l) / max(1, len(strict_r | strict_l))
+    print(f"(alert id, trigger event) Jaccard: {strict:.4f}")
+    print("entities whose alerts differ:", dict(kinds))

@@ -90,7 +90,7 @@ def test_a_flood_of_new_risky_sellers_raises_a_brand_incident() -> None:
     agg, policy = BrandAggregates.create("b"), PolicyConfig()
     agg.add_listing(0.0, "regular", authorized=True, risky=False)
     _flood(agg, 2 * DAY, policy.incident_min_new_sellers)
-    found = brand_incident(agg, 2 * DAY + 600.0, policy, ("e1", "t1"))
+    found = brand_incident(agg, 2 * DAY + 600.0, policy, ("e1", "t1"), {})
     assert found is not None
     alert, _ = found
     assert alert.entity_type == "brand" and alert.reasons[0].code == "BRAND_NEW_RISKY_SELLER_SURGE"
@@ -100,7 +100,7 @@ def test_no_incident_below_the_minimum() -> None:
     agg, policy = BrandAggregates.create("b"), PolicyConfig()
     agg.add_listing(0.0, "regular", authorized=True, risky=False)
     _flood(agg, 2 * DAY, policy.incident_min_new_sellers - 1)
-    assert brand_incident(agg, 2 * DAY + 600.0, policy, ("e1", "t1")) is None
+    assert brand_incident(agg, 2 * DAY + 600.0, policy, ("e1", "t1"), {}) is None
 
 
 def test_brand_aggregates_round_trip() -> None:

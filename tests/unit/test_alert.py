@@ -34,7 +34,7 @@ FIELD_ORDER = ["schema", "alert_id", "entity_type", "entity_id", "listing_id", "
 
 def make(**changes: Any) -> Alert:
     base: dict[str, Any] = dict(
-        alert_id=alert_id("listing", "l-1", "listing_risk", "e-1", "high"),
+        alert_id=alert_id("listing", "l-1", "listing_risk", "high", 0),
         entity_type="listing", entity_id="l-1", listing_id="l-1", seller_id="s-1",
         brand_id="b-1", score=0.91, severity="high",
         reasons=(Reason("PRICE_FAR_BELOW_REFERENCE", "Price is 12% of usual.", 0.12, 0.4),
@@ -86,19 +86,20 @@ def test_reason_value_and_contribution_are_omitted_when_not_given() -> None:
 
 
 def test_alert_id_is_deterministic_and_depends_on_every_part() -> None:
-    parts = ("seller", "s-1", "seller_risk", "e-9", "high")
-    first = alert_id(*parts)
-    assert first == alert_id(*parts)
+    parts = ("seller", "s-1", "seller_risk", "high")
+    first = alert_id(*parts, 0)
+    assert first == alert_id(*parts, 0)
     assert first.startswith("al_") and len(first) == 27
+    assert alert_id(*parts, 1) != first
     for index in range(len(parts)):
         changed = list(parts)
         changed[index] += "x"
-        assert alert_id(*changed) != first
+        assert alert_id(*changed, 0) != first
 
 
 def test_alert_id_parts_cannot_run_into_each_other() -> None:
-    assert alert_id("seller", "a|b", "k", "e", "low") != alert_id("seller", "a", "b|k", "e", "low")
-    assert alert_id("seller", "a", "bk", "e", "low") != alert_id("seller", "ab", "k", "e", "low")
+    assert alert_id("seller", "a|b", "k", "low", 0) != alert_id("seller", "a", "b|k", "low", 0)
+    assert alert_id("seller", "a", "bk", "low", 0) != alert_id("seller", "ab", "k", "low", 0)
 
 
 def test_created_at_can_be_filled_in_later() -> None:

@@ -170,3 +170,31 @@ def test_alert_reasons_name_only_features_the_listing_has() -> None:
     alert = listing_alert(snap, ev, scored, evidence, ctx)
     assert alert is not None
     assert [r.code for r in alert.reasons] == ["PRICE_FAR_BELOW_REFERENCE", "SELLER_NOT_AUTHORIZED"]
+
+
+def test_a_listing_alert_id_names_the_alert_not_the_event_that_tipped_it() -> None:
+    def first_alert(event_id: str) -> Any:
+        out = process_seller(SellerState.create("s1"), _listing(
+            event_id, 0.0, title="Replica Velmora Celeste 1:1", price=120.0), _ctx())
+        return next(a for a in out.alerts if a.entity_type == "listing")
+
+    one, other = first_alert("e1"), first_alert("e2")
+    assert one.alert_id == other.alert_id
+    assert (one.trigger_event_id, other.trigger_event_id) == ("e1", "e2")
+
+
+def test_the_same_severity_again_after_the_cool_down_is_a_new_alert() -> None:
+    ctx, state = _ctx(), SellerState.create("s1")
+    fake = dict(title="Replica Velmora Celeste 1:1", price=120.0)
+    again = ctx.policy.listing_cooldown + 1.0
+    first = process_seller(state, _listing("e1", 0.0, **fake), ctx).alerts  # type: ignore[arg-type]
+    inside = process_seller(state, _listing("e2", 60.0, "updated", **fake),  # type: ignore[arg-type]
+                            ctx).alerts
+    after = process_seller(state, _listing("e3", again, "updated", **fake),  # type: ignore[arg-type]
+                           ctx).alerts
+    listing = [[a for a in alerts if a.entity_type == "listing"]
+               for alerts in (first, inside, after)]
+    assert [len(x) for x in listing] == [1, 0, 1]
+    assert listing[0][0].severity == listing[2][0].severity
+    assert listing[0][0].alert_id != listing[2][0].alert_id
+    assert state.listings["l1"].raised == {listing[0][0].severity: 2}
