@@ -26,18 +26,22 @@ Producer and consumer settings, and why:
 from __future__ import annotations
 
 import asyncio
+import time
+from functools import partial
 from typing import Any, cast
 
 import faust
 from faust.types import TP, StreamT
 
+from signals.policy.config import PolicyConfig
 from signals.processors import BrandState, ImageState, LearnerState, SellerState
 from streams.emitter import Emitter
+from streams.epoch_marks import ImageEpochs, SellerEpochs
 from streams.fact_runners import BrandRunner, ImageRunner, LearnerRunner, RegistryRunner
 from streams.global_views import GlobalViews
 from streams.metrics import Metrics
 from streams.runners import Runner
-from streams.seller_runner import SellerRunner
+from streams.seller_runner import Held, SellerRunner
 from streams.settings import Settings
 from streams.state_cache import StateCache
 from streams.topics import internal_topics
@@ -72,6 +76,7 @@ class Brandguard:
             **_security(settings),
         )
         self.runners: list[Runner] = []
+        self._lag: dict[tuple[str, int], int] = {}
         self.source_topics: set[str] = set()
         self._ticks = 0
         self._build()
@@ -100,12 +105,17 @@ class Brandguard:
                              LearnerState.from_dict)
         schemas = {s.topics.listings: "listing.v1", s.topics.orders: "order.v1",
                    s.topics.reports: "report.v1"}
+        policy = PolicyConfig()
+        seller_epochs: SellerEpochs[Held] = SellerEpochs(
+            policy.network_epoch, s.partitions, partial(emit.mark, "image"), self.metrics)
+        image_epochs = ImageEpochs(s.partitions, partial(emit.mark, "network"))
         self.seller_runner = SellerRunner(self.sellers, self.views, schemas, i.network_facts,
-                                          emit, self.metrics, backlog=self._backlog)
+                                          emit, self.metrics, seller_epochs,
+                                          backlog=self._backlog, caught_up=self._caught_up)
         wiring: list[tuple[Runner, faust.TopicT]] = [
             (self.seller_runner, self._topic(*schemas, i.network_facts)),
             (BrandRunner(self.brands, emit, self.metrics), self._topic(i.brand_facts)),
-            (ImageRunner(images, emit, self.metrics), self._topic(i.image_facts)),
+            (ImageRunner(images, emit, self.metrics, image_epochs), self._topic(i.image_facts)),
             (LearnerRunner(learner, emit, self.metrics), self._topic(i.examples)),
             (RegistryRunner(emit, self.metrics), self._topic(s.topics.brands)),
         ]
@@ -149,7 +159,12 @@ class Brandguard:
             return False
         return highwater is not None and highwater > (seen + 1 if seen is not None else 0)
 
+    def _caught_up(self, topic: str, partition: int) -> bool:
+        """The last lag reading of this partition was zero."""
+        return self._lag.get((topic, partition)) == 0
+
     async def _on_revoked(self, app: Any, revoked: Any, **kwargs: Any) -> None:
+        self._lag.clear()
         for runner in self.runners:
             runner.reset()
 
@@ -160,6 +175,9 @@ class Brandguard:
         self._ticks += 1
         if self._ticks % 8 == 0:  # every 2 s: asking the consumer for positions is not free
             await self._update_lag()
+            inputs = {tp.partition for tp in self.app.consumer.assignment()
+                      if tp.topic == self.settings.topics.listings}
+            self.seller_runner.tick_unseen(inputs, time.monotonic())
 
     async def _update_lag(self) -> None:
         """Highwater minus the next offset to process, per assigned partition."""
@@ -181,6 +199,8 @@ class Brandguard:
             position = done + 1 if done is not None else await consumer.position(tp)
             lag = max(0, (highwater or 0) - (position or 0))
             self.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
+            if highwater is not None:  # an unknown end is not "caught up"
+                self._lag[(tp.topic, tp.partition)] = lag
 
 
 def _security(settings: Settings) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import orjson
 from signals.alert import Alert, encode_alert
 from signals.deadletter import dead_letter, encode_deadletter
 from signals.errors import BrandguardError
-from signals.processors.messages import Fact, fact_to_dict, route_key
+from signals.processors.messages import EpochMark, Fact, fact_to_dict, route_key
 from signals.timefmt import format_rfc3339, parse_rfc3339
 from streams.metrics import Metrics
 
@@ -46,6 +46,10 @@ class Emitter:
     def fact(self, fact: Fact) -> None:
         self._topics[fact.kind].send_soon(key=route_key(fact).encode(),
                                           value=orjson.dumps(fact_to_dict(fact)))
+
+    def mark(self, role: str, partition: int, mark: EpochMark) -> None:
+        """An epoch mark to one partition of a fact topic (see ``streams.epoch_marks``)."""
+        self._topics[role].send_soon(value=orjson.dumps(fact_to_dict(mark)), partition=partition)
 
     def publish(self, role: str, key: str, value: dict[str, Any]) -> None:
         """A compacted view record (model snapshot, brand view)."""

@@ -19,7 +19,9 @@ from signals.processors import (
     process_example,
     process_image,
 )
+from signals.processors.messages import EpochMark
 from streams.emitter import Emitter
+from streams.epoch_marks import ImageEpochs
 from streams.metrics import Metrics
 from streams.runners import CachedRunner, RawEvent, Runner, load_fact
 from streams.state_cache import StateCache
@@ -57,9 +59,17 @@ class ImageRunner(CachedRunner[ImageState]):
     name = "image"
     table_name = "images"
 
+    def __init__(self, cache: StateCache[ImageState], emitter: Emitter, metrics: Metrics,
+                 epochs: ImageEpochs) -> None:
+        super().__init__(cache, emitter, metrics)
+        self.epochs = epochs
+
     def handle(self, event: RawEvent) -> list[RawEvent]:
         def work() -> None:
             fact = load_fact(event.value)
+            if isinstance(fact, EpochMark):
+                self.epochs.heard(event.message.partition, fact)
+                return
             assert isinstance(fact, ImageFact)
             out = process_image(self.cache.get(fact.phash, event.message.partition), fact)
             for f in out.facts:
@@ -67,6 +77,10 @@ class ImageRunner(CachedRunner[ImageState]):
 
         self.guarded(event, work)
         return [event]
+
+    def reset_state(self) -> None:
+        self.epochs.forget()
+        super().reset_state()
 
 
 

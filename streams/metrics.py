@@ -74,6 +74,14 @@ class Metrics:
         self.last_event = Gauge("brandguard_last_event_timestamp_seconds",
                                 "Wall-clock time the last record of each topic was consumed.",
                                 ["topic"], registry=r)
+        self.epoch_held = Gauge(
+            "brandguard_epoch_held_events",
+            "Seller events held until every partition has finished the previous epoch.",
+            registry=r)
+        self.epoch_forced = Counter(
+            "brandguard_epoch_forced",
+            "Held events let through after the longest wait, without the other "
+            "partitions' news (live results may then differ from replay).", registry=r)
         self.ready = Gauge("brandguard_worker_ready",
                            "1 when the worker has recovered its state and is processing.",
                            registry=r)

@@ -12,15 +12,19 @@ from signals.events import ListingEvent, OrderEvent, ReportEvent
 from signals.merge import EventTimeMerger
 from signals.policy.config import PolicyConfig
 from signals.processors import Context, NetworkFact, SellerState, process_seller
+from signals.processors.messages import EpochMark
 from streams.emitter import Emitter
+from streams.epoch_marks import SellerEpochs
 from streams.global_views import GlobalViews
 from streams.metrics import Metrics
 from streams.runners import CachedRunner, RawEvent, event_context, load_fact
 from streams.state_cache import StateCache
 
-__all__ = ["SellerRunner"]
+__all__ = ["Held", "SellerRunner"]
 
 SellerInput = ListingEvent | OrderEvent | ReportEvent | NetworkFact
+#: an input event waiting in the merger or at the epoch gate, with its decoded form
+Held = tuple[RawEvent, ListingEvent | OrderEvent | ReportEvent]
 
 
 class SellerRunner(CachedRunner[SellerState]):
@@ -29,22 +33,30 @@ class SellerRunner(CachedRunner[SellerState]):
 
     def __init__(self, cache: StateCache[SellerState], views: GlobalViews,
                  schemas: dict[str, str], network_topic: str, emitter: Emitter,
-                 metrics: Metrics, backlog: Callable[[str, int], bool] | None = None,
+                 metrics: Metrics, epochs: SellerEpochs[Held],
+                 backlog: Callable[[str, int], bool] | None = None,
+                 caught_up: Callable[[str, int], bool] | None = None,
                  idle_after: float = 0.5) -> None:
         super().__init__(cache, emitter, metrics)
+        self.epochs = epochs
         self.views = views
         self.schemas = schemas  # input topic -> schema its records must carry
         self.network_topic = network_topic
         self.policy = PolicyConfig()
         self.idle_after = idle_after
         self.backlog = backlog or (lambda topic, partition: False)
-        self._mergers: dict[int, EventTimeMerger[tuple[RawEvent, SellerInput]]] = {}
+        # Stricter than "no backlog": the consumer has shown this partition's end.
+        self.caught_up = caught_up or (lambda topic, partition: True)
+        self._mergers: dict[int, EventTimeMerger[Held]] = {}
         self.latest_alerts: dict[str, dict[str, Any]] = {}
 
     def handle(self, event: RawEvent) -> list[RawEvent]:
         msg = event.message
         if msg.topic == self.network_topic:
             fact = load_fact(event.value)
+            if isinstance(fact, EpochMark):
+                self.epochs.heard(msg.partition, fact)
+                return [event, *self._drain(msg.partition)]
             self._apply(event, fact)
             return [event]
         try:
@@ -57,7 +69,7 @@ class SellerRunner(CachedRunner[SellerState]):
         for topic in self.schemas:
             merger.set_backlog(topic, self.backlog(topic, msg.partition))
         released = merger.push(msg.topic, decoded.ts, (event, decoded), time.monotonic())
-        return self._process(released)
+        return self._hold(msg.partition, released)
 
     def release(self, partition: int, now: float) -> list[RawEvent]:
         merger = self._mergers.get(partition)
@@ -65,16 +77,44 @@ class SellerRunner(CachedRunner[SellerState]):
             return []
         for topic in self.schemas:
             merger.set_backlog(topic, self.backlog(topic, partition))
-        return self._process(merger.poll(now))
+        released = merger.poll(now)
+        self.epochs.tick(partition, now, backlog=self._unread(partition) or len(merger) > 0)
+        done = self._hold(partition, released)
+        self.metrics.epoch_held.set(self.epochs.held())
+        return done
 
-    def _merger(self, partition: int) -> EventTimeMerger[tuple[RawEvent, SellerInput]]:
+    def tick_unseen(self, partitions: set[int], now: float) -> None:
+        """Assigned partitions this worker has no event of: they may be idle, and
+        the other partitions must hear so."""
+        for partition in partitions - self._mergers.keys():
+            self.epochs.tick(partition, now, backlog=self._unread(partition))
+
+    def _unread(self, partition: int) -> bool:
+        return not all(self.caught_up(topic, partition) for topic in self.schemas)
+
+    def _hold(self, partition: int, released: list[Held]) -> list[RawEvent]:
+        """Merged events wait at the epoch gate for the other partitions' network news."""
+        now = time.monotonic()
+        for item in released:
+            self.epochs.hold(partition, item[1].ts, item, now)
+        return self._drain(partition)
+
+    def _drain(self, partition: int) -> list[RawEvent]:
+        done: list[RawEvent] = []
+        # One batch at a time: the next epoch's mark may go out only after this
+        # batch's image facts have been sent.
+        while batch := self.epochs.release(partition, time.monotonic()):
+            done.extend(self._process(batch))
+        return done
+
+    def _merger(self, partition: int) -> EventTimeMerger[Held]:
         merger = self._mergers.get(partition)
         if merger is None:
             merger = self._mergers[partition] = EventTimeMerger(
                 self.schemas, self.idle_after, time.monotonic())
         return merger
 
-    def _process(self, released: list[tuple[RawEvent, SellerInput]]) -> list[RawEvent]:
+    def _process(self, released: list[Held]) -> list[RawEvent]:
         for event, decoded in released:
             with event_context(event):
                 self._apply(event, decoded)
@@ -109,6 +149,7 @@ class SellerRunner(CachedRunner[SellerState]):
 
     def reset_state(self) -> None:
         self._mergers.clear()
+        self.epochs.forget()
         super().reset_state()
 
 

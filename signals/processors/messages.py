@@ -14,6 +14,7 @@ from typing import Any
 __all__ = [
     "BrandListingFact",
     "BrandReportFact",
+    "EpochMark",
     "Fact",
     "ImageFact",
     "NetworkFact",
@@ -101,11 +102,27 @@ class TrainingExample:
     scored_at: float
 
 
+@dataclass(frozen=True, slots=True)
+class EpochMark:
+    """Live only, sent to every partition of a fact topic: partition ``source`` of the
+    sending processor has finished every event before epoch ``until``, or has nothing
+    to read (``idle``); or, with ``ask``, has just started and asks for the latest
+    mark of every peer. Not a fact: no processor sees it, the worker's runners do
+    (see :mod:`signals.watermarks`)."""
+
+    kind = "epoch_mark"
+    source: int
+    until: int
+    idle: bool = False
+    ask: bool = False
+
+
 Fact = BrandListingFact | BrandReportFact | ImageFact | NetworkFact | TrainingExample
 
 _KINDS: dict[str, type[Any]] = {
     cls.kind: cls
-    for cls in (BrandListingFact, BrandReportFact, ImageFact, NetworkFact, TrainingExample)
+    for cls in (BrandListingFact, BrandReportFact, ImageFact, NetworkFact, TrainingExample,
+                EpochMark)
 }
 
 
@@ -120,15 +137,15 @@ def route_key(fact: Fact) -> str:
     return "learner"  # one learner sees every label
 
 
-def fact_to_dict(fact: Fact) -> dict[str, Any]:
+def fact_to_dict(fact: Fact | EpochMark) -> dict[str, Any]:
     # Shallow on purpose: asdict deep-copies, and a fact is serialised right away.
     return {"kind": fact.kind, **{name: getattr(fact, name) for name in fact.__slots__}}
 
 
-def fact_from_dict(data: dict[str, Any]) -> Fact:
+def fact_from_dict(data: dict[str, Any]) -> Fact | EpochMark:
     fields = dict(data)
     cls = _KINDS[fields.pop("kind")]
     if "members" in fields:
         fields["members"] = tuple(tuple(m) for m in fields["members"])
-    fact: Fact = cls(**fields)
+    fact: Fact | EpochMark = cls(**fields)
     return fact
