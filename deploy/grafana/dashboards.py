@@ -141,6 +141,14 @@ def _lag_and_latency(board: Dashboard) -> None:
         [(_quantile(0.5, "brandguard_alert_latency_seconds", "entity_type"),
           "p50 {{entity_type}}"),
          (f"entity_type:brandguard_alert_latency_seconds:p99_5m{{{JOB}}}", "p99 {{entity_type}}")]))
+    board.with_panel(graph(
+        "Epoch gate: held and forced seller events",
+        "Held: waiting for every partition's epoch marks (a gate that never empties waits "
+        "on a stalled peer). Forced: let through after the maximum wait, so live results "
+        "may differ from replay's.", "short",
+        [(f"sum by (instance) (brandguard_epoch_held_events{{{JOB}}})", "held {{instance}}"),
+         (f"sum by (instance) (increase(brandguard_epoch_forced_total{{{JOB}}}"
+          "[$__rate_interval]))", "forced {{instance}}")], width=24))
 
 
 def _workers(board: Dashboard) -> None:
