@@ -115,6 +115,17 @@ def test_a_stalled_peer_holds_events_for_max_wait_and_then_they_are_forced() -> 
     assert h.forced() == 2
     # what forcing costs: seller 1's epoch-0 event had not been processed
     assert len(h.violations) == 2
+    # the wait starts again for the next event held, not from the first one's
+    h.inputs[0].append(4.5)
+    h.now = 6.0
+    h.read_event(0)
+    h.now = 10.99
+    h.tick(0)
+    assert h.held() == 1
+    h.now = 11.0
+    h.tick(0)
+    assert h.held() == 0
+    assert h.forced() == 3
 
 
 def test_an_idle_partition_that_gets_a_new_event_rejoins() -> None:
