@@ -1,9 +1,9 @@
 """Event-time epochs: the unit in which cross-partition news takes effect.
 
 A seller's features may use facts from other partitions (seller networks)
-only from epochs before the current event's. Replay delivers those facts at
+only from epochs before the previous one. Replay delivers those facts at
 once; the live worker holds a partition's events until every partition has
-finished the previous epoch and the image processors have passed on what it
+finished that epoch and the image processors have passed on what it
 produced. Both therefore see the same facts, whatever the arrival order.
 
 >>> epoch_of(7199.0, 3600.0), epoch_of(7200.0, 3600.0), epoch_start(7199.0, 3600.0)

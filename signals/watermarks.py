@@ -70,6 +70,8 @@ class EpochGate(Generic[T]):
 
     def __init__(self) -> None:
         self._items: deque[tuple[int, T]] = deque()
+        #: epoch of the newest item let through so far
+        self.released_epoch: int | None = None
 
     def __len__(self) -> int:
         return len(self._items)
@@ -87,10 +89,18 @@ class EpochGate(Generic[T]):
         while self._items and (force > 0 or (until is not None and self._items[0][0] <= until)):
             if until is None or self._items[0][0] > until:
                 force -= 1
-            out.append(self._items.popleft()[1])
+            epoch, item = self._items.popleft()
+            self._note(epoch)
+            out.append(item)
         return out
 
     def drain(self) -> list[T]:
+        for epoch, _ in self._items:
+            self._note(epoch)
         out = [item for _, item in self._items]
         self._items.clear()
         return out
+
+    def _note(self, epoch: int) -> None:
+        if self.released_epoch is None or epoch > self.released_epoch:
+            self.released_epoch = epoch

@@ -32,15 +32,16 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
     n, rf = settings.partitions, settings.replication_factor
     compact = {"cleanup.policy": "compact"}
     specs = [NewTopic(name, n, rf) for name in (t.listings, t.orders, t.reports, t.alerts,
-                                                t.deadletter, i.brand_facts, i.image_facts,
-                                                i.network_facts)]
+                                                t.deadletter, i.brand_facts, i.network_facts)]
+    specs.append(NewTopic(i.image_facts, settings.image_partitions, rf))
     specs.append(NewTopic(t.brands, n, rf, config=compact))
     specs.append(NewTopic(i.brand_views, n, rf, config=compact))
     specs.append(NewTopic(i.examples, 1, rf))
     specs.append(NewTopic(i.model, 1, rf, config=compact))
     # Faust names changelogs <app>-<table>-changelog; creating them here with the
     # right partition counts avoids a race with Faust's own lazy declaration.
-    for table, partitions in (("sellers", n), ("brands", n), ("images", n), ("learner", 1)):
+    for table, partitions in (("sellers", n), ("brands", n),
+                              ("images", settings.image_partitions), ("learner", 1)):
         specs.append(NewTopic(f"{settings.app_id}-{table}-changelog", partitions, rf,
                               config=compact))
     return specs

@@ -15,6 +15,10 @@ Producer and consumer settings, and why:
 - ``broker_commit_every=1000`` / ``broker_commit_interval=2.0``: commits often
   enough that a restart replays seconds, not minutes; replays are harmless
   because processors de-duplicate by event id.
+- ``stream_wait_empty=False``: on shutdown or rebalance, do not wait for every
+  event handed to an agent to be acked. Events held at the epoch gate wait for
+  other partitions' marks, which may never come once the worker stops; they are
+  not committed, so the next owner reads them again (at-least-once).
 - ``store="rocksdb://"``: Faust picks rocksdict when it is installed (it is a dependency).
 - ``value_serializer='raw'``: records reach our own decoder untouched, so a
   bad record becomes a dead letter with its original bytes, not a Faust error.
@@ -38,6 +42,7 @@ from signals.processors import BrandState, ImageState, LearnerState, SellerState
 from streams.emitter import Emitter
 from streams.epoch_marks import ImageEpochs, SellerEpochs
 from streams.fact_runners import BrandRunner, ImageRunner, LearnerRunner, RegistryRunner
+from streams.fast_fetch import FastFetchConsumer
 from streams.global_views import GlobalViews
 from streams.metrics import Metrics
 from streams.runners import Runner
@@ -69,7 +74,7 @@ class Brandguard:
             web_bind=settings.web_host, web_host=settings.web_host, web_port=settings.web_port,
             web_enabled=True,
             producer_acks=-1, producer_linger_ms=10, stream_buffer_maxsize=4096,
-            producer_threaded=False,
+            producer_threaded=False, stream_wait_empty=False,
             broker_commit_every=1000, broker_commit_interval=2.0,
             consumer_auto_offset_reset="earliest", value_serializer="raw",
             key_serializer="raw",
@@ -79,6 +84,8 @@ class Brandguard:
         self._lag: dict[tuple[str, int], int] = {}
         self.source_topics: set[str] = set()
         self._ticks = 0
+        # Instance attribute: only this app's transport builds the faster-fetching consumer.
+        self.app.transport.Consumer = FastFetchConsumer  # type: ignore[misc]
         self._build()
 
     def _topic(self, *names: str, **kw: Any) -> faust.TopicT:
@@ -100,14 +107,16 @@ class Brandguard:
         emit = Emitter(out, self.metrics)
         self.sellers = StateCache(self._table("sellers"), SellerState.create, SellerState.from_dict)
         self.brands = StateCache(self._table("brands"), BrandState.create, BrandState.from_dict)
-        images = StateCache(self._table("images"), ImageState.create, ImageState.from_dict)
+        images = StateCache(self._table("images", s.image_partitions), ImageState.create,
+                            ImageState.from_dict)
         learner = StateCache(self._table("learner", 1), lambda _: LearnerState(),
                              LearnerState.from_dict)
         schemas = {s.topics.listings: "listing.v1", s.topics.orders: "order.v1",
                    s.topics.reports: "report.v1"}
         policy = PolicyConfig()
         seller_epochs: SellerEpochs[Held] = SellerEpochs(
-            policy.network_epoch, s.partitions, partial(emit.mark, "image"), self.metrics)
+            policy.network_epoch, s.image_partitions, partial(emit.mark, "image"), self.metrics,
+            delay=policy.network_delay)
         image_epochs = ImageEpochs(s.partitions, partial(emit.mark, "network"))
         self.seller_runner = SellerRunner(self.sellers, self.views, schemas, i.network_facts,
                                           emit, self.metrics, seller_epochs,

@@ -13,8 +13,10 @@ before every image partition has passed on all news from epochs before N.
 - Each image partition, once every seller partition's mark has reached N,
   sends ``EpochMark(source=i, until=N)`` to every network-facts partition,
   after the network facts it produced.
-- A seller partition holds an event of epoch N until the marks of every
-  image partition have reached N.
+- A seller counts links formed before epoch N - 1 (see
+  ``signals.processors.seller.seller_signals``), so a seller partition holds
+  an event of epoch N until the marks of every image partition have reached
+  N - 1: one epoch of slack, in which the marks travel while events flow.
 
 A partition that starts (or is newly assigned) asks its peers for their
 latest marks (``ask``), so nothing about the protocol is stored: the marks
@@ -56,8 +58,11 @@ class SellerEpochs(Generic[T]):
     """Per seller partition: the gate of held events and the marks sent and heard."""
 
     def __init__(self, epoch: float, image_partitions: int, send: SendMark, metrics: Metrics,
-                 idle_after: float = 10.0, max_wait: float = 60.0) -> None:
+                 idle_after: float = 10.0, max_wait: float = 60.0, delay: int = 2) -> None:
         self.epoch = epoch
+        #: links count from ``delay`` epochs after they formed: an event of epoch N
+        #: needs the news of epochs before N - delay + 1
+        self.slack = delay - 1
         self.image_partitions = image_partitions
         self.send = send
         self.metrics = metrics
@@ -90,12 +95,17 @@ class SellerEpochs(Generic[T]):
     def release(self, partition: int, now: float) -> list[T]:
         """Held events now free to process. The caller processes them (so their facts
         are sent) before calling again: a mark announced here promises that every
-        event before the gate's head has been processed."""
+        event before the gate's head, and before the last event let through, has
+        been processed (events arrive in event-time order)."""
         part = self._part(partition)
         head = part.gate.head_epoch
-        if head is not None and (part.sent is None or head > part.sent or part.sent_idle):
-            self._announce(partition, part, head, idle=False)
-        released = part.gate.release(part.network.low)
+        progress = max((e for e in (head, part.gate.released_epoch) if e is not None),
+                       default=None)
+        if progress is not None and (part.sent is None or progress > part.sent
+                                     or (part.sent_idle and head is not None)):
+            self._announce(partition, part, progress, idle=False)
+        low = part.network.low
+        released = part.gate.release(None if low is None else low + self.slack)
         if not released and head is not None and self._overdue(part, now):
             released = part.gate.drain()
             self.metrics.epoch_forced.inc(len(released))

@@ -40,6 +40,10 @@ class Settings:
     bootstrap: str = "127.0.0.1:9092"
     app_id: str = "brandguard"
     partitions: int = 8
+    #: partitions of the image processor's topic: every epoch costs
+    #: 2 x partitions x image_partitions marks, and one image partition keeps up
+    #: with many seller partitions (it only sees listings' new images)
+    image_partitions: int = 1
     replication_factor: int = 1
     data_dir: Path = Path(".run/worker")
     web_host: str = "127.0.0.1"
@@ -59,6 +63,7 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_KAFKA_BOOTSTRAP": "bootstrap",
     "BRANDGUARD_APP_ID": "app_id",
     "BRANDGUARD_PARTITIONS": "partitions",
+    "BRANDGUARD_IMAGE_PARTITIONS": "image_partitions",
     "BRANDGUARD_REPLICATION_FACTOR": "replication_factor",
     "BRANDGUARD_DATA_DIR": "data_dir",
     "BRANDGUARD_WEB_HOST": "web_host",
@@ -74,7 +79,8 @@ _SCALAR_VARS: dict[str, str] = {
 }
 _TOPIC_VARS = {f"BRANDGUARD_TOPIC_{name.upper()}": name
                for name in ("listings", "orders", "reports", "brands", "alerts", "deadletter")}
-_INTS = {"partitions", "replication_factor", "web_port", "standby_replicas"}
+_INTS = {"partitions", "image_partitions", "replication_factor", "web_port",
+         "standby_replicas"}
 _PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 
 

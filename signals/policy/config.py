@@ -18,9 +18,13 @@ class PolicyConfig:
     #: a seller with a listing alert at this score or more is flagged for the image network
     flag_threshold: float = 0.7
     seller_threshold: float = 0.55
-    #: seller-network links count from the next epoch of this many seconds of event
-    #: time; live, a seller waits for every image partition to finish the last epoch
+    #: seller-network links count from the second epoch (of this many seconds of event
+    #: time) after they formed; live, a seller partition waits for every image
+    #: partition to have finished the epoch before last
     network_epoch: float = HOUR
+    #: ... counting from this many epochs after the one a link formed in (at least 1);
+    #: live, more slack lets marks travel while events flow
+    network_delay: int = 3
     listing_cooldown: float = 7 * DAY
     seller_cooldown: float = DAY
     brand_cooldown: float = 6 * HOUR

@@ -8,7 +8,7 @@ every seller using the hash is told the whole membership (a
 Times, not arrival order, carry the meaning: both are minimums over facts,
 so the state is the same whichever order the facts arrive in (live, facts
 from many partitions interleave), and a receiving seller counts a link only
-from the event-time epoch after it formed (see
+from the second event-time epoch after it formed (see
 :meth:`SellerState.network_counts`), so what it counts does not depend on
 when the news reaches it either.
 

@@ -14,6 +14,7 @@ from signals.alert import Alert
 from signals.epochs import epoch_start
 from signals.events import ListingEvent, OrderEvent, ReportEvent
 from signals.features.listing import SellerSignals, listing_features
+from signals.policy.config import PolicyConfig
 from signals.policy.listing import listing_alert, with_rule_floor
 from signals.policy.seller import seller_alert
 from signals.processors.messages import (
@@ -56,10 +57,18 @@ def process_seller(state: SellerState, msg: SellerMessage, ctx: Context) -> Outp
     return out
 
 
-def seller_signals(state: SellerState, at: float, epoch: float) -> SellerSignals:
-    """The seller's history at event time ``at``; network links from before its epoch."""
+def seller_signals(state: SellerState, at: float, policy: PolicyConfig) -> SellerSignals:
+    """The seller's history at event time ``at``; network links formed at least
+    ``policy.network_delay`` epochs back.
+
+    Not the current epoch's or the last one's: live, that news is still travelling
+    while this partition works on, and waiting for it would stall every partition at
+    every epoch boundary (measured on a compressed 1-day scenario: 990 events/s
+    without waiting, 270 waiting for the last epoch)."""
     agg = state.aggregates
-    sharing, flagged = state.network_counts(epoch_start(at, epoch))
+    cutoff = epoch_start(at, policy.network_epoch) - (
+        policy.network_delay - 1) * policy.network_epoch
+    sharing, flagged = state.network_counts(cutoff)
     # listings a day over the days this seller has been seen (at least one, at most the window)
     days_seen = min(7.0, max(1.0, (at - agg.first_seen) / DAY))
     return SellerSignals(
@@ -87,7 +96,7 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context,
             snap.removed = True
         state.risky.discard(ev.listing_id)
         return None
-    signals = seller_signals(state, ev.ts, ctx.policy.network_epoch)
+    signals = seller_signals(state, ev.ts, ctx.policy)
     x, evidence = listing_features(ev, ctx.registry, ctx.brand_views, signals)
     scored = with_rule_floor(ctx.model.score_one(x), evidence, ctx.policy.rule_floor)
     if snap is None:
@@ -210,7 +219,7 @@ def _check_seller(state: SellerState, msg: SellerMessage, ctx: Context, out: Out
     assert not isinstance(msg, NetworkFact)  # network news waits for the seller's next event
     trigger = (msg.event_id, msg.event_time, msg.ts)
     if signals is None:
-        signals = seller_signals(state, msg.ts, ctx.policy.network_epoch)
+        signals = seller_signals(state, msg.ts, ctx.policy)
     alert: Alert | None = seller_alert(state, trigger, len(state.risky), signals, ctx)
     if alert is not None:
         state.severity, state.alerted_at = alert.severity, msg.ts
