@@ -48,10 +48,21 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
 
 
 def ensure_topics(settings: Settings, timeout: float = 30.0) -> list[str]:
-    """Create every missing topic; returns the names created."""
+    """Create every missing topic; returns the names created.
+
+    Raises ValueError if an existing topic has another partition count than the
+    settings give it: keys would land in partitions no agent expects, and epoch
+    marks would miss partitions, so the worker must not start."""
     admin = AdminClient(client_config(settings))
-    existing = set(admin.list_topics(timeout=timeout).topics)
-    missing = [s for s in topic_specs(settings) if s.topic not in existing]
+    existing = admin.list_topics(timeout=timeout).topics
+    specs = topic_specs(settings)
+    wrong = [f"{s.topic} has {len(existing[s.topic].partitions)} partitions, settings say "
+             f"{s.num_partitions}" for s in specs
+             if s.topic in existing and len(existing[s.topic].partitions) != s.num_partitions]
+    if wrong:
+        raise ValueError("topic partition counts differ from BRANDGUARD_PARTITIONS / "
+                         "BRANDGUARD_IMAGE_PARTITIONS: " + "; ".join(wrong))
+    missing = [s for s in specs if s.topic not in existing]
     if not missing:
         return []
     created = []

@@ -203,3 +203,18 @@ def test_second_broker_starts_refuses_a_double_start_and_stops_clean(
     assert not (state_dir / "data").exists()
     assert not _accepts_connections(_port_of(broker.bootstrap))
     assert stop_broker(state_dir) is False
+
+
+def test_a_topic_with_another_partition_count_stops_the_worker_early(
+        kafka_bootstrap: str, unique: str) -> None:
+    from streams.admin import ensure_topics
+    from streams.settings import load_settings
+
+    env = {"BRANDGUARD_KAFKA_BOOTSTRAP": kafka_bootstrap, "BRANDGUARD_APP_ID": f"bg-{unique}",
+           "BRANDGUARD_PARTITIONS": "2", **{f"BRANDGUARD_TOPIC_{t}": f"{t.lower()}-{unique}"
+                                           for t in ("LISTINGS", "ORDERS", "REPORTS", "BRANDS",
+                                                     "ALERTS", "DEADLETTER")}}
+    assert ensure_topics(load_settings(env))
+    with pytest.raises(ValueError, match=r"facts-image has 1 partitions, settings say 3"):
+        ensure_topics(load_settings({**env, "BRANDGUARD_IMAGE_PARTITIONS": "3"}))
+    assert ensure_topics(load_settings(env)) == []
