@@ -39,6 +39,7 @@ __all__ = [
     "Reason",
     "Severity",
     "alert_id",
+    "alert_summary",
     "alert_to_dict",
     "decode_alert",
     "encode_alert",
@@ -150,6 +151,23 @@ def _reason_to_dict(reason: Reason) -> dict[str, Any]:
     if reason.contribution is not None:
         out["contribution"] = reason.contribution
     return out
+
+
+def alert_summary(alert: Alert) -> dict[str, Any]:
+    """What an entity's state keeps of its latest alert, for analysts asking "why?".
+
+    >>> s = alert_summary(Alert(alert_id="al_1", entity_type="seller", entity_id="s1",
+    ...     listing_id=None, seller_id="s1", brand_id=None, score=0.9, severity="high",
+    ...     reasons=(Reason("LISTING_BURST", "Many listings in an hour."),),
+    ...     model_version="m1", trigger_event_id="e1",
+    ...     trigger_event_time="2026-11-27T14:03:11Z", created_at=""))
+    >>> s["severity"], s["reasons"]
+    ('high', ['Many listings in an hour.'])
+    """
+    return {"alert_id": alert.alert_id, "severity": alert.severity, "score": alert.score,
+            "reasons": [r.message for r in alert.reasons], "codes": [r.code for r in alert.reasons],
+            "trigger_event_id": alert.trigger_event_id,
+            "trigger_event_time": alert.trigger_event_time}
 
 
 def alert_to_dict(alert: Alert) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 from signals.decode import decode
 from signals.errors import BrandguardError
@@ -48,7 +47,6 @@ class SellerRunner(CachedRunner[SellerState]):
         # Stricter than "no backlog": the consumer has shown this partition's end.
         self.caught_up = caught_up or (lambda topic, partition: True)
         self._mergers: dict[int, EventTimeMerger[Held]] = {}
-        self.latest_alerts: dict[str, dict[str, Any]] = {}
 
     def handle(self, event: RawEvent) -> list[RawEvent]:
         msg = event.message
@@ -137,11 +135,6 @@ class SellerRunner(CachedRunner[SellerState]):
                 self.metrics.dedup_hits.labels(topic).inc()
             for alert in out.alerts:
                 self.emit.alert(alert)
-                if len(self.latest_alerts) >= 100_000:  # bounded: oldest entity first
-                    self.latest_alerts.pop(next(iter(self.latest_alerts)))
-                self.latest_alerts[alert.entity_id] = {
-                    "alert_id": alert.alert_id, "severity": alert.severity,
-                    "score": alert.score, "reasons": [r.message for r in alert.reasons]}
             for fact in out.facts:
                 self.emit.fact(fact)
 

@@ -21,29 +21,29 @@ from streams.app import Brandguard
 __all__ = ["install_views"]
 
 
-def _seller_view(state: SellerState, latest: dict[str, Any]) -> dict[str, Any]:
+def _seller_view(state: SellerState) -> dict[str, Any]:
     agg = state.aggregates
     return {"seller_id": state.seller_id, "aggregates": agg.summary(agg.newest),
             "risk": {"flagged": state.flagged, "risky_listings": sorted(state.risky),
                      "severity": state.severity, "upheld_weight": state.upheld_weight,
                      "report_weight": state.report_weight},
-            "latest_alert": latest.get(state.seller_id)}
+            "latest_alert": state.latest_alert}
 
 
-def _listing_view(state: SellerState, listing_id: str,
-                  latest: dict[str, Any]) -> dict[str, Any] | None:
+def _listing_view(state: SellerState, listing_id: str) -> dict[str, Any] | None:
     snap = state.listings.get(listing_id)
     if snap is None:
         return None
     return {"listing_id": listing_id, "seller_id": state.seller_id, "brand_id": snap.brand_id,
             "score": snap.score, "scored_at": snap.scored_at, "severity": snap.severity,
             "removed": snap.removed, "features": snap.features,
-            "latest_alert": latest.get(listing_id)}
+            "latest_alert": snap.latest_alert}
 
 
 def _brand_view(state: BrandState) -> dict[str, Any]:
     agg = state.aggregates
-    return {"brand": agg.summary(agg.newest), "incident_severity": state.severity}
+    return {"brand": agg.summary(agg.newest), "incident_severity": state.severity,
+            "latest_alert": state.latest_alert}
 
 
 def install_views(bg: Brandguard) -> None:
@@ -91,15 +91,13 @@ def install_views(bg: Brandguard) -> None:
     @app.table_route(table=sellers_table, match_info="seller_id")
     async def seller(view: View, request: Request, seller_id: str) -> Response:
         state = bg.sellers.peek(seller_id)
-        latest = bg.seller_runner.latest_alerts
-        return found(view, request, None if state is None else _seller_view(state, latest))
+        return found(view, request, None if state is None else _seller_view(state))
 
     @app.page("/listings/{listing_id}")
     @app.table_route(table=sellers_table, query_param="seller_id")
     async def listing(view: View, request: Request, listing_id: str) -> Response:
         state = bg.sellers.peek(request.query["seller_id"])
-        latest = bg.seller_runner.latest_alerts
-        body = None if state is None else _listing_view(state, listing_id, latest)
+        body = None if state is None else _listing_view(state, listing_id)
         return found(view, request, body)
 
     @app.page("/brands/{brand_id}")

@@ -13,6 +13,7 @@ from typing import Any
 
 from signals.aggregates.brand import BrandAggregates
 from signals.aggregates.dedup import Deduplicator
+from signals.alert import alert_summary
 from signals.features.listing import BrandView
 from signals.policy.brand import brand_incident
 from signals.policy.config import PolicyConfig
@@ -36,6 +37,7 @@ class BrandState:
     alerted_at: float | None = None
     view: BrandView | None = None
     raised: dict[str, int] = field(default_factory=dict)
+    latest_alert: dict[str, Any] | None = None
 
     @classmethod
     def create(cls, brand_id: str) -> BrandState:
@@ -45,14 +47,15 @@ class BrandState:
         view = None if self.view is None else dataclasses.asdict(self.view)
         return {"brand_id": self.brand_id, "aggregates": self.aggregates.to_dict(),
                 "dedup": self.dedup.to_dict(), "severity": self.severity,
-                "alerted_at": self.alerted_at, "view": view, "raised": self.raised}
+                "alerted_at": self.alerted_at, "view": view, "raised": self.raised,
+                "latest_alert": self.latest_alert}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> BrandState:
         view = None if d["view"] is None else BrandView(**d["view"])
         return cls(d["brand_id"], BrandAggregates.from_dict(d["aggregates"]),
                    Deduplicator.from_dict(d["dedup"]), d["severity"], d["alerted_at"], view,
-                   dict(d.get("raised", {})))
+                   dict(d.get("raised", {})), d.get("latest_alert"))
 
 
 def process_brand(state: BrandState, fact: BrandListingFact | BrandReportFact,
@@ -85,6 +88,7 @@ def process_brand(state: BrandState, fact: BrandListingFact | BrandReportFact,
                         policy.brand_cooldown):
             state.severity, state.alerted_at = alert.severity, fact.ts
             state.raised[alert.severity] = state.raised.get(alert.severity, 0) + 1
+            state.latest_alert = alert_summary(alert)
             out.alerts.append(dataclasses.replace(alert, created_at=format_rfc3339(now)))
     return out, _refresh_view(state) if view_changed or state.view is None else None
 

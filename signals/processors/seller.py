@@ -10,7 +10,7 @@ label that may arrive days later.
 from __future__ import annotations
 
 from signals.aggregates.seller import DAY
-from signals.alert import Alert
+from signals.alert import Alert, alert_summary
 from signals.epochs import epoch_start
 from signals.events import ListingEvent, OrderEvent, ReportEvent
 from signals.features.listing import SellerSignals, listing_features
@@ -110,6 +110,7 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context,
     if alert is not None:
         snap.severity, snap.alerted_at = alert.severity, ev.ts
         snap.raised[alert.severity] = snap.raised.get(alert.severity, 0) + 1
+        snap.latest_alert = alert_summary(alert)
         out.alerts.append(alert)
     risky = evidence.listing_level and scored.probability >= ctx.policy.listing_threshold
     if risky:
@@ -224,4 +225,5 @@ def _check_seller(state: SellerState, msg: SellerMessage, ctx: Context, out: Out
     if alert is not None:
         state.severity, state.alerted_at = alert.severity, msg.ts
         state.raised[alert.severity] = state.raised.get(alert.severity, 0) + 1
+        state.latest_alert = alert_summary(alert)
         out.alerts.append(alert)

@@ -31,6 +31,8 @@ class ListingSnapshot:
     removed: bool = False
     #: alerts raised per severity: the next one's occurrence number in its id
     raised: dict[str, int] = field(default_factory=dict)
+    #: the latest alert's summary (signals.alert.alert_summary), for analysts
+    latest_alert: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -66,6 +68,7 @@ class SellerState:
     severity: str | None = None
     alerted_at: float | None = None
     raised: dict[str, int] = field(default_factory=dict)
+    latest_alert: dict[str, Any] | None = None
 
     @classmethod
     def create(cls, seller_id: str) -> SellerState:
@@ -127,7 +130,7 @@ class SellerState:
             "report_weight": self.report_weight, "upheld_weight": self.upheld_weight,
             "phashes": self.phashes, "network": self.network, "flagged": self.flagged,
             "risky": sorted(self.risky), "severity": self.severity, "alerted_at": self.alerted_at,
-            "raised": self.raised,
+            "raised": self.raised, "latest_alert": self.latest_alert,
         }
 
     @classmethod
@@ -143,6 +146,7 @@ class SellerState:
                      for k, (m, stock) in d["network"].items()},
             flagged=d["flagged"], risky=set(d["risky"]), severity=d["severity"],
             alerted_at=d["alerted_at"], raised=dict(d.get("raised", {})),
+            latest_alert=d.get("latest_alert"),
         )
 
 
