@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from signals.features.homoglyphs import SKELETON_CLASSES
 from signals.features.text import tokens
@@ -29,6 +30,7 @@ _TRIPLE_A = re.compile(r"a{3,}")
 _MIN_SPELLED_OUT = 4
 
 
+@lru_cache(maxsize=1 << 14)
 def _key(word: str) -> str:
     # digits stand in for letters only inside words: "100" stays a number
     return word.translate(_LOOKALIKES) if any(c.isalpha() for c in word) else word
