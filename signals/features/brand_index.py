@@ -39,7 +39,6 @@ from signals.features.term_keys import (
     file_id,
     head_probes,
     hits,
-    join_keys,
     neighbourhood,
     one_edit_probes,
     tail_neighbourhood,
@@ -239,11 +238,15 @@ class BrandIndex:
         for first in range(count):
             key = ""
             for last in range(first + 1, min(count, first + max_words + 1) + 1):
-                key = join_keys(key, token_keys[last - 1])
+                right = token_keys[last - 1]
+                # join_keys, inline: this loop runs for every window of every title
+                key = key + right[1:] if key and right and key[-1] == right[0] else key + right
                 if len(key) > longest:
                     break  # adding words only makes the key longer
                 found = remembered(key)
-                for term_id in lookup(key) if found is None else found:
+                if found is None:
+                    found = lookup(key)
+                for term_id in found:
                     term = self._terms[term_id]
                     # a full edit moves the key length by at most 2 ("aba" -> "aa" -> "a"),
                     # a separator or doubled letter not at all
