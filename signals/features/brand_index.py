@@ -243,10 +243,8 @@ class BrandIndex:
                 key = key + right[1:] if key and right and key[-1] == right[0] else key + right
                 if len(key) > longest:
                     break  # adding words only makes the key longer
-                found = remembered(key)
-                if found is None:
-                    found = lookup(key)
-                for term_id in found:
+                found: Iterable[int] | None = remembered(key)
+                for term_id in lookup(key) if found is None else found:
                     term = self._terms[term_id]
                     # a full edit moves the key length by at most 2 ("aba" -> "aa" -> "a"),
                     # a separator or doubled letter not at all
