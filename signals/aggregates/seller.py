@@ -26,7 +26,6 @@ __all__ = ["DAY", "HOUR", "WEEK", "SellerAggregates"]
 HOUR = 3600.0
 DAY = 24 * HOUR
 WEEK = 7 * DAY
-_PROBLEM_STATUSES = ("refunded", "returned", "disputed")
 
 
 def _windows() -> dict[str, WindowCounter]:
@@ -93,8 +92,9 @@ class SellerAggregates:
 
     def problem_order_rate(self, prior_orders: float = 5.0, prior_rate: float = 0.08) -> float:
         """Refund+return+dispute rate, shrunk toward a marketplace prior for few orders."""
-        placed = self.orders.get("placed", 0)
-        problems = sum(self.orders.get(s, 0) for s in _PROBLEM_STATUSES)
+        count = self.orders.get
+        placed = count("placed", 0)
+        problems = count("refunded", 0) + count("returned", 0) + count("disputed", 0)
         return (problems + prior_orders * prior_rate) / (placed + prior_orders)
 
     def report_count(self, status: str, reporter: str | None = None) -> int:

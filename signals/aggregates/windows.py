@@ -70,11 +70,12 @@ class WindowCounter:
 
     def total(self, at: float) -> int | float:
         """Sum over buckets inside ``(at - span, at]``, at bucket resolution."""
-        lo = int((at - self.span) // self.width)
-        if at >= self.newest and lo == self._retained_from():
+        span, width, newest = self.span, self.width, self.newest
+        lo = int((at - span) // width)
+        if at >= newest and lo == int((newest - span) // width):
             value = sum(self.counts.values())  # asked at the newest time: all it retains
         else:
-            hi = int(at // self.width)
+            hi = int(at // width)
             value = sum(c for b, c in self.counts.items() if lo < b <= hi)
         return int(value) if value == int(value) else value
 
@@ -134,12 +135,14 @@ class DistinctWindow:
         values.add(value)
 
     def values(self, at: float) -> set[str]:
-        lo = int((at - self.span) // self.width)
-        everything = at >= self.newest and lo == int((self.newest - self.span) // self.width)
-        hi = int(at // self.width)
+        span, width, newest = self.span, self.width, self.newest
+        lo = int((at - span) // width)
+        if at >= newest and lo == int((newest - span) // width):
+            return set().union(*self.buckets.values())  # asked at the newest time: all of it
+        hi = int(at // width)
         out: set[str] = set()
         for b, vals in self.buckets.items():
-            if everything or lo < b <= hi:
+            if lo < b <= hi:
                 out |= vals
         return out
 

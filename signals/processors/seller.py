@@ -39,12 +39,12 @@ def process_seller(state: SellerState, msg: SellerMessage, ctx: Context) -> Outp
         return Outputs(duplicate=True)
     out = Outputs()
     signals: SellerSignals | None = None
-    if isinstance(msg, ListingEvent):
-        signals = _on_listing(state, msg, ctx, out)
-    elif isinstance(msg, OrderEvent):
+    if isinstance(msg, OrderEvent):  # the commonest by far
         state.aggregates.apply_order(msg)
         if msg.status == "placed" or msg.status == "cancelled":
             return out  # these only lower the seller's risk: no new alert can follow
+    elif isinstance(msg, ListingEvent):
+        signals = _on_listing(state, msg, ctx, out)
     elif isinstance(msg, ReportEvent):
         _on_report(state, msg, ctx, out)
     else:
