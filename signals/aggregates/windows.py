@@ -72,8 +72,9 @@ class WindowCounter:
         """Sum over buckets inside ``(at - span, at]``, at bucket resolution."""
         span, width, newest = self.span, self.width, self.newest
         lo = int((at - span) // width)
-        if at >= newest and lo == int((newest - span) // width):
-            value = sum(self.counts.values())  # asked at the newest time: all it retains
+        if at >= newest and (lo == int((newest - span) // width) or self.oldest > lo):
+            # asked at (or after) the newest time with every bucket still inside: all of it
+            value = sum(self.counts.values())
         else:
             hi = int(at // width)
             value = sum(c for b, c in self.counts.items() if lo < b <= hi)

@@ -48,7 +48,7 @@ def process_seller(state: SellerState, msg: SellerMessage, ctx: Context) -> Outp
     elif isinstance(msg, ReportEvent):
         _on_report(state, msg, ctx, out)
     else:
-        state.network[msg.phash] = [list(msg.sharing_sellers), list(msg.flagged_sellers)]
+        state.set_network(msg.phash, list(msg.sharing_sellers), list(msg.flagged_sellers))
     _check_seller(state, msg, ctx, out, signals)
     return out
 

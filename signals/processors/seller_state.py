@@ -61,19 +61,29 @@ class SellerState:
     risky: set[str] = field(default_factory=set)
     severity: str | None = None
     alerted_at: float | None = None
+    #: network_counts() as of the last set_network() (None: to count); not serialised
+    counted_network: tuple[int, int] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def create(cls, seller_id: str) -> SellerState:
         return cls(seller_id=seller_id, aggregates=SellerAggregates.create(seller_id))
 
+    def set_network(self, phash: str, sharing: list[str], flagged: list[str]) -> None:
+        """Who else uses the image ``phash``; write the network only through this."""
+        self.network[phash] = [sharing, flagged]
+        self.counted_network = None
+
     def network_counts(self) -> tuple[int, int]:
         """Distinct other sellers sharing any image, and how many of them are flagged."""
+        if self.counted_network is not None:
+            return self.counted_network  # every seller signal asks; the network rarely moves
         sharing: set[str] = set()
         flagged: set[str] = set()
         for others, bad in self.network.values():
             sharing.update(others)
             flagged.update(bad)
-        return len(sharing), len(flagged)
+        self.counted_network = (len(sharing), len(flagged))
+        return self.counted_network
 
     def to_dict(self) -> dict[str, Any]:
         return {
