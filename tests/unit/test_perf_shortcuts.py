@@ -1,0 +1,86 @@
+"""The shortcuts taken for replay speed answer exactly what the plain computations do."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from signals.aggregates.windows import DistinctWindow, WindowCounter
+from signals.features.term_keys import hits
+from signals.model.online import _canonical
+from signals.processors.seller_state import SellerState
+
+times = st.lists(st.floats(min_value=0.0, max_value=20_000.0), min_size=1, max_size=40)
+
+
+def _reference_total(events: list[float], span: float, width: float, at: float) -> float:
+    """Events in buckets inside (at - span, at], among those the window still holds."""
+    newest = max(events)
+    floor = int((newest - span) // width)
+    lo, hi = int((at - span) // width), int(at // width)
+    # an event is dropped when it arrives already behind the window of the newest so far
+    seen, held = -1e18, []
+    for t in events:
+        seen = max(seen, t)
+        if int(t // width) > int((seen - span) // width):
+            held.append(t)
+    kept = [t for t in held if int(t // width) > floor]
+    return float(sum(1 for t in kept if lo < int(t // width) <= hi))
+
+
+@settings(max_examples=300, deadline=None)
+@given(events=times, ask=st.floats(min_value=0.0, max_value=25_000.0))
+def test_window_counter_total_matches_a_recount(events: list[float], ask: float) -> None:
+    window = WindowCounter.create(span=3600.0, buckets=12)
+    for t in events:
+        window.add(t)
+    at = max(ask, max(events))  # callers ask at or after the newest time, or before it
+    for when in (at, ask):
+        assert window.total(when) == _reference_total(events, 3600.0, 300.0, when)
+    restored = WindowCounter.from_dict(window.to_dict())  # the pruning hint is not state
+    assert restored.total(at) == window.total(at) and restored == window
+
+
+@settings(max_examples=300, deadline=None)
+@given(events=st.lists(st.tuples(st.floats(min_value=0.0, max_value=20_000.0),
+                                 st.sampled_from("abcde")), min_size=1, max_size=40),
+       ask=st.floats(min_value=0.0, max_value=25_000.0))
+def test_distinct_window_matches_a_recount(events: list[tuple[float, str]], ask: float) -> None:
+    window = DistinctWindow.create(span=3600.0, buckets=12)
+    seen, held = -1e18, []
+    for t, value in events:
+        window.add(t, value)
+        seen = max(seen, t)
+        if int(t // 300.0) > int((seen - 3600.0) // 300.0):
+            held.append((t, value))
+    floor = int((seen - 3600.0) // 300.0)
+    for at in (max(ask, seen), ask):
+        lo, hi = int((at - 3600.0) // 300.0), int(at // 300.0)
+        expected = {v for t, v in held if floor < int(t // 300.0) and lo < int(t // 300.0) <= hi}
+        assert window.values(at) == expected
+        assert window.bucket_total(at) >= window.distinct(at)
+
+
+def test_network_counts_follow_every_change() -> None:
+    state = SellerState.create("s1")
+    assert state.network_counts() == (0, 0)
+    state.set_network("h1", ["s2", "s3"], ["s3"])
+    assert state.network_counts() == (2, 1)
+    state.set_network("h2", ["s3", "s4"], [])
+    assert state.network_counts() == (3, 1)
+    state.set_network("h1", [], [])
+    assert state.network_counts() == (2, 0)
+    assert SellerState.from_dict(state.to_dict()).network_counts() == (2, 0)
+
+
+def test_hits_gathers_every_id_filed_under_any_probe() -> None:
+    table = {"ab": (1,), "ac": (2, 3), "bd": (4,)}
+    assert hits(table, frozenset({"ac", "ab", "zz"})) == {1, 2, 3}
+    assert hits(table, ["zz"]) == set()
+
+
+def test_canonical_features_are_sorted_and_drop_non_finite_values() -> None:
+    assert list(_canonical({"b": 1, "a": 2.5})) == ["a", "b"]
+    assert _canonical({"b": 1, "a": 2.5}) == {"a": 2.5, "b": 1.0}
+    assert _canonical({"x": float("nan"), "y": float("inf"), "z": 1e308, "w": 1e308}) == {
+        "w": 1e308, "z": 1e308}
