@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +30,10 @@ class Deduplicator:
 
     Ids are kept in arrival order too, so forgetting the expired ones costs
     only the ones forgotten (events arrive roughly in time order; one that
-    arrives late is forgotten with the ids around it, a little later).
+    arrives late is forgotten with the ids around it, a little later). The
+    arrival queue holds the ids alone, their times being in ``seen``: a
+    (time, id) pair per event would be one more object per event for the
+    garbage collector to count and scan.
     """
 
     horizon: float = 7 * 86400.0
@@ -37,7 +41,7 @@ class Deduplicator:
     seen: dict[str, float] = field(default_factory=dict)
     newest: float = -1e18
     pruned_at: float = -1e18
-    arrivals: deque[tuple[float, str]] = field(default_factory=deque)
+    arrivals: deque[str] = field(default_factory=deque)
 
     def __len__(self) -> int:
         return len(self.seen)
@@ -48,11 +52,12 @@ class Deduplicator:
         if event_id in seen:
             return False
         seen[event_id] = ts
-        self.arrivals.append((ts, event_id))
+        arrivals = self.arrivals
+        arrivals.append(event_id)
         if ts > self.newest:
             self.newest = ts
-        arrivals = self.arrivals
-        if arrivals[0][0] < self.newest - self.horizon or len(seen) > self.max_entries:
+        if seen.get(arrivals[0], -math.inf) < self.newest - self.horizon or (
+                len(seen) > self.max_entries):
             self._prune()
         return True
 
@@ -60,10 +65,9 @@ class Deduplicator:
         self.pruned_at = self.newest
         floor = self.newest - self.horizon
         arrivals, seen = self.arrivals, self.seen
-        while arrivals and (arrivals[0][0] < floor or len(seen) > self.max_entries):
-            ts, event_id = arrivals.popleft()
-            if seen.get(event_id) == ts:
-                del seen[event_id]
+        while arrivals and (seen.get(arrivals[0], -math.inf) < floor
+                            or len(seen) > self.max_entries):
+            seen.pop(arrivals.popleft(), None)
 
     def to_dict(self) -> dict[str, Any]:
         # ``seen`` in arrival order: restoring it restores the arrival queue
@@ -75,4 +79,4 @@ class Deduplicator:
         seen = dict(data["seen"])
         return cls(horizon=data["horizon"], max_entries=data["max_entries"],
                    newest=data["newest"], pruned_at=data["pruned_at"], seen=seen,
-                   arrivals=deque((ts, k) for k, ts in seen.items()))
+                   arrivals=deque(seen))

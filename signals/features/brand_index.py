@@ -55,6 +55,7 @@ _LOOKUP_CACHE_SIZE = 100_000
 
 
 _UNKNOWN = object()
+_NO_TERMS: frozenset[int] = frozenset()
 
 
 def _shapes_within(term: BrandTerm) -> list[tuple[str, int]]:
@@ -271,7 +272,9 @@ class BrandIndex:
             if len(self._lookup_cache) >= _LOOKUP_CACHE_SIZE:
                 self._lookup_cache.clear()
                 self._cached_by_first.clear()
-            found = self._lookup_cache[key] = frozenset(self._search(key))
+            ids = self._search(key)
+            # most windows find nothing: one shared empty set instead of thousands
+            found = self._lookup_cache[key] = frozenset(ids) if ids else _NO_TERMS
             self._cached_by_first.setdefault(key[:1], set()).add(key)
         return found
 
