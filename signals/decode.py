@@ -46,7 +46,7 @@ from signals.events import (
     ReportReason,
     ReportStatus,
 )
-from signals.fast_decode import fast_order, fast_report
+from signals.fast_decode import fast_listing, fast_order, fast_report
 from signals.limits import (
     MAX_ID_CHARS,
     MAX_LISTING_PHASHES,
@@ -260,7 +260,7 @@ _SPECS: Final[dict[str, _Spec]] = {
 _KNOWN: Final = ", ".join(_SPECS)
 #: straight-line decoders of the commonest schemas; None from them means "check it all"
 _FAST: Final[dict[str, Callable[[dict[str, Any]], Event | None]]] = {
-    "order.v1": fast_order, "report.v1": fast_report}
+    "order.v1": fast_order, "report.v1": fast_report, "listing.v1": fast_listing}
 
 
 def decode(raw: bytes, *, expected_schema: str | None = None) -> Event:

@@ -1,4 +1,4 @@
-"""Straight-line decoding of the commonest records: orders and reports.
+"""Straight-line decoding of the commonest records: orders, reports and listings.
 
 Most of a marketplace's traffic is orders and reports, nearly all of them
 well-formed. For those, one pass of plain comparisons builds the event;
@@ -23,6 +23,8 @@ import re
 from typing import Any, Final, get_args
 
 from signals.events import (
+    ListingAction,
+    ListingEvent,
     OrderEvent,
     OrderStatus,
     Reporter,
@@ -30,16 +32,19 @@ from signals.events import (
     ReportReason,
     ReportStatus,
 )
-from signals.limits import MAX_ID_CHARS, MAX_PRICE
+from signals.limits import MAX_ID_CHARS, MAX_LISTING_PHASHES, MAX_PRICE, MAX_TITLE_CHARS
 from signals.timefmt import parse_rfc3339
 
-__all__ = ["fast_order", "fast_report"]
+__all__ = ["fast_listing", "fast_order", "fast_report"]
 
 _ORDER_STATUSES: Final = frozenset(get_args(OrderStatus))
 _REPORTERS: Final = frozenset(get_args(Reporter))
 _REASONS: Final = frozenset(get_args(ReportReason))
 _REPORT_STATUSES: Final = frozenset(get_args(ReportStatus))
+_ACTIONS: Final = frozenset(get_args(ListingAction))
 _is_currency = re.compile("[A-Z]{3}").fullmatch
+_is_country = re.compile("[A-Z]{2}").fullmatch
+_is_phash = re.compile("[0-9a-fA-F]{16}").fullmatch
 
 
 def _plain_ids(*values: Any) -> bool:
@@ -110,3 +115,66 @@ def fast_report(record: dict[str, Any]) -> ReportEvent | None:
     # reporter, reason and status are their Literals' own values, checked above
     return ReportEvent(event_id, event_time, ts, report_id, listing_id, seller_id,
                        reporter, reason, status, brand_id)  # type: ignore[arg-type]
+
+
+def fast_listing(record: dict[str, Any]) -> ListingEvent | None:
+    """The listing, when every field is plainly valid; otherwise None (see the module doc)."""
+    get = record.get
+    event_id, listing_id, seller_id = get("event_id"), get("listing_id"), get("seller_id")
+    brand_id, action = get("brand_id"), get("action")
+    if (event_id is None or listing_id is None or seller_id is None
+            or not _plain_ids(event_id, listing_id, seller_id, brand_id)
+            or type(action) is not str or action not in _ACTIONS):
+        return None
+    title, price, currency = get("title"), get("price"), get("currency")
+    if (title is None or price is None) and action != "removed":
+        return None  # required unless removed
+    if title is not None and (type(title) is not str or not 0 < len(title) <= MAX_TITLE_CHARS):
+        return None
+    if price is not None and (type(price) is not float or not 0 < price <= MAX_PRICE
+                              or currency is None):
+        return None
+    if currency is not None and (type(currency) is not str or not _is_currency(currency)):
+        return None
+    category, quantity, ship_from = get("category"), get("quantity"), get("ship_from")
+    if ((category is not None and type(category) is not str)
+            or (quantity is not None and (type(quantity) is not int or quantity < 0))
+            or (ship_from is not None and (type(ship_from) is not str
+                                           or not _is_country(ship_from)))):
+        return None
+    phashes = _phashes(get("image_phashes"))
+    times = _times(get("event_time"), get("seller_since"))
+    if phashes is None or times is None:
+        return None
+    (event_time, ts), (seller_since, since_ts) = times
+    # action is one of the Literal's own values, checked above
+    return ListingEvent(event_id, event_time, ts, action, listing_id,  # type: ignore[arg-type]
+                        seller_id, title, brand_id, category, price, currency, quantity,
+                        phashes, ship_from, seller_since, since_ts)
+
+
+def _phashes(value: Any) -> tuple[str, ...] | None:
+    if value is None:
+        return ()
+    if type(value) is not list or len(value) > MAX_LISTING_PHASHES:
+        return None
+    for item in value:
+        if type(item) is not str or not _is_phash(item):
+            return None
+    return tuple([item.lower() for item in value])
+
+
+_TimePair = tuple[str | None, float | None]
+
+
+def _times(event_time: Any, since: Any) -> tuple[tuple[str, float], _TimePair] | None:
+    """(event_time, ts) and (seller_since, its ts), or None if either is not plainly valid."""
+    if type(event_time) is not str:
+        return None
+    ts = _time(event_time)
+    if ts is None:
+        return None
+    if since is None:
+        return (event_time, ts), (None, None)
+    since_ts = _time(since) if type(since) is str else None
+    return None if since_ts is None else ((event_time, ts), (since, since_ts))

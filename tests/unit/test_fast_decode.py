@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from signals.decode import _SPECS, _decode_fields, decode
 from signals.errors import SchemaViolation
 from signals.events import OrderEvent, ReportEvent
-from signals.fast_decode import fast_order, fast_report
+from signals.fast_decode import fast_listing, fast_order, fast_report
 
 TIME = "2026-11-27T14:03:11.250Z"
 ORDER = {"schema": "order.v1", "event_id": "e-1", "event_time": TIME, "order_id": "o-1",
@@ -75,3 +75,37 @@ def test_fast_path_agrees_with_the_checks(schema: str, valid: dict[str, Any], fa
     if got is not None:
         assert [type(getattr(got, f)) for f in got.__slots__] == [
             type(getattr(expected, f)) for f in expected.__slots__]
+
+
+LISTING = {"schema": "listing.v1", "event_id": "e-1", "event_time": TIME, "action": "created",
+           "listing_id": "l-1", "seller_id": "s-1", "title": "Classic flap bag",
+           "brand_id": "b-1", "category": "bags", "price": 129.99, "currency": "EUR",
+           "quantity": 3, "image_phashes": ["C3A1F0E2D4B59687", "00ff00ff00ff00ff"],
+           "ship_from": "CN", "seller_since": "2026-10-02T08:15:00Z"}
+LISTING_VALUES = st.sampled_from([
+    DROP, None, "removed", "updated", "created", "", "x" * 500, "x" * 501, 0, 3, -1, 2.0, 129.99,
+    10_000_001.0, "EUR", "eur", "CN", "cn", "CNN", [], ["c3a1f0e2d4b59687"], ["c3a1f0e2d4b5968"],
+    ["c3a1f0e2d4b59687"] * 21, ["g3a1f0e2d4b59687"], [1], {}, True, "2026-10-02T08:15:00Z",
+    "2026-10-02", "2026-13-02T08:15:00Z",
+])
+
+
+def test_a_valid_listing_takes_the_fast_path_with_lower_case_hashes() -> None:
+    event = fast_listing(dict(LISTING))
+    assert event is not None and event == _slow(dict(LISTING), "listing.v1")
+    assert event.image_phashes == ("c3a1f0e2d4b59687", "00ff00ff00ff00ff")
+    removed = {k: v for k, v in LISTING.items() if k not in ("title", "price", "currency")}
+    assert fast_listing(dict(removed, action="removed")) == _slow(
+        dict(removed, action="removed"), "listing.v1")
+
+
+@settings(max_examples=1500, deadline=None)
+@given(changes=st.dictionaries(st.sampled_from(sorted(LISTING)), LISTING_VALUES, max_size=4))
+def test_fast_listing_agrees_with_the_checks(changes: dict[str, Any]) -> None:
+    record = {k: v for k, v in {**LISTING, **changes}.items() if v is not DROP}
+    try:
+        expected = _slow(record, "listing.v1")
+    except SchemaViolation:
+        expected = None
+    got = fast_listing(record)
+    assert got is None or got == expected
