@@ -33,7 +33,9 @@ class Deduplicator:
     arrives late is forgotten with the ids around it, a little later). The
     arrival queue holds the ids alone, their times being in ``seen``: a
     (time, id) pair per event would be one more object per event for the
-    garbage collector to count and scan.
+    garbage collector to count and scan. Until the first pruning ``seen``
+    itself is in arrival order (nothing was deleted from it yet), so the
+    queue is only built then: most keys never get that far.
     """
 
     horizon: float = 7 * 86400.0
@@ -41,7 +43,7 @@ class Deduplicator:
     seen: dict[str, float] = field(default_factory=dict)
     newest: float = -1e18
     pruned_at: float = -1e18
-    arrivals: deque[str] = field(default_factory=deque)
+    arrivals: deque[str] | None = None
 
     def __len__(self) -> int:
         return len(self.seen)
@@ -53,10 +55,12 @@ class Deduplicator:
             return False
         seen[event_id] = ts
         arrivals = self.arrivals
-        arrivals.append(event_id)
+        if arrivals is not None:
+            arrivals.append(event_id)
         if ts > self.newest:
             self.newest = ts
-        if seen.get(arrivals[0], -math.inf) < self.newest - self.horizon or (
+        oldest = next(iter(seen)) if arrivals is None else arrivals[0]
+        if seen.get(oldest, -math.inf) < self.newest - self.horizon or (
                 len(seen) > self.max_entries):
             self._prune()
         return True
@@ -64,7 +68,12 @@ class Deduplicator:
     def _prune(self) -> None:
         self.pruned_at = self.newest
         floor = self.newest - self.horizon
-        arrivals, seen = self.arrivals, self.seen
+        seen = self.seen
+        if self.arrivals is None:
+            # deleting from the front of a dict leaves holes that every later look at its
+            # oldest entry would step over: from here on the queue keeps the order
+            self.arrivals = deque(seen)
+        arrivals = self.arrivals
         while arrivals and (seen.get(arrivals[0], -math.inf) < floor
                             or len(seen) > self.max_entries):
             seen.pop(arrivals.popleft(), None)
@@ -78,5 +87,4 @@ class Deduplicator:
     def from_dict(cls, data: dict[str, Any]) -> Deduplicator:
         seen = dict(data["seen"])
         return cls(horizon=data["horizon"], max_entries=data["max_entries"],
-                   newest=data["newest"], pruned_at=data["pruned_at"], seen=seen,
-                   arrivals=deque(seen))
+                   newest=data["newest"], pruned_at=data["pruned_at"], seen=seen)
