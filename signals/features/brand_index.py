@@ -307,7 +307,7 @@ class BrandIndex:
                     window: Sequence[Token]) -> tuple[MatchKind, float] | None:
         """:func:`classify`, remembered until the registry changes: brand names and their
         usual misspellings come back in title after title."""
-        key = (term_id, tuple(t.plain for t in window), tuple(t.norm for t in window))
+        key = (term_id, tuple([t.plain for t in window]), tuple([t.norm for t in window]))
         verdict = self._verdicts.get(key, _UNKNOWN)
         if verdict is _UNKNOWN:
             if len(self._verdicts) >= _LOOKUP_CACHE_SIZE:

@@ -192,7 +192,7 @@ def tokens(text: str) -> list[str]:
     >>> tokens("Vel-mora (Х7), 100% ORIGINAL!")
     ['vel', 'mora', 'x7', '100', 'original']
     """
-    return [t.norm for t in token_spans(text)]
+    return [t.norm for t in _recent_token_spans(text)]
 
 
 def collapse_repeats(s: str) -> str:

@@ -192,7 +192,9 @@ class RiskModel:
         probability, contributions = self._prior(features)
         if not 0.0 <= probability <= 1.0:
             raise ProcessingError(f"rule prior returned probability {probability!r}")
-        return float(probability), dict(contributions)
+        # a fresh dict from the prior is ours already; anything else is copied into one
+        own = contributions if type(contributions) is dict else dict(contributions)
+        return float(probability), own
 
     def _learned(self, features: Mapping[str, float]) -> tuple[float, dict[str, float]]:
         """Learned probability and per-feature logit contributions (weight x scaled value).
@@ -265,13 +267,13 @@ def _canonical(x: Mapping[str, float]) -> dict[str, float]:
     caller's key order; a NaN or infinity would poison the weights for good,
     so such a feature counts as missing.
     """
-    names = _sorted_names(tuple(x))
-    values = [float(x[name]) for name in names]
-    # a finite sum means no NaN or infinity (an overflowing sum takes the careful way)
-    if math.isfinite(sum(values)):
-        return dict(zip(names, values, strict=True))
-    return {name: value for name, value in zip(names, values, strict=True)
-            if math.isfinite(value)}
+    out: dict[str, float] = {}
+    isfinite = math.isfinite
+    for name in _sorted_names(tuple(x)):
+        value = float(x[name])
+        if isfinite(value):
+            out[name] = value
+    return out
 
 
 @lru_cache(maxsize=64)
