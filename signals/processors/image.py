@@ -57,9 +57,10 @@ def process_image(state: ImageState, fact: ImageFact) -> Outputs:
     out = Outputs()
     if len(state.sellers) < 2:
         return out
-    for seller in sorted(state.sellers):
-        others = tuple(s for s in sorted(state.sellers) if s != seller)
-        bad = tuple(s for s in others if state.sellers[s])
+    ordered = sorted(state.sellers)
+    for seller in ordered:
+        others = tuple([s for s in ordered if s != seller])
+        bad = tuple([s for s in others if state.sellers[s]])
         out.facts.append(NetworkFact(f"{fact.fact_id}>{seller}", seller, fact.ts, state.phash,
                                      others, bad))
     return out
