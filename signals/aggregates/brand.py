@@ -60,8 +60,11 @@ class BrandAggregates:
         return cls(brand_id=brand_id)
 
     def _seen(self, ts: float) -> None:
-        self.first_seen = min(self.first_seen, ts)
-        self.newest = max(self.newest, ts)
+        # min()/max() by hand (same result): this runs for every brand fact
+        if ts < self.first_seen:
+            self.first_seen = ts
+        if ts > self.newest:
+            self.newest = ts
 
     def _count(self, name: str, ts: float) -> None:
         for w in self.counters[name].values():

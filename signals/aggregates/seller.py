@@ -53,8 +53,11 @@ class SellerAggregates:
         return cls(seller_id=seller_id)
 
     def _seen(self, ts: float) -> None:
-        self.first_seen = min(self.first_seen, ts)
-        self.newest = max(self.newest, ts)
+        # min()/max() by hand: the same result for the finite times events carry
+        if ts < self.first_seen:
+            self.first_seen = ts
+        if ts > self.newest:
+            self.newest = ts
 
     def apply_listing(self, ev: ListingEvent) -> None:
         self._seen(ev.ts)
@@ -76,8 +79,9 @@ class SellerAggregates:
 
     def apply_order(self, ev: OrderEvent) -> None:
         self._seen(ev.ts)
-        self.orders[ev.status] = self.orders.get(ev.status, 0) + 1
-        if ev.status == "placed":
+        status, orders = ev.status, self.orders
+        orders[status] = orders.get(status, 0) + 1
+        if status == "placed":
             self.gmv[ev.currency] = self.gmv.get(ev.currency, 0.0) + ev.unit_price * ev.quantity
 
     def apply_report(self, ev: ReportEvent) -> None:
