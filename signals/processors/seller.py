@@ -123,14 +123,12 @@ def _image_facts(state: SellerState, ev: ListingEvent, official: set[str], newly
     alike show them, so sharing one says nothing about a network. A network
     is sellers sharing their *own* photos.
     """
-    known = set(state.phashes)
+    known = state.known_phashes()
     new = [h for h in dict.fromkeys(ev.image_phashes) if h not in known and h not in official]
-    state.phashes.extend(new)
-    if len(state.phashes) > max_phashes:
-        del state.phashes[: len(state.phashes) - max_phashes]
+    state.remember_phashes(new, max_phashes)
     send = state.phashes if newly_flagged else new
     for h in send:
-        if h in state.phashes:
+        if h in known:  # still among the newest kept
             out.facts.append(ImageFact(f"{ev.event_id}:i:{h}", h, ev.ts, state.seller_id,
                                        state.flagged))
 

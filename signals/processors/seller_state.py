@@ -63,10 +63,29 @@ class SellerState:
     alerted_at: float | None = None
     #: network_counts() as of the last set_network() (None: to count); not serialised
     counted_network: tuple[int, int] | None = field(default=None, compare=False, repr=False)
+    #: ``phashes`` as a set (None: to build); not serialised
+    phash_set: set[str] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def create(cls, seller_id: str) -> SellerState:
         return cls(seller_id=seller_id, aggregates=SellerAggregates.create(seller_id))
+
+    def known_phashes(self) -> set[str]:
+        """The seller's own image hashes, as a set (do not change it)."""
+        if self.phash_set is None:
+            self.phash_set = set(self.phashes)
+        return self.phash_set
+
+    def remember_phashes(self, new: list[str], limit: int) -> None:
+        """Add hashes not known yet, keeping the newest ``limit``; write ``phashes`` only
+        through this."""
+        known = self.known_phashes()
+        self.phashes.extend(new)
+        known.update(new)
+        excess = len(self.phashes) - limit
+        if excess > 0:
+            known.difference_update(self.phashes[:excess])
+            del self.phashes[:excess]
 
     def set_network(self, phash: str, sharing: list[str], flagged: list[str]) -> None:
         """Who else uses the image ``phash``; write the network only through this."""

@@ -131,3 +131,17 @@ def test_dedup_decides_and_forgets_as_the_pair_queue_did(
         assert dedup.first_time(event_id, ts) is reference.first_time(event_id, ts)
         assert list(dedup.seen.items()) == list(reference.seen.items())
         assert (dedup.newest, dedup.pruned_at) == (reference.newest, reference.pruned_at)
+
+
+@settings(max_examples=200, deadline=None)
+@given(batches=st.lists(st.lists(st.sampled_from([f"h{i}" for i in range(9)]), max_size=4),
+                        max_size=12),
+       limit=st.integers(min_value=1, max_value=6))
+def test_remembered_phashes_keep_list_and_set_alike(batches: list[list[str]], limit: int) -> None:
+    state, plain = SellerState.create("s1"), []
+    for batch in batches:
+        new = [h for h in dict.fromkeys(batch) if h not in state.known_phashes()]
+        state.remember_phashes(new, limit)
+        plain = (plain + [h for h in dict.fromkeys(batch) if h not in plain])[-limit:]
+        assert state.phashes == plain and state.known_phashes() == set(plain)
+    assert SellerState.from_dict(state.to_dict()).known_phashes() == set(plain)
