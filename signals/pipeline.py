@@ -8,6 +8,7 @@ The live worker runs the same processor functions with Kafka in between.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from signals.alert import Alert
@@ -60,20 +61,22 @@ class StepResult:
 def step(state: PipelineState, event: Event, now: float) -> StepResult:
     """Apply one input event to every processor it reaches; return the alerts raised."""
     result = StepResult()
-    if isinstance(event, BrandEvent):
+    if type(event) is BrandEvent:
         result.duplicate = event.event_id in state.registry_seen
         state.registry_seen.add(event.event_id)
         state.registry.upsert(event)
         return result
     ctx = Context(state.registry, state.brand_views, state.learner.model, state.policy, now)
-    first = _seller(state, event, ctx)
+    first = _seller(state, event, ctx)  # type: ignore[arg-type]  # not a BrandEvent
     result.duplicate = first.duplicate
-    queue: deque[Fact] = deque(first.facts)
-    result.alerts.extend(first.alerts)
-    while queue:
-        out = _deliver(state, queue.popleft(), ctx, result)
-        result.alerts.extend(out.alerts)
-        queue.extend(out.facts)
+    if first.alerts:
+        result.alerts.extend(first.alerts)
+    if first.facts:  # most events (orders) reach no other processor
+        queue: deque[Fact] = deque(first.facts)
+        while queue:
+            out = _DELIVERIES[type(fact := queue.popleft())](state, fact, ctx, result)
+            result.alerts.extend(out.alerts)
+            queue.extend(out.facts)
     return result
 
 
@@ -84,22 +87,38 @@ def _seller(state: PipelineState, msg: SellerMessage, ctx: Context) -> Outputs:
     return process_seller(seller, msg, ctx)
 
 
-def _deliver(state: PipelineState, fact: Fact, ctx: Context, result: StepResult) -> Outputs:
-    if isinstance(fact, BrandListingFact | BrandReportFact):
-        brand = state.brands.get(fact.brand_id)
-        if brand is None:
-            brand = state.brands[fact.brand_id] = BrandState.create(fact.brand_id)
-        out, view = process_brand(brand, fact, state.policy, ctx.now)
-        if view is not None:
-            state.brand_views[fact.brand_id] = view
-        return out
-    if isinstance(fact, ImageFact):
-        image = state.images.get(fact.phash)
-        if image is None:
-            image = state.images[fact.phash] = ImageState.create(fact.phash)
-        return process_image(image, fact)
-    if isinstance(fact, NetworkFact):
-        return _seller(state, fact, ctx)
+def _to_brand(state: PipelineState, fact: Fact, ctx: Context, result: StepResult) -> Outputs:
+    assert isinstance(fact, BrandListingFact | BrandReportFact)
+    brand = state.brands.get(fact.brand_id)
+    if brand is None:
+        brand = state.brands[fact.brand_id] = BrandState.create(fact.brand_id)
+    out, view = process_brand(brand, fact, state.policy, ctx.now)
+    if view is not None:
+        state.brand_views[fact.brand_id] = view
+    return out
+
+
+def _to_image(state: PipelineState, fact: Fact, ctx: Context, result: StepResult) -> Outputs:
+    assert isinstance(fact, ImageFact)
+    image = state.images.get(fact.phash)
+    if image is None:
+        image = state.images[fact.phash] = ImageState.create(fact.phash)
+    return process_image(image, fact)
+
+
+def _to_seller(state: PipelineState, fact: Fact, ctx: Context, result: StepResult) -> Outputs:
+    assert isinstance(fact, NetworkFact)
+    return _seller(state, fact, ctx)
+
+
+def _to_learner(state: PipelineState, fact: Fact, ctx: Context, result: StepResult) -> Outputs:
     assert isinstance(fact, TrainingExample)
     result.labels += int(process_example(state.learner, fact))
     return Outputs()
+
+
+#: the processor each kind of fact is addressed to
+_DELIVERIES: dict[type, Callable[[PipelineState, Fact, Context, StepResult], Outputs]] = {
+    BrandListingFact: _to_brand, BrandReportFact: _to_brand, ImageFact: _to_image,
+    NetworkFact: _to_seller, TrainingExample: _to_learner,
+}

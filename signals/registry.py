@@ -18,6 +18,8 @@ __all__ = ["ImageMatch", "Registry"]
 
 #: Hamming distance at or below which two 64-bit perceptual hashes show the same image
 IMAGE_MATCH_DISTANCE = 6
+#: listing hashes whose nearby official images are remembered (a few MB at most)
+_NEAR_CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,9 @@ class Registry:
         self._terms = BrandIndex()
         self._images = PhashIndex()
         self.version = 0  # bumps on every change, so caches built from it know when to refresh
+        # official images near each listing hash seen since the last change: sellers
+        # list the same photos again and again
+        self._near_official: dict[tuple[str, int], tuple[tuple[str, int], ...]] = {}
 
     def __len__(self) -> int:
         return len(self._brands)
@@ -71,6 +76,7 @@ class Registry:
         for h in brand.official_image_phashes:
             self._images.add(parse_phash(h), brand.brand_id)
         self.version += 1
+        self._near_official.clear()
 
     @property
     def terms_version(self) -> int:
@@ -99,7 +105,19 @@ class Registry:
         """Official images of any brand within ``max_distance`` bits of the listing's."""
         found: dict[tuple[str, str], int] = {}
         for h in phashes:
-            for _hash, owner, distance in self._images.near(parse_phash(h), max_distance):
+            for owner, distance in self._near_owners(h, max_distance):
                 key = (owner, h)
                 found[key] = min(distance, found.get(key, 99))
         return [ImageMatch(b, h, d) for (b, h), d in sorted(found.items())]
+
+    def _near_owners(self, phash: str, max_distance: int) -> tuple[tuple[str, int], ...]:
+        """(owner, distance) of the official images near ``phash``, remembered."""
+        key = (phash, max_distance)
+        owners = self._near_official.get(key)
+        if owners is None:
+            if len(self._near_official) >= _NEAR_CACHE_SIZE:
+                self._near_official.clear()
+            owners = self._near_official[key] = tuple(
+                (owner, distance)
+                for _hash, owner, distance in self._images.near(parse_phash(phash), max_distance))
+        return owners

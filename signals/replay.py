@@ -19,6 +19,8 @@ from signals.timefmt import format_rfc3339
 
 __all__ = ["ReplaySummary", "replay_lines"]
 
+_BLANK = b" \t\r"
+
 
 @dataclass(slots=True)
 class ReplaySummary:
@@ -52,8 +54,8 @@ def replay_lines(
         summary.lines = number
         if progress is not None and number % 5000 == 0:
             progress(number)
-        if not raw.strip(b" \t\r"):
-            continue
+        if not raw or (raw[0] in _BLANK and not raw.strip(_BLANK)):
+            continue  # blank (looked at in full only when it starts like one)
         summary.events += 1
         dead = _process_line(state, raw, number, source, clock, on_alert, summary)
         if dead is not None:

@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +30,12 @@ class Deduplicator:
 
     Ids are kept in arrival order too, so forgetting the expired ones costs
     only the ones forgotten (events arrive roughly in time order; one that
-    arrives late is forgotten with the ids around it, a little later).
+    arrives late is forgotten with the ids around it, a little later). The
+    arrival queue holds the ids alone, their times being in ``seen``: a
+    (time, id) pair per event would be one more object per event for the
+    garbage collector to count and scan. Until the first pruning ``seen``
+    itself is in arrival order (nothing was deleted from it yet), so the
+    queue is only built then: most keys never get that far.
     """
 
     horizon: float = 7 * 86400.0
@@ -37,7 +43,7 @@ class Deduplicator:
     seen: dict[str, float] = field(default_factory=dict)
     newest: float = -1e18
     pruned_at: float = -1e18
-    arrivals: deque[tuple[float, str]] = field(default_factory=deque)
+    arrivals: deque[str] | None = None
 
     def __len__(self) -> int:
         return len(self.seen)
@@ -48,22 +54,29 @@ class Deduplicator:
         if event_id in seen:
             return False
         seen[event_id] = ts
-        self.arrivals.append((ts, event_id))
+        arrivals = self.arrivals
+        if arrivals is not None:
+            arrivals.append(event_id)
         if ts > self.newest:
             self.newest = ts
-        arrivals = self.arrivals
-        if arrivals[0][0] < self.newest - self.horizon or len(seen) > self.max_entries:
+        oldest = next(iter(seen)) if arrivals is None else arrivals[0]
+        if seen.get(oldest, -math.inf) < self.newest - self.horizon or (
+                len(seen) > self.max_entries):
             self._prune()
         return True
 
     def _prune(self) -> None:
         self.pruned_at = self.newest
         floor = self.newest - self.horizon
-        arrivals, seen = self.arrivals, self.seen
-        while arrivals and (arrivals[0][0] < floor or len(seen) > self.max_entries):
-            ts, event_id = arrivals.popleft()
-            if seen.get(event_id) == ts:
-                del seen[event_id]
+        seen = self.seen
+        if self.arrivals is None:
+            # deleting from the front of a dict leaves holes that every later look at its
+            # oldest entry would step over: from here on the queue keeps the order
+            self.arrivals = deque(seen)
+        arrivals = self.arrivals
+        while arrivals and (seen.get(arrivals[0], -math.inf) < floor
+                            or len(seen) > self.max_entries):
+            seen.pop(arrivals.popleft(), None)
 
     def to_dict(self) -> dict[str, Any]:
         # ``seen`` in arrival order: restoring it restores the arrival queue
@@ -74,5 +87,4 @@ class Deduplicator:
     def from_dict(cls, data: dict[str, Any]) -> Deduplicator:
         seen = dict(data["seen"])
         return cls(horizon=data["horizon"], max_entries=data["max_entries"],
-                   newest=data["newest"], pruned_at=data["pruned_at"], seen=seen,
-                   arrivals=deque((ts, k) for k, ts in seen.items()))
+                   newest=data["newest"], pruned_at=data["pruned_at"], seen=seen)

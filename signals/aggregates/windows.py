@@ -18,6 +18,7 @@ identical counters.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,9 @@ class WindowCounter:
     width: float
     counts: dict[int, float] = field(default_factory=dict)
     newest: float = -1e18  # finite, so the state stays valid JSON
+    #: at most the oldest bucket held (-inf: not known), so pruning skips a window that
+    #: has nothing old enough to drop; not state, only a shortcut (never serialised)
+    oldest: float = field(default=-math.inf, compare=False, repr=False)
 
     @classmethod
     def create(cls, span: float, buckets: int) -> WindowCounter:
@@ -41,29 +45,38 @@ class WindowCounter:
         return int((self.newest - self.span) // self.width)
 
     def add(self, ts: float, amount: float = 1.0) -> None:
-        bucket = int(ts // self.width)
+        width, span = self.width, self.span
         if ts > self.newest:
-            before = self._retained_from()
+            before = int((self.newest - span) // width)
             self.newest = ts
-            if self._retained_from() != before:
-                self._prune()  # only when a bucket left the window
-        if bucket <= self._retained_from():
+            floor = int((ts - span) // width)
+            if floor != before and self.oldest <= floor:
+                self._prune(floor)  # only when a bucket left the window
+        else:
+            floor = int((self.newest - span) // width)
+        bucket = int(ts // width)
+        if bucket <= floor:
             return  # older than the window of the newest event: never visible again
-        self.counts[bucket] = self.counts.get(bucket, 0.0) + amount
+        counts = self.counts
+        counts[bucket] = counts.get(bucket, 0.0) + amount
+        if bucket < self.oldest:
+            self.oldest = bucket
 
-    def _prune(self) -> None:
-        floor = self._retained_from()
-        stale = [b for b in self.counts if b <= floor]
-        for b in stale:
-            del self.counts[b]
+    def _prune(self, floor: int) -> None:
+        counts = self.counts
+        for b in [b for b in counts if b <= floor]:
+            del counts[b]
+        self.oldest = min(counts, default=math.inf)
 
     def total(self, at: float) -> int | float:
         """Sum over buckets inside ``(at - span, at]``, at bucket resolution."""
-        lo = int((at - self.span) // self.width)
-        if at >= self.newest and lo == self._retained_from():
-            value = sum(self.counts.values())  # asked at the newest time: all it retains
+        span, width, newest = self.span, self.width, self.newest
+        lo = int((at - span) // width)
+        if at >= newest and (lo == int((newest - span) // width) or self.oldest > lo):
+            # asked at (or after) the newest time with every bucket still inside: all of it
+            value = sum(self.counts.values())
         else:
-            hi = int(at // self.width)
+            hi = int(at // width)
             value = sum(c for b, c in self.counts.items() if lo < b <= hi)
         return int(value) if value == int(value) else value
 
@@ -93,31 +106,44 @@ class DistinctWindow:
     width: float
     buckets: dict[int, set[str]] = field(default_factory=dict)
     newest: float = -1e18  # finite, so the state stays valid JSON
+    #: as WindowCounter.oldest
+    oldest: float = field(default=-math.inf, compare=False, repr=False)
 
     @classmethod
     def create(cls, span: float, buckets: int) -> DistinctWindow:
         return cls(span=span, width=span / buckets)
 
     def add(self, ts: float, value: str) -> None:
-        bucket = int(ts // self.width)
+        width, span, buckets = self.width, self.span, self.buckets
         if ts > self.newest:
-            before = int((self.newest - self.span) // self.width)
+            before = int((self.newest - span) // width)
             self.newest = ts
-            floor = int((self.newest - self.span) // self.width)
-            if floor != before:  # only when a bucket left the window
-                for b in [b for b in self.buckets if b <= floor]:
-                    del self.buckets[b]
-        if bucket <= int((self.newest - self.span) // self.width):
+            floor = int((ts - span) // width)
+            if floor != before and self.oldest <= floor:  # only when a bucket left the window
+                for b in [b for b in buckets if b <= floor]:
+                    del buckets[b]
+                self.oldest = min(buckets, default=math.inf)
+        else:
+            floor = int((self.newest - span) // width)
+        bucket = int(ts // width)
+        if bucket <= floor:
             return
-        self.buckets.setdefault(bucket, set()).add(value)
+        values = buckets.get(bucket)
+        if values is None:
+            values = buckets[bucket] = set()
+            if bucket < self.oldest:
+                self.oldest = bucket
+        values.add(value)
 
     def values(self, at: float) -> set[str]:
-        lo = int((at - self.span) // self.width)
-        everything = at >= self.newest and lo == int((self.newest - self.span) // self.width)
-        hi = int(at // self.width)
+        span, width, newest = self.span, self.width, self.newest
+        lo = int((at - span) // width)
+        if at >= newest and lo == int((newest - span) // width):
+            return set().union(*self.buckets.values())  # asked at the newest time: all of it
+        hi = int(at // width)
         out: set[str] = set()
         for b, vals in self.buckets.items():
-            if everything or lo < b <= hi:
+            if lo < b <= hi:
                 out |= vals
         return out
 

@@ -39,7 +39,6 @@ from signals.features.term_keys import (
     file_id,
     head_probes,
     hits,
-    join_keys,
     neighbourhood,
     one_edit_probes,
     tail_neighbourhood,
@@ -56,6 +55,7 @@ _LOOKUP_CACHE_SIZE = 100_000
 
 
 _UNKNOWN = object()
+_NO_TERMS: frozenset[int] = frozenset()
 
 
 def _shapes_within(term: BrandTerm) -> list[tuple[str, int]]:
@@ -104,6 +104,9 @@ class BrandIndex:
         #: (a title's matches) stays valid while it stays
         self.terms_version = 0
         self._lookup_cache: dict[str, frozenset[int]] = {}
+        # the remembered keys by first character: every key a term can be reached from
+        # starts with the term key's own, so a new term only revisits those
+        self._cached_by_first: dict[str, set[str]] = {}
         self._verdicts: dict[tuple[int, tuple[str, ...], tuple[str, ...]], object] = {}
         # bounds only grow; stale bounds after a removal cost a few extra lookups, never a match
         self._max_words = 1
@@ -191,11 +194,10 @@ class BrandIndex:
         """Add a new term to the remembered lookups it would have been found by."""
         first, size, spread = term.key[:1], len(term.key), 2 * term.max_edits
         cache = self._lookup_cache
-        for key, ids in cache.items():
-            reachable = key == term.key or (
-                term.max_edits and key[:1] == first and abs(len(key) - size) <= spread)
+        for key in self._cached_by_first.get(first, ()):
+            reachable = key == term.key or (term.max_edits and abs(len(key) - size) <= spread)
             if reachable and term_id in self._search(key):
-                cache[key] = ids | {term_id}
+                cache[key] = cache[key] | {term_id}
         # a window spelling the new term exactly is that term now, not someone's typo
         self._verdicts = {k: v for k, v in self._verdicts.items() if k[1] != term.plain}
 
@@ -218,26 +220,32 @@ class BrandIndex:
         then typo); a near match inside an exact match of another term is
         dropped, as the exact term already explains those words.
         """
-        return self._match(title, self._lookup)
+        return self._match(title, self._lookup, self._lookup_cache)
 
     def scan_title(self, title: str) -> list[TermMatch]:
         """What :meth:`match_title` answers, found by checking every term against every
         window: the reference the index is tested and benchmarked against. Slow (linear
         in the registry); not for the stream."""
-        return self._match(title, lambda _key: self._terms.keys())
+        return self._match(title, lambda _key: self._terms.keys(), {})
 
-    def _match(self, title: str, lookup: Callable[[str], Iterable[int]]) -> list[TermMatch]:
+    def _match(self, title: str, lookup: Callable[[str], Iterable[int]],
+               known: dict[str, frozenset[int]]) -> list[TermMatch]:
+        """Candidates of every window: ``known`` answers (a cache) before ``lookup``."""
         toks = token_spans(title)
         token_keys = [token_key(t.norm) for t in toks]
         longest = self._max_key_len + 4
+        count, max_words, remembered = len(toks), self._max_words, known.get
         candidates: list[Candidate] = []
-        for first in range(len(toks)):
+        for first in range(count):
             key = ""
-            for last in range(first + 1, min(len(toks), first + self._max_words + 1) + 1):
-                key = join_keys(key, token_keys[last - 1])
+            for last in range(first + 1, min(count, first + max_words + 1) + 1):
+                right = token_keys[last - 1]
+                # join_keys, inline: this loop runs for every window of every title
+                key = key + right[1:] if key and right and key[-1] == right[0] else key + right
                 if len(key) > longest:
                     break  # adding words only makes the key longer
-                for term_id in lookup(key):
+                found: Iterable[int] | None = remembered(key)
+                for term_id in lookup(key) if found is None else found:
                     term = self._terms[term_id]
                     # a full edit moves the key length by at most 2 ("aba" -> "aa" -> "a"),
                     # a separator or doubled letter not at all
@@ -263,7 +271,11 @@ class BrandIndex:
         if found is None:
             if len(self._lookup_cache) >= _LOOKUP_CACHE_SIZE:
                 self._lookup_cache.clear()
-            found = self._lookup_cache[key] = frozenset(self._search(key))
+                self._cached_by_first.clear()
+            ids = self._search(key)
+            # most windows find nothing: one shared empty set instead of thousands
+            found = self._lookup_cache[key] = frozenset(ids) if ids else _NO_TERMS
+            self._cached_by_first.setdefault(key[:1], set()).add(key)
         return found
 
     def _search(self, key: str) -> set[int]:
@@ -295,7 +307,7 @@ class BrandIndex:
                     window: Sequence[Token]) -> tuple[MatchKind, float] | None:
         """:func:`classify`, remembered until the registry changes: brand names and their
         usual misspellings come back in title after title."""
-        key = (term_id, tuple(t.plain for t in window), tuple(t.norm for t in window))
+        key = (term_id, tuple([t.plain for t in window]), tuple([t.norm for t in window]))
         verdict = self._verdicts.get(key, _UNKNOWN)
         if verdict is _UNKNOWN:
             if len(self._verdicts) >= _LOOKUP_CACHE_SIZE:

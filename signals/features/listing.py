@@ -162,24 +162,22 @@ def listing_features(ev: ListingEvent, reg: Registry, views: Mapping[str, BrandV
         "official_image_unauthorized": 1.0 if img_unauth else 0.0,
         "official_image_unknown": 1.0 if img_unknown and not img_unauth else 0.0,
         "official_images_only": 1.0 if img_only else 0.0,
-        **_seller_features(seller),
     }
+    _add_seller_features(x, seller)
     evidence = Evidence(brand_id, ref, ratio, typo, vocab, target.copycat, images, authorized,
                         target.role)
     return x, evidence
 
 
-def _seller_features(s: SellerSignals) -> dict[str, float]:
-    return {
-        "seller_young": 1.0 if s.age_known and s.account_age_days < 30 else 0.0,
-        "seller_age_log": math.log1p(s.account_age_days),
-        "seller_burst": math.log1p(max(0.0, s.listings_1h - 1)),
-        "seller_velocity": math.log1p(s.listings_per_day),
-        "seller_brand_spread": min(s.brands_24h, 10) / 10.0,
-        "seller_problem_rate": s.problem_order_rate,
-        "seller_upheld": min(s.upheld_weight, 3.0),
-        "seller_rejected": min(s.rejected_count, 3.0),
-        "seller_reports": min(s.report_weight, 3.0),
-        "network_shared": min(s.sharing_sellers, 5) / 5.0,
-        "network_flagged": min(s.flagged_sellers, 3) / 3.0,
-    }
+def _add_seller_features(x: dict[str, float], s: SellerSignals) -> None:
+    x["seller_young"] = 1.0 if s.age_known and s.account_age_days < 30 else 0.0
+    x["seller_age_log"] = math.log1p(s.account_age_days)
+    x["seller_burst"] = math.log1p(max(0.0, s.listings_1h - 1))
+    x["seller_velocity"] = math.log1p(s.listings_per_day)
+    x["seller_brand_spread"] = min(s.brands_24h, 10) / 10.0
+    x["seller_problem_rate"] = s.problem_order_rate
+    x["seller_upheld"] = min(s.upheld_weight, 3.0)
+    x["seller_rejected"] = min(s.rejected_count, 3.0)
+    x["seller_reports"] = min(s.report_weight, 3.0)
+    x["network_shared"] = min(s.sharing_sellers, 5) / 5.0
+    x["network_flagged"] = min(s.flagged_sellers, 3) / 3.0

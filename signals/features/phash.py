@@ -174,12 +174,19 @@ class PhashIndex:
             distance = (phash ^ other).bit_count()
             if distance <= limit:
                 found.extend((other, owner, distance) for owner in self._owners[other])
-        found.sort(key=lambda item: (item[2], item[0], item[1]))
+        if len(found) > 1:
+            found.sort(key=lambda item: (item[2], item[0], item[1]))
         return found
 
     def _candidates(self, phash: int) -> set[int]:
         """Stored hashes agreeing with ``phash`` on some band up to the flipped bits."""
         seen: set[int] = set()
+        if self._narrow:  # exact band values only: no bits to flip
+            for band, (shift, mask) in zip(self._bands, self._masks, strict=True):
+                hashes = band.get((phash >> shift) & mask)
+                if hashes:
+                    seen.update(hashes)
+            return seen
         for band, (shift, mask), flips in zip(self._bands, self._masks, self._flip_masks,
                                               strict=True):
             value = (phash >> shift) & mask

@@ -83,11 +83,15 @@ def join_keys(left: str, right: str) -> str:
 
 
 def hits(table: Table[str], keys: Iterable[str]) -> set[int]:
+    """Ids filed under any of ``keys``.
+
+    >>> sorted(hits({"ab": (1,), "ac": (2, 3)}, frozenset({"ac", "zz"})))
+    [2, 3]
+    """
     found: set[int] = set()
-    for key in keys:
-        ids = table.get(key)
-        if ids:
-            found.update(ids)
+    # the view intersection runs in C; nearly every probe misses
+    for key in table.keys() & keys:
+        found.update(table[key])
     return found
 
 

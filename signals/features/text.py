@@ -48,6 +48,8 @@ _LETTER_STAND_INS = frozenset("@$")
 #: an ASCII word: letters and digits, with "@"/"$" where they touch a letter
 _ASCII_WORD = re.compile(r"(?:[A-Za-z0-9]|(?<=[A-Za-z])[@$]|[@$](?=[A-Za-z]))+")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]+")  # the same where no "@" or "$" occurs
+#: builds a Token without the Python-level ``Token.__new__`` (titles make many)
+_new_tuple = tuple.__new__
 
 
 class Token(NamedTuple):
@@ -126,10 +128,20 @@ def _recent_token_spans(text: str) -> tuple[Token, ...]:
     if text.isascii():
         # Most titles are plain ASCII, where both folds are just lower case: one regex
         # instead of a Unicode lookup per character (same tokens, see the unit tests).
-        words = _ASCII_WORD if "@" in text or "$" in text else _ASCII_ALNUM
-        return tuple(Token(w := m.group().lower(), w, m.start(), m.end())
-                     for m in words.finditer(text))
+        return _ascii_token_spans(text)
     return tuple(_token_spans_unicode(text))
+
+
+def _ascii_token_spans(text: str) -> tuple[Token, ...]:
+    # Lower-casing ASCII keeps every position and every character's class, so the
+    # words can be found in the lowered text directly.
+    words = _ASCII_WORD if "@" in text or "$" in text else _ASCII_ALNUM
+    found: list[Token] = []
+    for m in words.finditer(text.lower()):
+        word = m.group()
+        start, end = m.span()
+        found.append(_new_tuple(Token, (word, word, start, end)))
+    return tuple(found)
 
 
 def _token_spans_unicode(text: str) -> list[Token]:
@@ -180,7 +192,7 @@ def tokens(text: str) -> list[str]:
     >>> tokens("Vel-mora (Х7), 100% ORIGINAL!")
     ['vel', 'mora', 'x7', '100', 'original']
     """
-    return [t.norm for t in token_spans(text)]
+    return [t.norm for t in _recent_token_spans(text)]
 
 
 def collapse_repeats(s: str) -> str:

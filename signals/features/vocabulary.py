@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from signals.features.homoglyphs import SKELETON_CLASSES
 from signals.features.text import tokens
@@ -25,10 +26,13 @@ __all__ = ["CLEARANCE_TERMS", "COUNTERFEIT_TERMS", "counterfeit_terms", "sale_te
 _LOOKALIKES = str.maketrans(SKELETON_CLASSES)
 _ONE_TO_ONE = re.compile(r"(?<![\d.:/])1\s*:\s*1(?![\d.:/])")
 _TRIPLE_A = re.compile(r"a{3,}")
+_TRIPLE_A_PLUS = re.compile(r"(?<![a-z])a{3,}\s*\+")
+_A_PLUS_QUALITY = re.compile(r"(?<![a-z0-9])a\s*\+\s*(?:quality|grade)")
 #: spelled-out words are only looked for when this long, so "a b c" stays noise
 _MIN_SPELLED_OUT = 4
 
 
+@lru_cache(maxsize=1 << 14)
 def _key(word: str) -> str:
     # digits stand in for letters only inside words: "100" stays a number
     return word.translate(_LOOKALIKES) if any(c.isalpha() for c in word) else word
@@ -174,16 +178,18 @@ def _triple_a(text: str, words: list[str]) -> set[str]:
     """"AAA+" / "AAA" / "A+ quality" grade claims; "AAA batteries" is a battery size."""
     found: set[str] = set()
     for i, w in enumerate(words):
-        if not _TRIPLE_A.fullmatch(w):
+        if not w.startswith("aaa") or not _TRIPLE_A.fullmatch(w):
             continue
         following = words[i + 1] if i + 1 < len(words) else ""
         if following.startswith(("batter", "batt", "cell", "size", "alkaline", "rechargeable")):
             continue
         found.add("aaa")
-    if re.search(r"(?<![a-z])a{3,}\s*\+", text):
+    if "+" not in text:
+        return found  # both grade patterns below need one
+    if _TRIPLE_A_PLUS.search(text):
         found.discard("aaa")
         found.add("aaa+")
-    if re.search(r"(?<![a-z0-9])a\s*\+\s*(?:quality|grade)", text):
+    if _A_PLUS_QUALITY.search(text):
         found.add("a+ quality")
     return found
 
@@ -199,7 +205,7 @@ def counterfeit_terms(title: str) -> tuple[str, ...]:
     text = unicodedata.normalize("NFKC", title).casefold()
     words = [_key(w) for w in _spell_joined(tokens(title))]
     found = _scan(words, _COUNTERFEIT_TABLE) | _triple_a(text, words)
-    if _ONE_TO_ONE.search(text):
+    if ":" in text and _ONE_TO_ONE.search(text):
         found.add("1:1")
     return tuple(t for t in COUNTERFEIT_TERMS if t in found)
 

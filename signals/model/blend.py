@@ -81,12 +81,14 @@ def blend_contributions(
     prior: Mapping[str, float], learned: Mapping[str, float], trust: float
 ) -> dict[str, float]:
     """Mix per-feature contributions the same way as the probability, strongest first."""
-    names = set(prior) | set(learned)
-    mixed = {
-        name: (1.0 - trust) * prior.get(name, 0.0) + trust * learned.get(name, 0.0)
-        for name in names
-    }
-    return strongest_first(mixed)
+    keep = 1.0 - trust
+    prior_of, learned_of = prior.get, learned.get
+    ranked: list[tuple[float, str, float]] = []
+    for name in {**prior, **learned}:  # each name once; the order is set by the sort
+        value = keep * prior_of(name, 0.0) + trust * learned_of(name, 0.0)
+        ranked.append((-abs(value), name, value))
+    ranked.sort()
+    return {name: value for _, name, value in ranked}
 
 
 def strongest_first(contributions: Mapping[str, float]) -> dict[str, float]:
@@ -95,7 +97,7 @@ def strongest_first(contributions: Mapping[str, float]) -> dict[str, float]:
     >>> strongest_first({"b": 0.5, "a": -0.5, "c": 2.0})
     {'c': 2.0, 'a': -0.5, 'b': 0.5}
     """
-    ranked = sorted((-abs(value), name, value) for name, value in contributions.items())
+    ranked = sorted([(-abs(value), name, value) for name, value in contributions.items()])
     return {name: value for _, name, value in ranked}
 
 

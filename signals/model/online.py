@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from river import linear_model, preprocessing
@@ -43,6 +44,7 @@ PriorFn = Callable[[Mapping[str, float]], tuple[float, dict[str, float]]]
 """The rule prior: features -> (probability, per-feature contributions)."""
 
 MODEL_FAMILY = "lr1"
+_UNSEEN: Any = object()
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,9 @@ class RiskModel:
             window=self.config.metrics_window, threshold=self.config.alert_threshold
         )
         self.labels_seen = 0
+        #: per feature (weight, mean, standard deviation), or None while its variance is 0;
+        #: valid until the next label moves them
+        self._scaling: dict[str, tuple[float, float, float] | None] = {}
 
     @property
     def version(self) -> str:
@@ -180,13 +185,16 @@ class RiskModel:
         self._scaler.learn_one(features)  # type: ignore[no-untyped-call]
         scaled = self._scaler.transform_one(features)  # type: ignore[no-untyped-call]
         self._regression.learn_one(scaled, bool(y))
+        self._scaling = {}
         self.labels_seen += 1
 
     def _call_prior(self, features: Mapping[str, float]) -> tuple[float, dict[str, float]]:
         probability, contributions = self._prior(features)
         if not 0.0 <= probability <= 1.0:
             raise ProcessingError(f"rule prior returned probability {probability!r}")
-        return float(probability), dict(contributions)
+        # a fresh dict from the prior is ours already; anything else is copied into one
+        own = contributions if type(contributions) is dict else dict(contributions)
+        return float(probability), own
 
     def _learned(self, features: Mapping[str, float]) -> tuple[float, dict[str, float]]:
         """Learned probability and per-feature logit contributions (weight x scaled value).
@@ -195,16 +203,26 @@ class RiskModel:
         unseen features into the scaler's defaultdicts: scoring must not mutate.
         Contributions come unordered; the blend orders them once.
         """
-        weight = self._regression._weights.get
-        mean, variance = self._scaler.means.get, self._scaler.vars.get
+        scaling = self._scaling
         contributions: dict[str, float] = {}
         for name, value in features.items():
-            var = variance(name, 0.0)
-            contributions[name] = (
-                weight(name, 0.0) * ((value - mean(name, 0.0)) / var**0.5) if var else 0.0
-            )
+            params = scaling.get(name, _UNSEEN)
+            if params is _UNSEEN:
+                params = scaling[name] = self._feature_scaling(name)
+            if params is None:
+                contributions[name] = 0.0
+            else:
+                weight, mean, std = params
+                contributions[name] = weight * ((value - mean) / std)
         logit = self._regression.intercept + math.fsum(contributions.values())
         return _sigmoid(logit), contributions
+
+    def _feature_scaling(self, name: str) -> tuple[float, float, float] | None:
+        var = self._scaler.vars.get(name, 0.0)
+        if not var:
+            return None
+        return (self._regression._weights.get(name, 0.0), self._scaler.means.get(name, 0.0),
+                var**0.5)
 
     def to_dict(self) -> dict[str, Any]:
         """Snapshot as plain JSON-compatible data (see :mod:`signals.model.codec`)."""
@@ -236,6 +254,7 @@ class RiskModel:
             )
             model._metrics = DelayedLabelMetrics.from_dict(data["metrics"])
             model.labels_seen = int(data["labels_seen"])
+            model._scaling = {}
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise codec.ModelFormatError(f"malformed model snapshot: {exc!r}") from exc
         return model
@@ -249,11 +268,18 @@ def _canonical(x: Mapping[str, float]) -> dict[str, float]:
     so such a feature counts as missing.
     """
     out: dict[str, float] = {}
-    for name in sorted(x):
+    isfinite = math.isfinite
+    for name in _sorted_names(tuple(x)):
         value = float(x[name])
-        if math.isfinite(value):
+        if isfinite(value):
             out[name] = value
     return out
+
+
+@lru_cache(maxsize=64)
+def _sorted_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Feature names in sorted order; scorers send the same names every time."""
+    return tuple(sorted(names))
 
 
 def _sigmoid(logit: float) -> float:

@@ -56,12 +56,18 @@ PRIOR_WEIGHTS: Mapping[str, float] = {
 }
 
 
+_WEIGHT_ITEMS = tuple(PRIOR_WEIGHTS.items())
+
+
 def rule_prior(x: Mapping[str, float]) -> tuple[float, dict[str, float]]:
     """Probability of infringement and each feature's contribution (log-odds)."""
-    contributions = {name: w * x[name] for name, w in PRIOR_WEIGHTS.items()
-                     if x.get(name, 0.0) != 0.0}
+    get = x.get
+    # summed in PRIOR_WEIGHTS order, always: float addition is not associative
+    contributions = {name: w * value for name, w in _WEIGHT_ITEMS
+                     if (value := get(name, 0.0)) != 0.0}
     # clamped: a huge feature value must not overflow exp()
     logit = min(MAX_LOGIT, max(-MAX_LOGIT, PRIOR_INTERCEPT + sum(contributions.values())))
     probability = 1.0 / (1.0 + math.exp(-logit))
-    ordered = dict(sorted(contributions.items(), key=lambda kv: (-abs(kv[1]), kv[0])))
-    return probability, ordered
+    # names are unique, so sorting plain tuples orders exactly as (-|value|, name) would
+    ranked = sorted([(-abs(value), name, value) for name, value in contributions.items()])
+    return probability, {name: value for _, name, value in ranked}

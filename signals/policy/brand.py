@@ -56,8 +56,10 @@ def brand_incident(agg: BrandAggregates, at: float, policy: PolicyConfig,
     ``raised`` counts the brand's earlier incident alerts per severity."""
     reasons: list[tuple[float, Reason]] = []
     for name, code, sentence, min_attr in _SIGNALS:
-        observed = agg.last_hour(name, at)
         minimum = float(getattr(policy, min_attr))
+        if agg.last_hour_at_most(name, at) < minimum:
+            continue  # cheap exit: the distinct count is at most that, too
+        observed = agg.last_hour(name, at)
         if observed < minimum:
             continue  # cheap exit: the baseline is only computed for a possible surge
         baseline = agg.hourly_baseline(name, at)

@@ -75,4 +75,6 @@ def listing_reasons(contributions: Mapping[str, float], evidence: Evidence, bran
         code, message = spec
         out[code] = Reason(code=code, message=message(evidence, brand_name),
                            value=None, contribution=round(value, 4))
+        if len(out) == limit:
+            break  # the rest would be cut off: no need to write their messages
     return tuple(out.values())[:limit]

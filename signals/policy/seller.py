@@ -42,6 +42,11 @@ _MESSAGES = {
 
 def seller_score(risky: int, s: SellerSignals) -> tuple[float, dict[str, float]]:
     """Probability the seller is a bad actor, and each component's log-odds."""
+    parts = _positive_parts(risky, s)
+    return _probability(parts), _strongest_first(parts)
+
+
+def _positive_parts(risky: int, s: SellerSignals) -> dict[str, float]:
     parts = {
         "RISKY_LISTINGS": 1.5 * min(risky, 5),
         "PRIOR_UPHELD_REPORTS": 2.0 * min(s.upheld_weight, 3.0),
@@ -52,17 +57,24 @@ def seller_score(risky: int, s: SellerSignals) -> tuple[float, dict[str, float]]
         "NEW_SELLER_ACCOUNT": 0.5 if s.age_known and s.account_age_days < 30 else 0.0,
         "MANY_BRANDS": 0.8 if s.brands_24h >= 4 else 0.0,
     }
-    parts = {k: v for k, v in parts.items() if v > 0}
+    return {k: v for k, v in parts.items() if v > 0}
+
+
+def _probability(parts: dict[str, float]) -> float:
     logit = min(30.0, SELLER_INTERCEPT + sum(parts.values()))  # clamped: no exp() overflow
-    ordered = dict(sorted(parts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return 1.0 / (1.0 + math.exp(-logit)), ordered
+    return 1.0 / (1.0 + math.exp(-logit))
+
+
+def _strongest_first(parts: dict[str, float]) -> dict[str, float]:
+    return dict(sorted(parts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def seller_alert(state: SellerState, trigger: tuple[str, str, float], risky: int,
                  signals: SellerSignals, ctx: Context) -> Alert | None:
     """A seller alert for this trigger (event id, event time, ts), or None."""
     trigger_id, trigger_time, ts = trigger
-    score, parts = seller_score(risky, signals)
+    parts = _positive_parts(risky, signals)
+    score = _probability(parts)  # ordering the parts waits until there is an alert to write
     severity = severity_for(score)
     if score < ctx.policy.seller_threshold or severity is None:
         return None
@@ -70,7 +82,8 @@ def seller_alert(state: SellerState, trigger: tuple[str, str, float], risky: int
                         ctx.policy.seller_cooldown):
         return None
     reasons = tuple(Reason(code=c, message=_MESSAGES[c].format(n=risky),
-                           contribution=round(v, 4)) for c, v in list(parts.items())[:5])
+                           contribution=round(v, 4))
+                    for c, v in list(_strongest_first(parts).items())[:5])
     return Alert(
         alert_id=alert_id("seller", state.seller_id, "seller_risk", severity,
                           state.raised.get(severity, 0)),

@@ -40,12 +40,12 @@ def process_seller(state: SellerState, msg: SellerMessage, ctx: Context) -> Outp
         return Outputs(duplicate=True)
     out = Outputs()
     signals: SellerSignals | None = None
-    if isinstance(msg, ListingEvent):
-        signals = _on_listing(state, msg, ctx, out)
-    elif isinstance(msg, OrderEvent):
+    if isinstance(msg, OrderEvent):  # the commonest by far
         state.aggregates.apply_order(msg)
         if msg.status == "placed" or msg.status == "cancelled":
             return out  # these only lower the seller's risk: no new alert can follow
+    elif isinstance(msg, ListingEvent):
+        signals = _on_listing(state, msg, ctx, out)
     elif isinstance(msg, ReportEvent):
         _on_report(state, msg, ctx, out)
     else:
@@ -138,14 +138,12 @@ def _image_facts(state: SellerState, ev: ListingEvent, official: set[str], newly
     alike show them, so sharing one says nothing about a network. A network
     is sellers sharing their *own* photos.
     """
-    known = set(state.phashes)
+    known = state.known_phashes()
     new = [h for h in dict.fromkeys(ev.image_phashes) if h not in known and h not in official]
-    state.phashes.extend(new)
-    if len(state.phashes) > max_phashes:
-        del state.phashes[: len(state.phashes) - max_phashes]
+    state.remember_phashes(new, max_phashes)
     send = state.phashes if newly_flagged else new
     for h in send:
-        if h in state.phashes:
+        if h in known:  # still among the newest kept
             out.facts.append(ImageFact(f"{ev.event_id}:i:{h}", h, ev.ts, state.seller_id,
                                        state.flagged))
 

@@ -69,10 +69,33 @@ class SellerState:
     alerted_at: float | None = None
     raised: dict[str, int] = field(default_factory=dict)
     latest_alert: dict[str, Any] | None = None
+    #: (cutoff, sharing, flagged) of the last network_counts() since merge_network();
+    #: not serialised
+    counted_network: tuple[float, int, int] | None = field(default=None, compare=False,
+                                                           repr=False)
+    #: ``phashes`` as a set (None: to build); not serialised
+    phash_set: set[str] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def create(cls, seller_id: str) -> SellerState:
         return cls(seller_id=seller_id, aggregates=SellerAggregates.create(seller_id))
+
+    def known_phashes(self) -> set[str]:
+        """The seller's own image hashes, as a set (do not change it)."""
+        if self.phash_set is None:
+            self.phash_set = set(self.phashes)
+        return self.phash_set
+
+    def remember_phashes(self, new: list[str], limit: int) -> None:
+        """Add hashes not known yet, keeping the newest ``limit``; write ``phashes`` only
+        through this."""
+        known = self.known_phashes()
+        self.phashes.extend(new)
+        known.update(new)
+        excess = len(self.phashes) - limit
+        if excess > 0:
+            known.difference_update(self.phashes[:excess])
+            del self.phashes[:excess]
 
     def merge_network(self, phash: str, members: Iterable[tuple[str, float, float | None]],
                       stock_since: float | None) -> None:
@@ -92,6 +115,7 @@ class SellerState:
         if stock_since is not None:
             stock = stock_since if stock is None else min(stock, stock_since)
         self.network[phash] = [known, stock]
+        self.counted_network = None
 
     def network_counts(self, before: float) -> tuple[int, int]:
         """Distinct other sellers sharing an image with this one, and how many of them
@@ -106,6 +130,9 @@ class SellerState:
         >>> s.network_counts(15.0), s.network_counts(25.0), s.network_counts(35.0)
         ((0, 0), (1, 0), (1, 1))
         """
+        cached = self.counted_network
+        if cached is not None and cached[0] == before:
+            return cached[1], cached[2]  # every seller signal asks; the network rarely moves
         sharing: set[str] = set()
         flagged: set[str] = set()
         for members, stock in self.network.values():
@@ -119,6 +146,7 @@ class SellerState:
                 sharing.add(other)
                 if since_flagged is not None and max(linked, since_flagged) < before:
                     flagged.add(other)
+        self.counted_network = (before, len(sharing), len(flagged))
         return len(sharing), len(flagged)
 
     def to_dict(self) -> dict[str, Any]:

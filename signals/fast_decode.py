@@ -1,0 +1,180 @@
+"""Straight-line decoding of the commonest records: orders, reports and listings.
+
+Most of a marketplace's traffic is orders and reports, nearly all of them
+well-formed. For those, one pass of plain comparisons builds the event;
+anything else (a missing field, a wrong type, an integer price, a bad time)
+makes these functions return None, and the table-driven checks of
+:mod:`signals.decode` decide: they accept it or name what is wrong. So the
+fast path changes no verdict and no message; it only accepts, and builds the
+same event the checks would (``tests/unit/test_fast_decode.py`` compares them).
+
+>>> event = fast_order({"event_id": "e1", "event_time": "2026-11-27T14:03:11Z",
+...     "order_id": "o1", "listing_id": "l1", "seller_id": "s1", "buyer_id": "b1",
+...     "status": "placed", "unit_price": 12.5, "currency": "EUR", "quantity": 2})
+>>> event.ts, event.brand_id
+(1795788191.0, None)
+>>> fast_order({"event_id": "e1"}) is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final, get_args
+
+from signals.events import (
+    ListingAction,
+    ListingEvent,
+    OrderEvent,
+    OrderStatus,
+    Reporter,
+    ReportEvent,
+    ReportReason,
+    ReportStatus,
+)
+from signals.limits import MAX_ID_CHARS, MAX_LISTING_PHASHES, MAX_PRICE, MAX_TITLE_CHARS
+from signals.timefmt import parse_rfc3339
+
+__all__ = ["fast_listing", "fast_order", "fast_report"]
+
+_ORDER_STATUSES: Final = frozenset(get_args(OrderStatus))
+_REPORTERS: Final = frozenset(get_args(Reporter))
+_REASONS: Final = frozenset(get_args(ReportReason))
+_REPORT_STATUSES: Final = frozenset(get_args(ReportStatus))
+_ACTIONS: Final = frozenset(get_args(ListingAction))
+_is_currency = re.compile("[A-Z]{3}").fullmatch
+_is_country = re.compile("[A-Z]{2}").fullmatch
+_is_phash = re.compile("[0-9a-fA-F]{16}").fullmatch
+
+
+def _plain_ids(*values: Any) -> bool:
+    """Whether every value is an id as the contract has it (optional ones None)."""
+    for value in values:
+        if value is not None and (type(value) is not str or not 0 < len(value) <= MAX_ID_CHARS):
+            return False
+    return True
+
+
+def _time(text: str) -> float | None:
+    try:
+        return parse_rfc3339(text)
+    except ValueError:
+        return None
+
+
+def fast_order(record: dict[str, Any]) -> OrderEvent | None:
+    """The order, when every field is plainly valid; otherwise None (see the module doc)."""
+    get = record.get
+    event_id, order_id, listing_id = get("event_id"), get("order_id"), get("listing_id")
+    seller_id, buyer_id, brand_id = get("seller_id"), get("buyer_id"), get("brand_id")
+    status, price, currency = get("status"), get("unit_price"), get("currency")
+    quantity = get("quantity")
+    if (event_id is None or order_id is None or listing_id is None or seller_id is None
+            or buyer_id is None or not _plain_ids(event_id, order_id, listing_id, seller_id,
+                                                   buyer_id, brand_id)):
+        return None
+    if type(status) is not str or status not in _ORDER_STATUSES:
+        return None
+    # an integer price is valid too, but float() of it is the checks' business
+    if type(price) is not float or not 0 < price <= MAX_PRICE:
+        return None
+    if type(currency) is not str or not _is_currency(currency):
+        return None
+    if type(quantity) is not int or quantity < 1:
+        return None
+    event_time = get("event_time")
+    if type(event_time) is not str:
+        return None
+    ts = _time(event_time)
+    if ts is None:
+        return None
+    # status is one of the Literal's own values, checked above
+    return OrderEvent(event_id, event_time, ts, order_id, listing_id, seller_id, buyer_id,
+                      status, price, currency, quantity, brand_id)  # type: ignore[arg-type]
+
+
+def fast_report(record: dict[str, Any]) -> ReportEvent | None:
+    """The report, when every field is plainly valid; otherwise None (see the module doc)."""
+    get = record.get
+    event_id, report_id, listing_id = get("event_id"), get("report_id"), get("listing_id")
+    seller_id, brand_id = get("seller_id"), get("brand_id")
+    reporter, reason, status = get("reporter"), get("reason"), get("status")
+    if (event_id is None or report_id is None or listing_id is None or seller_id is None
+            or not _plain_ids(event_id, report_id, listing_id, seller_id, brand_id)):
+        return None
+    if (type(reporter) is not str or reporter not in _REPORTERS
+            or type(reason) is not str or reason not in _REASONS
+            or type(status) is not str or status not in _REPORT_STATUSES):
+        return None
+    event_time = get("event_time")
+    if type(event_time) is not str:
+        return None
+    ts = _time(event_time)
+    if ts is None:
+        return None
+    # reporter, reason and status are their Literals' own values, checked above
+    return ReportEvent(event_id, event_time, ts, report_id, listing_id, seller_id,
+                       reporter, reason, status, brand_id)  # type: ignore[arg-type]
+
+
+def fast_listing(record: dict[str, Any]) -> ListingEvent | None:
+    """The listing, when every field is plainly valid; otherwise None (see the module doc)."""
+    get = record.get
+    event_id, listing_id, seller_id = get("event_id"), get("listing_id"), get("seller_id")
+    brand_id, action = get("brand_id"), get("action")
+    if (event_id is None or listing_id is None or seller_id is None
+            or not _plain_ids(event_id, listing_id, seller_id, brand_id)
+            or type(action) is not str or action not in _ACTIONS):
+        return None
+    title, price, currency = get("title"), get("price"), get("currency")
+    if (title is None or price is None) and action != "removed":
+        return None  # required unless removed
+    if title is not None and (type(title) is not str or not 0 < len(title) <= MAX_TITLE_CHARS):
+        return None
+    if price is not None and (type(price) is not float or not 0 < price <= MAX_PRICE
+                              or currency is None):
+        return None
+    if currency is not None and (type(currency) is not str or not _is_currency(currency)):
+        return None
+    category, quantity, ship_from = get("category"), get("quantity"), get("ship_from")
+    if ((category is not None and type(category) is not str)
+            or (quantity is not None and (type(quantity) is not int or quantity < 0))
+            or (ship_from is not None and (type(ship_from) is not str
+                                           or not _is_country(ship_from)))):
+        return None
+    phashes = _phashes(get("image_phashes"))
+    times = _times(get("event_time"), get("seller_since"))
+    if phashes is None or times is None:
+        return None
+    (event_time, ts), (seller_since, since_ts) = times
+    # action is one of the Literal's own values, checked above
+    return ListingEvent(event_id, event_time, ts, action, listing_id,  # type: ignore[arg-type]
+                        seller_id, title, brand_id, category, price, currency, quantity,
+                        phashes, ship_from, seller_since, since_ts)
+
+
+def _phashes(value: Any) -> tuple[str, ...] | None:
+    if value is None:
+        return ()
+    if type(value) is not list or len(value) > MAX_LISTING_PHASHES:
+        return None
+    for item in value:
+        if type(item) is not str or not _is_phash(item):
+            return None
+    return tuple([item.lower() for item in value])
+
+
+_TimePair = tuple[str | None, float | None]
+
+
+def _times(event_time: Any, since: Any) -> tuple[tuple[str, float], _TimePair] | None:
+    """(event_time, ts) and (seller_since, its ts), or None if either is not plainly valid."""
+    if type(event_time) is not str:
+        return None
+    ts = _time(event_time)
+    if ts is None:
+        return None
+    if since is None:
+        return (event_time, ts), (None, None)
+    since_ts = _time(since) if type(since) is str else None
+    return None if since_ts is None else ((event_time, ts), (since, since_ts))
