@@ -51,7 +51,11 @@ class SellerRunner(CachedRunner[SellerState]):
     def handle(self, event: RawEvent) -> list[RawEvent]:
         msg = event.message
         if msg.topic == self.network_topic:
-            fact = load_fact(event.value)
+            loaded: list[NetworkFact | EpochMark] = []
+            self.guarded(event, lambda: loaded.append(load_fact(event.value)))
+            if not loaded:
+                return [event]  # dead-lettered: an internal record we cannot read
+            fact = loaded[0]
             if isinstance(fact, EpochMark):
                 self.epochs.heard(msg.partition, fact)
                 return [event, *self._drain(msg.partition)]

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 import pytest
 from confluent_kafka import Producer
+from endpoint_checks import check_state_endpoints
 from worker_proc import WorkerProcess, free_port, read_topic, topic_name, wait_for, worker_env
 
 from signals.evaluation import evaluate, summarize_events
@@ -68,6 +69,18 @@ def test_bad_records_are_dead_lettered_with_original_bytes(kafka_bootstrap: str,
         assert worker.metric('brandguard_events_total{outcome="processed",'
                              f'topic="{topic_name(app_id, "orders")}"}}') == 1
         _check_promtool(worker.get("/metrics"), tmp_path)
+        # An unreadable record on an internal topic is a bug of ours: dead-lettered too,
+        # and the agent that met it goes on with the next input.
+        producer.produce(f"{app_id}-facts-network", key=b"s1", value=b"{garbled")
+        producer.produce(topic_name(app_id, "orders"), key=b"s1",
+                         value=good.replace(b'"e1"', b'"e9"'))
+        assert producer.flush(30) == 0
+        wait_for(lambda: worker.metric(
+            'brandguard_deadletters_total{error_code="processing_error"}') == 1, 60,
+            "the internal record dead-lettered", worker)
+        wait_for(lambda: worker.metric('brandguard_events_total{outcome="processed",'
+                                       f'topic="{topic_name(app_id, "orders")}"}}') == 2,
+                 60, "the next order", worker)
     finally:
         worker.stop()
 
@@ -136,6 +149,7 @@ def test_live_worker_matches_replay(kafka_bootstrap: str, unique: str, tmp_path:
         _produce_registry_first(events, tmp_path, [worker], kafka_bootstrap, app_id)
         _wait_consumed([worker], lines)
         alerts, dead, aggregates = _collect(kafka_bootstrap, app_id, [worker])
+        check_state_endpoints([worker], alerts, state)
     finally:
         worker.stop()
     _assert_parity(sim.truth, lines, state, aggregates, replay_alerts, alerts, replay_dead, dead)
@@ -160,6 +174,7 @@ def test_restarted_worker_matches_replay(kafka_bootstrap: str, unique: str,
         wait_for(lambda: _table_sellers(worker) > 0, 60, "state served after restart", worker)
         _wait_consumed([worker], lines, restarted=True)
         alerts, dead, aggregates = _collect(kafka_bootstrap, app_id, [worker])
+        check_state_endpoints([worker], alerts, state)
     finally:
         worker.stop()
     _assert_parity(sim.truth, lines, state, aggregates, replay_alerts, alerts, replay_dead, dead)
@@ -168,7 +183,9 @@ def test_restarted_worker_matches_replay(kafka_bootstrap: str, unique: str,
 def test_two_workers_match_replay(kafka_bootstrap: str, unique: str, tmp_path: Path) -> None:
     sim, events, lines = _scenario(tmp_path)
     replay_alerts, replay_dead, state = _replay(lines)
-    one = _worker(kafka_bootstrap, unique, tmp_path, "w1").start()
+    one = _worker(kafka_bootstrap, unique, tmp_path, "w1")
+    one.env["BRANDGUARD_API_TOKEN"] = "analyst-token"  # both: a routed request carries it
+    one.start()
     two = WorkerProcess(env={**one.env, "BRANDGUARD_DATA_DIR": str(tmp_path / "w2")},
                         port=0, log=tmp_path / "w2.log")
     two.port = free_port()
@@ -179,6 +196,8 @@ def test_two_workers_match_replay(kafka_bootstrap: str, unique: str, tmp_path: P
         _produce_registry_first(events, tmp_path, [one, two], kafka_bootstrap, app_id)
         _wait_consumed([one, two], lines)
         alerts, dead, aggregates = _collect(kafka_bootstrap, app_id, [one, two])
+        check_state_endpoints([one, two], alerts, state)
+        check_state_endpoints([two, one], alerts, state)
     finally:
         one.stop()
         two.stop()

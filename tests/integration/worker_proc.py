@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,11 +60,22 @@ class WorkerProcess:
 
     def get(self, path: str) -> Any:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as r:
-                body = r.read()
-                return body if path == "/metrics" else orjson.loads(body)
+            return self.request(path)[1]
         except OSError:
             return None
+
+    def request(self, path: str, token: str | None = "configured") -> tuple[int, Any]:
+        """Status and body; the worker's API token is sent unless ``token`` is None."""
+        if token == "configured":
+            token = self.env.get("BRANDGUARD_API_TOKEN")
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
+                body = r.read()
+                return r.status, body if path == "/metrics" else orjson.loads(body)
+        except urllib.error.HTTPError as err:
+            return err.code, orjson.loads(err.read() or b"null")
 
     def metric(self, name: str) -> float:
         body = self.get("/metrics") or b""

@@ -82,6 +82,7 @@ def test_dashboards_cover_the_required_views() -> None:
     assert {"brandguard_events_total", "topic:brandguard_consumer_lag:sum",
             "processor:brandguard_processing_seconds:p99_5m", "brandguard_deadletters_total",
             "brandguard_worker_ready", "up", "table:brandguard_table_keys:sum",
+            "brandguard_epoch_held_events", "brandguard_epoch_forced_total",
             } <= used["operations.json"]
     assert {"severity:brandguard_alerts:rate5m", "brandguard_alerts_total",
             "job:brandguard_proactive_detection_ratio:ratio1d", "brandguard_model_roc_auc",
