@@ -62,6 +62,14 @@ def _time(text: str) -> float | None:
         return None
 
 
+def _event_time(value: Any) -> tuple[str, float] | None:
+    """(event_time, its ts), or None if it is not a plainly valid timestamp string."""
+    if type(value) is not str:
+        return None
+    ts = _time(value)
+    return None if ts is None else (value, ts)
+
+
 def fast_order(record: dict[str, Any]) -> OrderEvent | None:
     """The order, when every field is plainly valid; otherwise None (see the module doc)."""
     get = record.get
@@ -82,12 +90,10 @@ def fast_order(record: dict[str, Any]) -> OrderEvent | None:
         return None
     if type(quantity) is not int or quantity < 1:
         return None
-    event_time = get("event_time")
-    if type(event_time) is not str:
+    timed = _event_time(get("event_time"))
+    if timed is None:
         return None
-    ts = _time(event_time)
-    if ts is None:
-        return None
+    event_time, ts = timed
     # status is one of the Literal's own values, checked above
     return OrderEvent(event_id, event_time, ts, order_id, listing_id, seller_id, buyer_id,
                       status, price, currency, quantity, brand_id)  # type: ignore[arg-type]
@@ -106,12 +112,10 @@ def fast_report(record: dict[str, Any]) -> ReportEvent | None:
             or type(reason) is not str or reason not in _REASONS
             or type(status) is not str or status not in _REPORT_STATUSES):
         return None
-    event_time = get("event_time")
-    if type(event_time) is not str:
+    timed = _event_time(get("event_time"))
+    if timed is None:
         return None
-    ts = _time(event_time)
-    if ts is None:
-        return None
+    event_time, ts = timed
     # reporter, reason and status are their Literals' own values, checked above
     return ReportEvent(event_id, event_time, ts, report_id, listing_id, seller_id,
                        reporter, reason, status, brand_id)  # type: ignore[arg-type]
@@ -169,12 +173,10 @@ _TimePair = tuple[str | None, float | None]
 
 def _times(event_time: Any, since: Any) -> tuple[tuple[str, float], _TimePair] | None:
     """(event_time, ts) and (seller_since, its ts), or None if either is not plainly valid."""
-    if type(event_time) is not str:
-        return None
-    ts = _time(event_time)
-    if ts is None:
+    timed = _event_time(event_time)
+    if timed is None:
         return None
     if since is None:
-        return (event_time, ts), (None, None)
+        return timed, (None, None)
     since_ts = _time(since) if type(since) is str else None
-    return None if since_ts is None else ((event_time, ts), (since, since_ts))
+    return None if since_ts is None else (timed, (since, since_ts))
