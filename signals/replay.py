@@ -14,7 +14,7 @@ from signals.alert import Alert
 from signals.deadletter import DeadLetter, dead_letter
 from signals.decode import decode
 from signals.errors import BrandguardError, ProcessingError
-from signals.pipeline import PipelineState, step
+from signals.pipeline import PipelineState, StepResult, step
 from signals.timefmt import format_rfc3339
 
 __all__ = ["ReplaySummary", "replay_lines"]
@@ -50,33 +50,31 @@ def replay_lines(
     """Process every line in order; bad lines become dead letters and replay goes on."""
     state = state if state is not None else PipelineState()
     summary = ReplaySummary()
+    number = events = processed = 0  # counted in locals, stored in the summary at the end
     for number, raw in enumerate(lines, start=1):
-        summary.lines = number
         if progress is not None and number % 5000 == 0:
             progress(number)
         if not raw or (raw[0] in _BLANK and not raw.strip(_BLANK)):
             continue  # blank (looked at in full only when it starts like one)
-        summary.events += 1
-        dead = _process_line(state, raw, number, source, clock, on_alert, summary)
-        if dead is not None:
-            summary.dead_letters[dead.error_code] = summary.dead_letters.get(dead.error_code, 0) + 1
-            on_deadletter(dead)
+        events += 1
+        try:
+            result = step(state, decode(raw), clock())
+        except BrandguardError as err:
+            _dead_letter(summary, _dead(raw, number, source, err, clock), on_deadletter)
+            continue
+        except Exception as exc:  # a bug must cost one record, not the whole replay
+            error = ProcessingError(f"{type(exc).__name__}: {exc}")
+            _dead_letter(summary, _dead(raw, number, source, error, clock), on_deadletter)
+            continue
+        processed += 1
+        if result.duplicate or result.labels or result.alerts:
+            _count(summary, result, on_alert)
+    summary.lines, summary.events, summary.processed = number, events, processed
     summary.model_metrics = state.learner.model.metrics.snapshot()
     return summary, state
 
 
-def _process_line(state: PipelineState, raw: bytes, number: int, source: str,
-                  clock: Callable[[], float], on_alert: Callable[[Alert], None],
-                  summary: ReplaySummary) -> DeadLetter | None:
-    try:
-        event = decode(raw)
-        result = step(state, event, clock())
-    except BrandguardError as err:
-        return _dead(raw, number, source, err, clock)
-    except Exception as exc:  # a bug must cost one record, not the whole replay
-        return _dead(raw, number, source, ProcessingError(f"{type(exc).__name__}: {exc}"),
-                     clock)
-    summary.processed += 1
+def _count(summary: ReplaySummary, result: StepResult, on_alert: Callable[[Alert], None]) -> None:
     summary.duplicates += int(result.duplicate)
     summary.labels += result.labels
     for alert in result.alerts:
@@ -84,7 +82,12 @@ def _process_line(state: PipelineState, raw: bytes, number: int, source: str,
         key = f"{alert.entity_type}:{alert.severity}"
         summary.alerts_by[key] = summary.alerts_by.get(key, 0) + 1
         on_alert(alert)
-    return None
+
+
+def _dead_letter(summary: ReplaySummary, dead: DeadLetter,
+                 on_deadletter: Callable[[DeadLetter], None]) -> None:
+    summary.dead_letters[dead.error_code] = summary.dead_letters.get(dead.error_code, 0) + 1
+    on_deadletter(dead)
 
 
 def _dead(raw: bytes, number: int, source: str, err: BrandguardError,
