@@ -2,11 +2,19 @@
 
 Pure: the caller passes the lines, a wall clock (used only for ``created_at``
 and ``failed_at``) and two sinks. The line number is the dead letter's offset.
+
+While it runs, the cyclic garbage collector looks at its older generations
+less often (see :func:`fewer_full_collections`): the state only grows during a
+replay and holds no garbage to find there, yet with the default thresholds
+re-scanning it cost about 9% of replay time (0.17 of 1.8 s on the 7-day mixed
+file; 0.06 s with these). Outputs do not depend on when the collector runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,9 +25,11 @@ from signals.errors import BrandguardError, ProcessingError
 from signals.pipeline import PipelineState, StepResult, step
 from signals.timefmt import format_rfc3339
 
-__all__ = ["ReplaySummary", "replay_lines"]
+__all__ = ["ReplaySummary", "fewer_full_collections", "replay_lines"]
 
 _BLANK = b" \t\r"
+#: young-generation collections between two of the middle generation (CPython's default: 10)
+_MIDDLE_GENERATION_EVERY = 100
 
 
 @dataclass(slots=True)
@@ -48,6 +58,37 @@ def replay_lines(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[ReplaySummary, PipelineState]:
     """Process every line in order; bad lines become dead letters and replay goes on."""
+    with fewer_full_collections():
+        return _replay(lines, source, clock, on_alert, on_deadletter, state, progress)
+
+
+@contextmanager
+def fewer_full_collections() -> Iterator[None]:
+    """Collect the older generations less often until the block ends (thresholds restored).
+
+    The young generation is collected as usual, so short-lived cycles still go
+    at once; only the re-scans of long-lived objects are spaced out.
+
+    >>> before = gc.get_threshold()
+    >>> with fewer_full_collections():
+    ...     gc.get_threshold()[1] >= 100
+    True
+    >>> gc.get_threshold() == before
+    True
+    """
+    thresholds = gc.get_threshold()
+    young, middle, old = thresholds
+    gc.set_threshold(young, max(middle, _MIDDLE_GENERATION_EVERY), old)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _replay(lines: Iterable[bytes], source: str, clock: Callable[[], float],
+            on_alert: Callable[[Alert], None], on_deadletter: Callable[[DeadLetter], None],
+            state: PipelineState | None, progress: Callable[[int], None] | None,
+            ) -> tuple[ReplaySummary, PipelineState]:
     state = state if state is not None else PipelineState()
     summary = ReplaySummary()
     number = events = processed = 0  # counted in locals, stored in the summary at the end
