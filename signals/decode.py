@@ -270,6 +270,12 @@ def decode(raw: bytes, *, expected_schema: str | None = None) -> Event:
     """
     record = _parse(raw)
     name = record.get("schema")
+    fast = (_FAST.get(name) if type(name) is str  # a list or object is unhashable
+            and (expected_schema is None or name == expected_schema) else None)
+    if fast is not None:
+        event = fast(record)
+        if event is not None:
+            return event
     if type(name) is not str:
         problem = "is required" if name is None else f"must be a string, got {_shown(name)}"
         raise UnknownSchema("schema", f"{problem}; known schemas: {_KNOWN}")
@@ -278,9 +284,7 @@ def decode(raw: bytes, *, expected_schema: str | None = None) -> Event:
         raise UnknownSchema("schema", f"unknown schema {_shown(name)}; known schemas: {_KNOWN}")
     if expected_schema is not None and name != expected_schema:
         raise SchemaViolation("schema", f"must be {expected_schema!r} on this topic, got {name!r}")
-    fast = _FAST.get(name)
-    event = None if fast is None else fast(record)
-    return event if event is not None else spec.event_type(**_decode_fields(record, spec))
+    return spec.event_type(**_decode_fields(record, spec))
 
 
 def _parse(raw: bytes) -> dict[str, Any]:

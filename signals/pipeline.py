@@ -49,6 +49,8 @@ class PipelineState:
     images: dict[str, ImageState] = field(default_factory=dict)
     learner: LearnerState = field(default_factory=LearnerState)
     registry_seen: set[str] = field(default_factory=set)
+    #: the Context of the last step, reused while nothing it holds changed; not state
+    context: Context | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)
@@ -66,8 +68,12 @@ def step(state: PipelineState, event: Event, now: float) -> StepResult:
         state.registry_seen.add(event.event_id)
         state.registry.upsert(event)
         return result
-    ctx = Context(state.registry, state.brand_views, state.learner.model, state.policy, now)
-    first = _seller(state, event, ctx)  # type: ignore[arg-type]  # not a BrandEvent
+    ctx = _context(state, now)
+    msg: SellerMessage = event  # type: ignore[assignment]  # not a BrandEvent
+    seller = state.sellers.get(msg.seller_id)  # _seller() inline: this runs for every event
+    if seller is None:
+        seller = state.sellers[msg.seller_id] = SellerState.create(msg.seller_id)
+    first = process_seller(seller, msg, ctx)
     result.duplicate = first.duplicate
     if first.alerts:
         result.alerts.extend(first.alerts)
@@ -78,6 +84,18 @@ def step(state: PipelineState, event: Event, now: float) -> StepResult:
             result.alerts.extend(out.alerts)
             queue.extend(out.facts)
     return result
+
+
+def _context(state: PipelineState, now: float) -> Context:
+    """The processors' Context: the last one while it still holds the same tables and
+    time (every field compared, so a table the caller replaced is picked up)."""
+    ctx = state.context
+    if (ctx is None or ctx.now != now or ctx.model is not state.learner.model
+            or ctx.registry is not state.registry or ctx.brand_views is not state.brand_views
+            or ctx.policy is not state.policy):
+        ctx = state.context = Context(state.registry, state.brand_views, state.learner.model,
+                                      state.policy, now)
+    return ctx
 
 
 def _seller(state: PipelineState, msg: SellerMessage, ctx: Context) -> Outputs:

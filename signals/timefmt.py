@@ -25,12 +25,12 @@ import math
 import re
 from datetime import UTC, datetime, timedelta
 
-__all__ = ["format_rfc3339", "parse_rfc3339"]
+__all__ = ["RFC3339_SHAPE", "format_rfc3339", "parse_rfc3339"]
 
 # Field ranges live in the regex so that fromisoformat (C, and far more lenient
 # about shapes) is left with one job: rejecting impossible calendar dates.
 # [0-9] rather than \d: Python's \d also matches other scripts' digits.
-_RFC3339_SHAPE = re.compile(
+RFC3339_SHAPE = re.compile(
     r"[0-9]{4}-(?:0[1-9]|1[0-2])-[0-3][0-9][Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
     r"(?:\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
 )
@@ -51,7 +51,7 @@ def parse_rfc3339(text: str) -> float:
     ...
     ValueError: is not a real date-time, got '2026-02-29T00:00:00Z'
     """
-    if _RFC3339_SHAPE.fullmatch(text) is None:
+    if RFC3339_SHAPE.fullmatch(text) is None:
         raise ValueError(f"must be an RFC 3339 date-time with an offset, got {_shown(text)}")
     try:
         try:
