@@ -254,6 +254,8 @@ class BrandIndex:
                     match = self._check(term_id, term, toks[first:last], title)
                     if match is not None:
                         candidates.append(Candidate(match, term_id, first, last))
+        if len(candidates) < 2:  # most titles: nothing to resolve
+            return [c.match for c in candidates]
         return [c.match for c in resolve_overlaps(candidates)]
 
     def _filing(self, term: BrandTerm) -> list[tuple[Table[str], set[str]]]:
