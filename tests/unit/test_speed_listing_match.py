@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from signals.events import BrandEvent
 from signals.features.brand_index import BrandIndex
+from signals.features.brand_target import TargetBrand, resolve_target
 from signals.features.brand_terms import TermMatch
 from signals.features.match_resolution import Candidate, resolve_overlaps
 
@@ -29,3 +30,15 @@ def test_titles_with_none_one_or_several_matches_agree_with_the_scan() -> None:
         assert matched == index.scan_title(title)
         counts.add(min(len(matched), 2))
     assert counts == {0, 1, 2}
+
+
+def test_a_title_without_matches_is_decided_by_its_tag_alone() -> None:
+    def registered(brand_id: str) -> bool:
+        return brand_id == "b1"
+
+    assert resolve_target("b1", [], [], registered) == TargetBrand("b1", "tag", ())
+    assert resolve_target("shop", [], [], registered) == TargetBrand("shop", "own_tag", ())
+    assert resolve_target(None, [], [], registered) == TargetBrand(None, "none", ())
+    # the general path gives the same answers once a match exists but carries nothing
+    compat = TermMatch("b1", "Velmora", "name", "exact", 1.0, "Velmora", 4, 11)
+    assert resolve_target(None, [compat], [True], registered) == TargetBrand(None, "compat", ())
