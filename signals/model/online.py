@@ -44,6 +44,7 @@ PriorFn = Callable[[Mapping[str, float]], tuple[float, dict[str, float]]]
 """The rule prior: features -> (probability, per-feature contributions)."""
 
 MODEL_FAMILY = "lr1"
+_UNSEEN: Any = object()
 
 
 @dataclass(frozen=True)
@@ -124,9 +125,7 @@ class RiskModel:
         self.labels_seen = 0
         #: per feature (weight, mean, standard deviation), or None while its variance is 0;
         #: valid until the next label moves them
-        # (weight, mean, std) of each feature, or None while its variance is 0, per
-        # tuple of feature names; what scoring reads of the model between two labels
-        self._scaling: dict[tuple[str, ...], tuple[tuple[float, float, float] | None, ...]] = {}
+        self._scaling: dict[str, tuple[float, float, float] | None] = {}
 
     @property
     def version(self) -> str:
@@ -204,14 +203,17 @@ class RiskModel:
         unseen features into the scaler's defaultdicts: scoring must not mutate.
         Contributions come unordered; the blend orders them once.
         """
-        names = tuple(features)
-        rows = self._scaling.get(names)
-        if rows is None:  # once per learned label: scorers send the same names every time
-            rows = self._scaling[names] = tuple([self._feature_scaling(n) for n in names])
-        contributions = {
-            name: 0.0 if params is None else params[0] * ((value - params[1]) / params[2])
-            for name, value, params in zip(names, features.values(), rows, strict=True)
-        }
+        scaling = self._scaling
+        contributions: dict[str, float] = {}
+        for name, value in features.items():
+            params = scaling.get(name, _UNSEEN)
+            if params is _UNSEEN:
+                params = scaling[name] = self._feature_scaling(name)
+            if params is None:
+                contributions[name] = 0.0
+            else:
+                weight, mean, std = params
+                contributions[name] = weight * ((value - mean) / std)
         logit = self._regression.intercept + math.fsum(contributions.values())
         return _sigmoid(logit), contributions
 
@@ -265,12 +267,13 @@ def _canonical(x: Mapping[str, float]) -> dict[str, float]:
     caller's key order; a NaN or infinity would poison the weights for good,
     so such a feature counts as missing.
     """
-    names = _sorted_names(tuple(x))
-    values = [float(x[name]) for name in names]
-    if math.isfinite(sum(values)):  # a sum is finite only when every term is
-        return dict(zip(names, values, strict=True))
+    out: dict[str, float] = {}
     isfinite = math.isfinite
-    return {name: value for name, value in zip(names, values, strict=True) if isfinite(value)}
+    for name in _sorted_names(tuple(x)):
+        value = float(x[name])
+        if isfinite(value):
+            out[name] = value
+    return out
 
 
 @lru_cache(maxsize=64)

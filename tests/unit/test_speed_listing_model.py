@@ -1,5 +1,6 @@
-"""The scoring shortcuts (remembered scaling rows, one-sum finiteness check, blend
-without a merged dict) answer bit for bit what the plain computations do."""
+"""Scoring answers bit for bit what the plain computations do: the blend without a
+merged dict, canonical features, and the learned contributions from the remembered
+per-feature scaling (kept in step with every label)."""
 
 from __future__ import annotations
 
