@@ -234,18 +234,20 @@ class BrandIndex:
         toks = token_spans(title)
         token_keys = [token_key(t.norm) for t in toks]
         longest = self._max_key_len + 4
-        count, max_words, remembered = len(toks), self._max_words, known.get
+        max_words, remembered = self._max_words, known.get
         candidates: list[Candidate] = []
-        for first in range(count):
-            key = ""
-            for last in range(first + 1, min(count, first + max_words + 1) + 1):
-                right = token_keys[last - 1]
+        for first in range(len(toks)):
+            key, last = "", first
+            for right in token_keys[first:first + max_words + 1]:
+                last += 1
                 # join_keys, inline: this loop runs for every window of every title
                 key = key + right[1:] if key and right and key[-1] == right[0] else key + right
                 if len(key) > longest:
                     break  # adding words only makes the key longer
                 found: Iterable[int] | None = remembered(key)
-                for term_id in lookup(key) if found is None else found:
+                if found is None:
+                    found = lookup(key)
+                for term_id in found:
                     term = self._terms[term_id]
                     # a full edit moves the key length by at most 2 ("aba" -> "aa" -> "a"),
                     # a separator or doubled letter not at all
@@ -254,6 +256,8 @@ class BrandIndex:
                     match = self._check(term_id, term, toks[first:last], title)
                     if match is not None:
                         candidates.append(Candidate(match, term_id, first, last))
+        if len(candidates) < 2:  # most titles: nothing to resolve
+            return [c.match for c in candidates]
         return [c.match for c in resolve_overlaps(candidates)]
 
     def _filing(self, term: BrandTerm) -> list[tuple[Table[str], set[str]]]:

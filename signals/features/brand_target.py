@@ -56,6 +56,9 @@ class TargetBrand:
     copycat: tuple[TermMatch, ...]
 
 
+_NO_TARGET = TargetBrand(None, "none", ())
+
+
 def _cue_before(prefix: str) -> bool:
     words = tokens(prefix[-_LOOKBACK:])
     if not words:
@@ -105,6 +108,10 @@ def resolve_target(tag: str | None, matches: Sequence[TermMatch], compat: Sequen
 term='Ridgeline', term_kind='protected_term', match_kind='exact', similarity=1.0, \
 matched_text='Ridgeline', start=0, end=9),))
     """
+    if not matches:  # most titles name no registered term: only the tag can decide
+        if tag is None:
+            return _NO_TARGET
+        return TargetBrand(tag, "tag" if registered(tag) else "own_tag", ())
     names = [m for m, c in zip(matches, compat, strict=True)
              if m.term_kind != "protected_term" and (not c or m.match_kind != "exact")]
     named = {m.brand_id for m in names}

@@ -115,6 +115,9 @@ class PhashIndex:
         self._flip_masks = [tuple(1 << bit for bit in range(mask.bit_length())) if flips else ()
                             for _, mask in self._masks]
         self._bands: list[dict[int, set[int]]] = [{} for _ in self._masks]
+        # what a lookup needs of each band, unpacked once: every listing image is looked up
+        self._probes = [(band.get, shift, mask, flips) for band, (shift, mask), flips
+                        in zip(self._bands, self._masks, self._flip_masks, strict=True)]
         for phash in self._owners:
             self._file(phash)
 
@@ -181,16 +184,8 @@ class PhashIndex:
     def _candidates(self, phash: int) -> set[int]:
         """Stored hashes agreeing with ``phash`` on some band up to the flipped bits."""
         seen: set[int] = set()
-        if self._narrow:  # exact band values only: no bits to flip
-            for band, (shift, mask) in zip(self._bands, self._masks, strict=True):
-                hashes = band.get((phash >> shift) & mask)
-                if hashes:
-                    seen.update(hashes)
-            return seen
-        for band, (shift, mask), flips in zip(self._bands, self._masks, self._flip_masks,
-                                              strict=True):
+        for get, shift, mask, flips in self._probes:  # no flips while narrow
             value = (phash >> shift) & mask
-            get = band.get
             hashes = get(value)
             if hashes:
                 seen.update(hashes)

@@ -138,6 +138,8 @@ _SALE_TABLE = _by_first_word(_SALE)
 
 def _spell_joined(words: list[str]) -> list[str]:
     """Runs of one-letter words joined into one ("r e p l i c a" -> "replica")."""
+    if 1 not in map(len, words):
+        return list(words)  # no one-letter word, no run: most titles
     out: list[str] = []
     run: list[str] = []
     for w in [*words, ""]:
@@ -177,7 +179,8 @@ def _scan(words: list[str], table: dict[str, list[_Phrase]]) -> set[str]:
 def _triple_a(text: str, words: list[str]) -> set[str]:
     """"AAA+" / "AAA" / "A+ quality" grade claims; "AAA batteries" is a battery size."""
     found: set[str] = set()
-    for i, w in enumerate(words):
+    # a grade word is all "a"s, so a title whose words hold no "aaa" skips the word loop
+    for i, w in enumerate(words if "aaa" in " ".join(words) else ()):
         if not w.startswith("aaa") or not _TRIPLE_A.fullmatch(w):
             continue
         following = words[i + 1] if i + 1 < len(words) else ""
@@ -207,7 +210,7 @@ def counterfeit_terms(title: str) -> tuple[str, ...]:
     found = _scan(words, _COUNTERFEIT_TABLE) | _triple_a(text, words)
     if ":" in text and _ONE_TO_ONE.search(text):
         found.add("1:1")
-    return tuple(t for t in COUNTERFEIT_TERMS if t in found)
+    return tuple(t for t in COUNTERFEIT_TERMS if t in found) if found else ()
 
 
 def sale_terms(title: str) -> tuple[str, ...]:
@@ -220,4 +223,4 @@ def sale_terms(title: str) -> tuple[str, ...]:
     """
     words = [_key(w) for w in tokens(title)]
     found = _scan(words, _SALE_TABLE)
-    return tuple(t for t in CLEARANCE_TERMS if t in found)
+    return tuple(t for t in CLEARANCE_TERMS if t in found) if found else ()

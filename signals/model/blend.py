@@ -82,11 +82,17 @@ def blend_contributions(
 ) -> dict[str, float]:
     """Mix per-feature contributions the same way as the probability, strongest first."""
     keep = 1.0 - trust
-    prior_of, learned_of = prior.get, learned.get
+    prior_of = prior.get
+    # each name once, learned names first (the learned model scores every feature); the
+    # order is set by the sort, the arithmetic is the same for every name
     ranked: list[tuple[float, str, float]] = []
-    for name in {**prior, **learned}:  # each name once; the order is set by the sort
-        value = keep * prior_of(name, 0.0) + trust * learned_of(name, 0.0)
+    for name, learned_value in learned.items():
+        value = keep * prior_of(name, 0.0) + trust * learned_value
         ranked.append((-abs(value), name, value))
+    for name, prior_value in prior.items():
+        if name not in learned:
+            value = keep * prior_value + trust * 0.0  # what a learned 0.0 adds (-0.0 -> 0.0)
+            ranked.append((-abs(value), name, value))
     ranked.sort()
     return {name: value for _, name, value in ranked}
 
