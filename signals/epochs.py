@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["epoch_of", "epoch_start"]
+__all__ = ["earliest", "epoch_of", "epoch_start"]
 
 
 def epoch_of(ts: float, length: float) -> int:
@@ -25,3 +25,15 @@ def epoch_of(ts: float, length: float) -> int:
 def epoch_start(ts: float, length: float) -> float:
     """Event time at which ``ts``'s epoch began."""
     return epoch_of(ts, length) * length
+
+
+def earliest(a: float | None, b: float | None) -> float | None:
+    """The earlier of two optional event times: how news from other partitions is
+    folded, so that its order of arrival does not matter.
+
+    >>> earliest(None, 5.0), earliest(3.0, None), earliest(3.0, 5.0), earliest(None, None)
+    (5.0, 3.0, 3.0, None)
+    """
+    if a is None:
+        return b
+    return a if b is None or a <= b else b

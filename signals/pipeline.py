@@ -69,11 +69,7 @@ def step(state: PipelineState, event: Event, now: float) -> StepResult:
         state.registry.upsert(event)
         return result
     ctx = _context(state, now)
-    msg: SellerMessage = event  # type: ignore[assignment]  # not a BrandEvent
-    seller = state.sellers.get(msg.seller_id)  # _seller() inline: this runs for every event
-    if seller is None:
-        seller = state.sellers[msg.seller_id] = SellerState.create(msg.seller_id)
-    first = process_seller(seller, msg, ctx)
+    first = _seller(state, event, ctx)  # type: ignore[arg-type]  # not a BrandEvent
     result.duplicate = first.duplicate
     if first.alerts:
         result.alerts.extend(first.alerts)

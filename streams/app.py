@@ -180,6 +180,7 @@ class Brandguard:
     async def _tick(self) -> None:
         for runner in self.runners:
             runner.tick()
+        self.metrics.epoch_held.set(self.seller_runner.epochs.held())
         self.metrics.ready.set(1 if self.views.ready.is_set() else 0)
         self._ticks += 1
         if self._ticks % 8 == 0:  # every 2 s: asking the consumer for positions is not free

@@ -81,9 +81,7 @@ class SellerRunner(CachedRunner[SellerState]):
             merger.set_backlog(topic, self.backlog(topic, partition))
         released = merger.poll(now)
         self.epochs.tick(partition, now, backlog=self._unread(partition) or len(merger) > 0)
-        done = self._hold(partition, released)
-        self.metrics.epoch_held.set(self.epochs.held())
-        return done
+        return self._hold(partition, released)
 
     def tick_unseen(self, partitions: set[int], now: float) -> None:
         """Assigned partitions this worker has no event of: they may be idle, and

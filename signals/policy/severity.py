@@ -12,9 +12,11 @@ True
 
 from __future__ import annotations
 
-from signals.alert import Severity, severity_rank
+from typing import Any, Protocol
 
-__all__ = ["THRESHOLDS", "severity_for", "should_alert"]
+from signals.alert import Alert, Severity, alert_summary, severity_rank
+
+__all__ = ["THRESHOLDS", "AlertHistory", "remember_alert", "severity_for", "should_alert"]
 
 #: lowest score of each severity, highest first
 THRESHOLDS: tuple[tuple[float, Severity], ...] = (
@@ -38,3 +40,21 @@ def should_alert(previous: str | None, previous_ts: float | None, severity: str,
     if severity_rank(severity) > severity_rank(previous):
         return True
     return severity_rank(severity) == severity_rank(previous) and ts - previous_ts >= cooldown
+
+
+class AlertHistory(Protocol):
+    """What a listing, seller or brand state keeps of the alerts raised on it."""
+
+    severity: str | None
+    alerted_at: float | None
+    #: alerts raised per severity: the next one's occurrence number in its id
+    raised: dict[str, int]
+    latest_alert: dict[str, Any] | None
+
+
+def remember_alert(history: AlertHistory, alert: Alert, ts: float) -> None:
+    """Record an emitted alert: the cool-down, the next id's occurrence and the reasons
+    an analyst reads back."""
+    history.severity, history.alerted_at = alert.severity, ts
+    history.raised[alert.severity] = history.raised.get(alert.severity, 0) + 1
+    history.latest_alert = alert_summary(alert)

@@ -13,11 +13,10 @@ from typing import Any
 
 from signals.aggregates.brand import BrandAggregates
 from signals.aggregates.dedup import Deduplicator
-from signals.alert import alert_summary
 from signals.features.listing import BrandView
 from signals.policy.brand import brand_incident
 from signals.policy.config import PolicyConfig
-from signals.policy.severity import should_alert
+from signals.policy.severity import remember_alert, should_alert
 from signals.processors.messages import BrandListingFact, BrandReportFact
 from signals.processors.outputs import Outputs
 from signals.timefmt import format_rfc3339
@@ -86,9 +85,7 @@ def process_brand(state: BrandState, fact: BrandListingFact | BrandReportFact,
         alert, _score = found
         if should_alert(state.severity, state.alerted_at, alert.severity, fact.ts,
                         policy.brand_cooldown):
-            state.severity, state.alerted_at = alert.severity, fact.ts
-            state.raised[alert.severity] = state.raised.get(alert.severity, 0) + 1
-            state.latest_alert = alert_summary(alert)
+            remember_alert(state, alert, fact.ts)
             out.alerts.append(dataclasses.replace(alert, created_at=format_rfc3339(now)))
     return out, _refresh_view(state) if view_changed or state.view is None else None
 

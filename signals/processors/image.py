@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from signals.aggregates.dedup import Deduplicator
+from signals.epochs import earliest
 from signals.processors.messages import ImageFact, NetworkFact
 from signals.processors.outputs import Outputs
 
@@ -84,8 +85,7 @@ def _record(state: ImageState, fact: ImageFact) -> bool:
         return _bound(state, fact.seller_id)
     first, flagged = entry
     new_first = min(float(first or 0.0), fact.ts)
-    new_flagged = min(flagged, fact.ts) if fact.flagged and flagged is not None else (
-        fact.ts if fact.flagged else flagged)
+    new_flagged = earliest(flagged, fact.ts) if fact.flagged else flagged
     if [new_first, new_flagged] == entry:
         return False
     entry[0], entry[1] = new_first, new_flagged

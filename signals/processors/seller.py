@@ -10,13 +10,14 @@ label that may arrive days later.
 from __future__ import annotations
 
 from signals.aggregates.seller import DAY
-from signals.alert import Alert, alert_summary
+from signals.alert import Alert
 from signals.epochs import epoch_start
 from signals.events import ListingEvent, OrderEvent, ReportEvent
 from signals.features.listing import SellerSignals, listing_features
 from signals.policy.config import PolicyConfig
 from signals.policy.listing import listing_alert, with_rule_floor
 from signals.policy.seller import seller_alert
+from signals.policy.severity import remember_alert
 from signals.processors.messages import (
     BrandListingFact,
     BrandReportFact,
@@ -108,9 +109,7 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context,
             ev.ts, evidence.brand_id, x, scored.probability)
     alert = listing_alert(snap, ev, scored, evidence, ctx)
     if alert is not None:
-        snap.severity, snap.alerted_at = alert.severity, ev.ts
-        snap.raised[alert.severity] = snap.raised.get(alert.severity, 0) + 1
-        snap.latest_alert = alert_summary(alert)
+        remember_alert(snap, alert, ev.ts)
         out.alerts.append(alert)
     risky = evidence.listing_level and scored.probability >= ctx.policy.listing_threshold
     if risky:
@@ -221,7 +220,5 @@ def _check_seller(state: SellerState, msg: SellerMessage, ctx: Context, out: Out
         signals = seller_signals(state, msg.ts, ctx.policy)
     alert: Alert | None = seller_alert(state, trigger, len(state.risky), signals, ctx)
     if alert is not None:
-        state.severity, state.alerted_at = alert.severity, msg.ts
-        state.raised[alert.severity] = state.raised.get(alert.severity, 0) + 1
-        state.latest_alert = alert_summary(alert)
+        remember_alert(state, alert, msg.ts)
         out.alerts.append(alert)

@@ -12,6 +12,7 @@ from typing import Any
 
 from signals.aggregates.dedup import Deduplicator
 from signals.aggregates.seller import SellerAggregates
+from signals.epochs import earliest
 
 __all__ = ["ListingSnapshot", "PendingReport", "SellerState"]
 
@@ -110,11 +111,8 @@ class SellerState:
                 known[seller] = [first, flagged]
                 continue
             old[0] = min(old[0], first)
-            old[1] = flagged if old[1] is None else (old[1] if flagged is None
-                                                     else min(old[1], flagged))
-        if stock_since is not None:
-            stock = stock_since if stock is None else min(stock, stock_since)
-        self.network[phash] = [known, stock]
+            old[1] = earliest(old[1], flagged)
+        self.network[phash] = [known, earliest(stock, stock_since)]
         self.counted_network = None
 
     def network_counts(self, before: float) -> tuple[int, int]:
