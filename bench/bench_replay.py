@@ -7,8 +7,14 @@ Prints events/s of both, measured in CPU time of this process so that other
 work on a shared machine distorts it less, and the ratio. ``--profile`` also
 prints the top of a cProfile of one replay, by where time is spent.
 
+It measures the build of ``signals`` this process imports and says which:
+plain Python, or the mypyc-compiled copy of ``make compiled`` when
+``build/compiled`` is first on ``PYTHONPATH``. ``--compiled DIR`` measures the
+plain build here and then the compiled copy in DIR, in a child process, on the
+same lines.
+
 Run: ``.venv/bin/python bench/bench_replay.py [--events FILE | --scenario mixed --seed 1
---days 7] [--repeat 3] [--profile]``
+--days 7] [--repeat 3] [--profile] [--compiled build/compiled]``
 """
 
 from __future__ import annotations
@@ -16,7 +22,11 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +35,7 @@ import orjson
 
 from signals.replay import replay_lines
 from signals.simulator import scenario_config, simulate
+from streams.build_info import running_build
 
 __all__ = ["main", "measure", "simulated_lines"]
 
@@ -84,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=float, default=7.0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--compiled", type=Path, metavar="DIR",
+                        help="also measure the compiled copy in DIR (make compiled)")
     args = parser.parse_args(argv)
     if args.events:
         lines = args.events.read_bytes().split(b"\n")
@@ -91,15 +104,34 @@ def main(argv: list[str] | None = None) -> int:
     else:
         lines = simulated_lines(args.scenario, args.seed, args.days)
         source = f"simulate --scenario {args.scenario} --seed {args.seed} --days {args.days:g}"
+    build = running_build(Path(__file__).resolve().parent.parent / "signals")
+    if build.stale:
+        raise SystemExit(f"{build.describe()}; rebuild it with make compiled")
     result = measure(lines, args.repeat)
     print(f"{source}: {result['events']:,.0f} events, CPU time, best of {args.repeat}")
+    print(f"  {build.describe()}")
     print(f"  orjson.loads loop  {result['orjson_per_s']:>12,.0f} events/s")
     print(f"  replay             {result['replay_per_s']:>12,.0f} events/s "
           f"({result['replay_us_per_event']:.1f} us/event)")
     print(f"  replay / orjson    {result['ratio']:>12.3f}")
     if args.profile:
         print(_profile(lines, 30))
+    if args.compiled:
+        return _measure_compiled(args.compiled, lines, args.repeat)
     return 0
+
+
+def _measure_compiled(directory: Path, lines: list[bytes], repeat: int) -> int:
+    """The same measurement in a child process that imports ``signals`` from ``directory``."""
+    if not (directory / "signals").is_dir():
+        raise SystemExit(f"no compiled copy in {directory}; build it with make compiled")
+    with tempfile.NamedTemporaryFile(suffix=".jsonl") as events:
+        events.write(b"\n".join(lines))
+        events.flush()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            [str(directory.resolve()), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+        return subprocess.run([sys.executable, __file__, "--events", events.name,
+                               "--repeat", str(repeat)], env=env, check=False).returncode
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ class WindowCounter:
         counts = self.counts
         counts[bucket] = counts.get(bucket, 0.0) + amount
         if bucket < self.oldest:
-            self.oldest = bucket
+            self.oldest = float(bucket)
 
     def _prune(self, floor: int) -> None:
         counts = self.counts
@@ -132,7 +132,7 @@ class DistinctWindow:
         if values is None:
             values = buckets[bucket] = set()
             if bucket < self.oldest:
-                self.oldest = bucket
+                self.oldest = float(bucket)
         values.add(value)
 
     def values(self, at: float) -> set[str]:

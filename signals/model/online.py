@@ -182,8 +182,8 @@ class RiskModel:
         except ValueError as exc:  # a bad example is the shell's to dead-letter, not a crash
             raise ProcessingError(f"training example refused: {exc}") from exc
         # Same order as River's Pipeline: update the scaler, then learn on scaled values.
-        self._scaler.learn_one(features)  # type: ignore[no-untyped-call]
-        scaled = self._scaler.transform_one(features)  # type: ignore[no-untyped-call]
+        self._scaler.learn_one(features)
+        scaled = self._scaler.transform_one(features)
         self._regression.learn_one(scaled, bool(y))
         self._scaling = {}
         self.labels_seen += 1
