@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .PHONY: install test unit integration lint typecheck bench run kafka-up kafka-down kafka-status \
-        promtool clean constraints
+        promtool clean constraints compiled
 
 install: $(STAMP)
 
@@ -26,8 +26,22 @@ promtool:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null) \
 	  || echo "warning: could not install prometheus; rule tests will fail"; }
 
-test: install promtool lint
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+# The mypyc-compiled copy of signals, rebuilt whenever a source changes; it lives
+# apart from the sources so an edit is never shadowed by an old compiled module.
+COMPILED := build/compiled
+COMPILED_STAMP := $(COMPILED)/SOURCES.sha256
+SIGNALS_SOURCES := $(shell find signals -name '*.py' -o -name '*.json')
+
+compiled: $(COMPILED_STAMP)
+
+$(COMPILED_STAMP): $(STAMP) $(SIGNALS_SOURCES) scripts/build_compiled.py pyproject.toml
+	$(PY) scripts/build_compiled.py --out $(COMPILED)
+
+# Everything on plain Python (which also checks the compiled copy's replays against
+# it), then the unit tests again on the compiled copy.
+test: install promtool lint compiled
+	BRANDGUARD_REQUIRE_COMPILED=1 BRANDGUARD_EXPECT_BUILD=python $(PY) -m pytest -q $(PYTEST_ARGS)
+	PYTHONPATH=$(COMPILED) BRANDGUARD_EXPECT_BUILD=compiled $(VENV)/bin/pytest -q tests/unit
 
 unit: install
 	$(PY) -m pytest -q tests/unit signals $(PYTEST_ARGS)
@@ -36,11 +50,12 @@ integration: install
 	$(PY) -m pytest -q tests/integration $(PYTEST_ARGS)
 
 lint: install
-	$(VENV)/bin/ruff check signals streams tests bench
+	$(VENV)/bin/ruff check signals streams tests bench scripts
 	$(VENV)/bin/mypy
 
-bench: install
+bench: install compiled
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@echo "== bench/bench_replay.py, plain and compiled"; $(PY) bench/bench_replay.py --compiled $(COMPILED)
 
 run: install
 	$(BG) run

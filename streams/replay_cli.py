@@ -12,6 +12,7 @@ import orjson
 from signals.alert import Alert, encode_alert
 from signals.deadletter import DeadLetter, encode_deadletter
 from signals.replay import ReplaySummary, replay_lines
+from streams.build_info import running_build
 from streams.progress import Progress
 
 __all__ = ["replay_file", "run_cli"]
@@ -52,6 +53,6 @@ def run_cli(args: argparse.Namespace) -> int:
           f"({summary.events / max(elapsed, 1e-9):,.0f}/s): {summary.processed:,} processed, "
           f"{summary.duplicates:,} duplicates skipped, {dead:,} dead-lettered "
           f"{dict(sorted(summary.dead_letters.items()))}, {summary.alerts:,} alerts "
-          f"{dict(sorted(summary.alerts_by.items()))}, {summary.labels:,} labels learned",
-          file=sys.stderr)
+          f"{dict(sorted(summary.alerts_by.items()))}, {summary.labels:,} labels learned; "
+          f"{running_build().describe()}", file=sys.stderr)
     return 0

@@ -9,6 +9,7 @@ from prometheus_client import disable_created_metrics
 
 from streams.admin import ensure_topics
 from streams.app import create_app
+from streams.build_info import running_build
 from streams.settings import load_settings
 from streams.web import install_views
 
@@ -17,6 +18,7 @@ __all__ = ["run_cli"]
 
 def run_cli(args: argparse.Namespace) -> int:
     settings = load_settings()
+    print(running_build().describe(), file=sys.stderr)
     disable_created_metrics()  # type: ignore[no-untyped-call] # *_created series double the scrape for no operational value
     created = ensure_topics(settings)
     if created:

@@ -8,7 +8,7 @@ event that caused it, so a redelivered fact is recognised and skipped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 __all__ = [
@@ -139,7 +139,8 @@ def route_key(fact: Fact) -> str:
 
 def fact_to_dict(fact: Fact | EpochMark) -> dict[str, Any]:
     # Shallow on purpose: asdict deep-copies, and a fact is serialised right away.
-    return {"kind": fact.kind, **{name: getattr(fact, name) for name in fact.__slots__}}
+    # (Fields, not __slots__: classes compiled by mypyc have no __slots__.)
+    return {"kind": fact.kind, **{f.name: getattr(fact, f.name) for f in fields(fact)}}
 
 
 def fact_from_dict(data: dict[str, Any]) -> Fact | EpochMark:

@@ -67,7 +67,9 @@ def test_restored_model_scores_and_learns_exactly_like_the_original(optimizer: s
         restored.learn_one(x, y, scored_probability=served)
     assert restored.to_dict() == original.to_dict()
     assert [restored.score_one(x) for x in probes] == [original.score_one(x) for x in probes]
-    assert restored.metrics.snapshot() == original.metrics.snapshot()
+    # repr, because NaN equals NaN only as the very same object, which the compiled
+    # build (make compiled) does not keep
+    assert repr(restored.metrics.snapshot()) == repr(original.metrics.snapshot())
 
 
 def serve_delay(served: float) -> float:
