@@ -38,10 +38,14 @@ $(COMPILED_STAMP): $(STAMP) $(SIGNALS_SOURCES) scripts/build_compiled.py pyproje
 	$(PY) scripts/build_compiled.py --out $(COMPILED)
 
 # Everything on plain Python (which also checks the compiled copy's replays against
-# it), then the unit tests again on the compiled copy.
+# it), then the unit tests and a live worker on a real broker on the compiled copy.
+# PYTHONSAFEPATH keeps the working directory, and so the plain sources, off sys.path.
+ON_COMPILED := PYTHONSAFEPATH=1 PYTHONPATH=$(COMPILED)
+
 test: install promtool lint compiled
 	BRANDGUARD_REQUIRE_COMPILED=1 BRANDGUARD_EXPECT_BUILD=python $(PY) -m pytest -q $(PYTEST_ARGS)
-	PYTHONPATH=$(COMPILED) BRANDGUARD_EXPECT_BUILD=compiled $(VENV)/bin/pytest -q tests/unit
+	$(ON_COMPILED) BRANDGUARD_EXPECT_BUILD=compiled $(VENV)/bin/pytest -q \
+	  tests/unit tests/integration/test_worker.py::test_live_worker_matches_replay
 
 unit: install
 	$(PY) -m pytest -q tests/unit signals $(PYTEST_ARGS)
@@ -57,8 +61,8 @@ bench: install compiled
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 	@echo "== bench/bench_replay.py, plain and compiled"; $(PY) bench/bench_replay.py --compiled $(COMPILED)
 
-run: install
-	$(BG) run
+run: install compiled
+	$(ON_COMPILED) $(BG) run
 
 kafka-up: install
 	$(BG) kafka start

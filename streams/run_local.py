@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,12 +23,14 @@ import orjson
 from confluent_kafka import Consumer
 
 from streams.admin import ensure_topics
+from streams.build_info import running_build
 from streams.kafka_local import broker_status, start_broker, stop_broker
 from streams.settings import Settings, load_settings
 
 __all__ = ["run_cli"]
 
 RUN_DIR = Path(".run")
+WORKER_DIR = RUN_DIR / "worker"
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
 
 
@@ -38,6 +41,9 @@ def _broker() -> Iterator[str]:
     if running is not None:
         yield running.bootstrap  # someone else's broker: leave it running
         return
+    # A started broker has fresh, empty topics: the worker's RocksDB state from an
+    # earlier run would be ahead of its changelogs, and Faust refuses to recover it.
+    shutil.rmtree(WORKER_DIR, ignore_errors=True)
     broker = start_broker(state, progress=lambda m: print(m, file=sys.stderr))
     try:
         yield broker.bootstrap
@@ -118,7 +124,7 @@ def run_cli(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         bootstrap = stack.enter_context(_broker())
         env = {**os.environ, "BRANDGUARD_KAFKA_BOOTSTRAP": bootstrap,
-               "BRANDGUARD_DATA_DIR": str(RUN_DIR / "worker")}
+               "BRANDGUARD_DATA_DIR": str(WORKER_DIR)}
         settings = load_settings(env)
         ensure_topics(settings)
         events = RUN_DIR / f"events-seed{args.seed}.jsonl"
@@ -130,7 +136,7 @@ def run_cli(args: argparse.Namespace) -> int:
             [*bg, "produce", str(events), "--rate", str(args.rate), "--quiet"], env,
             RUN_DIR / "produce.log"))
         print(f"broker {bootstrap}; worker http://127.0.0.1:{settings.web_port}/metrics; "
-              f"logs in {RUN_DIR}/", file=sys.stderr)
+              f"logs in {RUN_DIR}/; {running_build().describe()}", file=sys.stderr)
         try:
             _watch(settings, settings.web_port, producer)
         except KeyboardInterrupt:
