@@ -31,11 +31,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import orjson
+# One core: numpy (imported by River) otherwise starts BLAS worker threads, and
+# their spinning is counted in this process's CPU time.
+for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
 
-from signals.replay import replay_lines
-from signals.simulator import scenario_config, simulate
-from streams.build_info import running_build
+import orjson  # noqa: E402
+
+from signals.replay import replay_lines  # noqa: E402
+from signals.simulator import scenario_config, simulate  # noqa: E402
+from streams.build_info import running_build  # noqa: E402
 
 __all__ = ["main", "measure", "simulated_lines"]
 
