@@ -59,6 +59,13 @@ class StepResult:
     duplicate: bool = False
     labels: int = 0
 
+    # written out: mypyc leaves a generated __init__ interpreted (one result per event)
+    def __init__(self, alerts: list[Alert] | None = None, duplicate: bool = False,
+                 labels: int = 0) -> None:
+        self.alerts = [] if alerts is None else alerts
+        self.duplicate = duplicate
+        self.labels = labels
+
 
 def step(state: PipelineState, event: Event, now: float) -> StepResult:
     """Apply one input event to every processor it reaches; return the alerts raised."""

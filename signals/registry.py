@@ -28,6 +28,13 @@ class ImageMatch:
     phash: str
     distance: int
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, brand_id: str, phash: str, distance: int) -> None:
+        object.__setattr__(self, "brand_id", brand_id)
+        object.__setattr__(self, "phash", phash)
+        object.__setattr__(self, "distance", distance)
+
 
 class Registry:
     """Brand records plus the indexes built from them.

@@ -55,6 +55,14 @@ class TargetBrand:
     role: TargetRole
     copycat: tuple[TermMatch, ...]
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, brand_id: str | None, role: TargetRole,
+                 copycat: tuple[TermMatch, ...]) -> None:
+        object.__setattr__(self, "brand_id", brand_id)
+        object.__setattr__(self, "role", role)
+        object.__setattr__(self, "copycat", copycat)
+
 
 _NO_TARGET = TargetBrand(None, "none", ())
 

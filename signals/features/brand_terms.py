@@ -57,6 +57,19 @@ class TermMatch:
     start: int = 0
     end: int = 0
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, brand_id: str, term: str, term_kind: TermKind, match_kind: MatchKind,
+                 similarity: float, matched_text: str, start: int = 0, end: int = 0) -> None:
+        object.__setattr__(self, "brand_id", brand_id)
+        object.__setattr__(self, "term", term)
+        object.__setattr__(self, "term_kind", term_kind)
+        object.__setattr__(self, "match_kind", match_kind)
+        object.__setattr__(self, "similarity", similarity)
+        object.__setattr__(self, "matched_text", matched_text)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+
 
 @dataclass(frozen=True, slots=True)
 class BrandTerm:

@@ -46,6 +46,16 @@ class TitleFacts:
     sale: bool
     typo: TermMatch | None
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, matches: tuple[TermMatch, ...], compat: tuple[bool, ...],
+                 vocab: tuple[str, ...], sale: bool, typo: TermMatch | None) -> None:
+        object.__setattr__(self, "matches", matches)
+        object.__setattr__(self, "compat", compat)
+        object.__setattr__(self, "vocab", vocab)
+        object.__setattr__(self, "sale", sale)
+        object.__setattr__(self, "typo", typo)
+
 
 def _closest_typo(matches: tuple[TermMatch, ...]) -> TermMatch | None:
     typos = [m for m in matches if m.match_kind != "exact" and m.term_kind != "protected_term"]

@@ -99,6 +99,16 @@ class ModelScore:
     trust: float
     contributions: dict[str, float] = field(default_factory=dict)  # strongest first
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, probability: float, prior: float, learned: float | None, trust: float,
+                 contributions: dict[str, float] | None = None) -> None:
+        object.__setattr__(self, "probability", probability)
+        object.__setattr__(self, "prior", prior)
+        object.__setattr__(self, "learned", learned)
+        object.__setattr__(self, "trust", trust)
+        object.__setattr__(self, "contributions", {} if contributions is None else contributions)
+
 
 class RiskModel:
     """Prior-plus-online-logistic-regression risk scorer for listings.
