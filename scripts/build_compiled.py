@@ -30,8 +30,6 @@ NOT_COMPILED = {
     # (``error_code``) into instance fields (mypyc/mypyc#740, #1122); both are cold (the
     # hot records keep theirs on a plain base class instead, see signals.events)
     "deadletter.py", "errors.py",
-    # keeps a WeakKeyDictionary of registries; compiled classes take no weak references
-    "registry.py",
     # cold: run once per report or per simulated file
     "evaluation.py",
 }

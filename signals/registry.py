@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from signals.events import BrandEvent
 from signals.features.brand_index import BrandIndex, TermMatch
 from signals.features.phash import PhashIndex, parse_phash
+from signals.features.title_facts import TitleFactsCache
 
 __all__ = ["ImageMatch", "Registry"]
 
@@ -57,6 +58,10 @@ class Registry:
         # official images near each listing hash seen since the last change: sellers
         # list the same photos again and again
         self._near_official: dict[tuple[str, int], tuple[tuple[str, int], ...]] = {}
+        #: the facts of titles matched against this registry (see signals.features.title_facts);
+        #: held here rather than in a weak table keyed by registry, as a mypyc-compiled
+        #: class takes no weak references
+        self.title_cache = TitleFactsCache()
 
     def __len__(self) -> int:
         return len(self._brands)
