@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from signals.events import BrandEvent
 from signals.features.brand_index import BrandIndex, TermMatch
@@ -20,7 +21,7 @@ __all__ = ["ImageMatch", "Registry"]
 #: Hamming distance at or below which two 64-bit perceptual hashes show the same image
 IMAGE_MATCH_DISTANCE = 6
 #: listing hashes whose nearby official images are remembered (a few MB at most)
-_NEAR_CACHE_SIZE = 50_000
+_NEAR_CACHE_SIZE: Final = 50_000
 
 
 @dataclass(frozen=True, slots=True)

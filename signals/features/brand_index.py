@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Final
 
 from signals.events import BrandEvent
 from signals.features.brand_terms import (
@@ -51,11 +52,11 @@ __all__ = ["HOMOGLYPH_MIN_LEN", "TYPO_MIN_LEN", "BrandIndex", "MatchKind", "Term
            "TermMatch", "clear_probe_caches"]
 
 #: window keys (and verdicts) remembered, a few MB; kept up to date as terms come and go
-_LOOKUP_CACHE_SIZE = 100_000
+_LOOKUP_CACHE_SIZE: Final = 100_000
 
 
-_UNKNOWN = object()
-_NO_TERMS: frozenset[int] = frozenset()
+_UNKNOWN: Final = object()
+_NO_TERMS: Final[frozenset[int]] = frozenset()
 
 
 def _shapes_within(term: BrandTerm) -> list[tuple[str, int]]:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 from signals.features.brand_index import TermMatch
 from signals.features.text import tokens
@@ -64,7 +64,7 @@ class TargetBrand:
         object.__setattr__(self, "copycat", copycat)
 
 
-_NO_TARGET = TargetBrand(None, "none", ())
+_NO_TARGET: Final = TargetBrand(None, "none", ())
 
 
 def _cue_before(prefix: str) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 from signals.events import BrandEvent
 from signals.features.distance import lookalike, typo_cost
@@ -34,7 +34,7 @@ MatchKind = Literal["exact", "homoglyph", "typo"]
 
 #: shorter terms only match exactly: "Nova" must not catch "now", "X7" not "XT"
 HOMOGLYPH_MIN_LEN = 4
-TYPO_MIN_LEN = 5
+TYPO_MIN_LEN: Final = 5
 #: terms with this many letters tolerate two edits
 TWO_EDIT_LEN = 9
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Final
 
 from signals.events import ListingEvent
 from signals.features.brand_index import TermMatch
@@ -23,7 +24,7 @@ __all__ = ["FEATURE_NAMES", "OWN_TAG_CHEAP", "BrandView", "Evidence", "SellerSig
            "listing_features"]
 
 #: an unregistered label priced below this share of its usual price is worth a look
-OWN_TAG_CHEAP = 0.6
+OWN_TAG_CHEAP: Final = 0.6
 
 FEATURE_NAMES: tuple[str, ...] = (
     "brand_tagged", "brand_typo", "brand_mention_untagged", "accessory_mention",

@@ -24,7 +24,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from river import linear_model, preprocessing
 
@@ -44,7 +44,7 @@ PriorFn = Callable[[Mapping[str, float]], tuple[float, dict[str, float]]]
 """The rule prior: features -> (probability, per-feature contributions)."""
 
 MODEL_FAMILY = "lr1"
-_UNSEEN: Any = object()
+_UNSEEN: Final[Any] = object()
 
 
 @dataclass(frozen=True)
