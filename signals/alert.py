@@ -76,6 +76,16 @@ class Reason:
     value: float | str | None = None
     contribution: float | None = None
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, code: str, message: str, value: float | str | None = None,
+                 contribution: float | None = None) -> None:
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "contribution", contribution)
+        self.__post_init__()
+
     def __post_init__(self) -> None:
         if not _REASON_CODE.fullmatch(self.code):
             raise ValueError(f"reason code must be UPPER_SNAKE_CASE, got {self.code!r}")
@@ -83,11 +93,17 @@ class Reason:
             raise ValueError(f"reason {self.code} needs a message")
 
 
+class _AlertSchema:
+    # on a plain base class: declared in a dataclass body, mypyc makes it an instance
+    # field (mypyc/mypyc#740) and the alert could not be compiled
+    __slots__ = ()
+    schema: ClassVar[str] = "alert.v1"
+
+
 @dataclass(frozen=True, slots=True)
-class Alert:
+class Alert(_AlertSchema):
     """An ``alert.v1`` record; ``schema`` is implied by the type."""
 
-    schema: ClassVar[str] = "alert.v1"
     alert_id: str
     entity_type: EntityType
     entity_id: str
@@ -101,6 +117,27 @@ class Alert:
     trigger_event_id: str
     trigger_event_time: str
     created_at: str
+
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, alert_id: str, entity_type: EntityType, entity_id: str,
+                 listing_id: str | None, seller_id: str | None, brand_id: str | None, score: float,
+                 severity: Severity, reasons: tuple[Reason, ...], model_version: str,
+                 trigger_event_id: str, trigger_event_time: str, created_at: str) -> None:
+        object.__setattr__(self, "alert_id", alert_id)
+        object.__setattr__(self, "entity_type", entity_type)
+        object.__setattr__(self, "entity_id", entity_id)
+        object.__setattr__(self, "listing_id", listing_id)
+        object.__setattr__(self, "seller_id", seller_id)
+        object.__setattr__(self, "brand_id", brand_id)
+        object.__setattr__(self, "score", score)
+        object.__setattr__(self, "severity", severity)
+        object.__setattr__(self, "reasons", reasons)
+        object.__setattr__(self, "model_version", model_version)
+        object.__setattr__(self, "trigger_event_id", trigger_event_id)
+        object.__setattr__(self, "trigger_event_time", trigger_event_time)
+        object.__setattr__(self, "created_at", created_at)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         # Invariants only: created_at is often filled in later with dataclasses.replace.

@@ -113,10 +113,11 @@ def fast_order(record: dict[str, Any]) -> OrderEvent | None:
 
 def fast_report(record: dict[str, Any]) -> ReportEvent | None:
     """The report, when every field is plainly valid; otherwise None (see the module doc)."""
-    get = record.get
-    event_id, report_id, listing_id = get("event_id"), get("report_id"), get("listing_id")
-    seller_id, brand_id = get("seller_id"), get("brand_id")
-    reporter, reason, status = get("reporter"), get("reason"), get("status")
+    # record.get each time, not a bound ``get``: compiled, the former is a native dict call
+    event_id, report_id = record.get("event_id"), record.get("report_id")
+    listing_id, seller_id = record.get("listing_id"), record.get("seller_id")
+    brand_id, reporter = record.get("brand_id"), record.get("reporter")
+    reason, status = record.get("reason"), record.get("status")
     if (event_id is None or report_id is None or listing_id is None or seller_id is None
             or not _plain_ids(event_id, report_id, listing_id, seller_id, brand_id)):
         return None
@@ -124,7 +125,7 @@ def fast_report(record: dict[str, Any]) -> ReportEvent | None:
             or type(reason) is not str or reason not in _REASONS
             or type(status) is not str or status not in _REPORT_STATUSES):
         return None
-    timed = _event_time(get("event_time"))
+    timed = _event_time(record.get("event_time"))
     if timed is None:
         return None
     event_time, ts = timed
@@ -135,14 +136,15 @@ def fast_report(record: dict[str, Any]) -> ReportEvent | None:
 
 def fast_listing(record: dict[str, Any]) -> ListingEvent | None:
     """The listing, when every field is plainly valid; otherwise None (see the module doc)."""
-    get = record.get
-    event_id, listing_id, seller_id = get("event_id"), get("listing_id"), get("seller_id")
-    brand_id, action = get("brand_id"), get("action")
+    # record.get each time, not a bound ``get``: compiled, the former is a native dict call
+    event_id, listing_id = record.get("event_id"), record.get("listing_id")
+    seller_id, brand_id = record.get("seller_id"), record.get("brand_id")
+    action = record.get("action")
     if (event_id is None or listing_id is None or seller_id is None
             or not _plain_ids(event_id, listing_id, seller_id, brand_id)
             or type(action) is not str or action not in _ACTIONS):
         return None
-    title, price, currency = get("title"), get("price"), get("currency")
+    title, price, currency = record.get("title"), record.get("price"), record.get("currency")
     if (title is None or price is None) and action != "removed":
         return None  # required unless removed
     if title is not None and (type(title) is not str or not 0 < len(title) <= MAX_TITLE_CHARS):
@@ -152,14 +154,15 @@ def fast_listing(record: dict[str, Any]) -> ListingEvent | None:
         return None
     if currency is not None and (type(currency) is not str or not _is_currency(currency)):
         return None
-    category, quantity, ship_from = get("category"), get("quantity"), get("ship_from")
+    category, quantity = record.get("category"), record.get("quantity")
+    ship_from = record.get("ship_from")
     if ((category is not None and type(category) is not str)
             or (quantity is not None and (type(quantity) is not int or quantity < 0))
             or (ship_from is not None and (type(ship_from) is not str
                                            or not _is_country(ship_from)))):
         return None
-    phashes = _phashes(get("image_phashes"))
-    times = _times(get("event_time"), get("seller_since"))
+    phashes = _phashes(record.get("image_phashes"))
+    times = _times(record.get("event_time"), record.get("seller_since"))
     if phashes is None or times is None:
         return None
     (event_time, ts), (seller_since, since_ts) = times

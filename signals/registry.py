@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from signals.events import BrandEvent
 from signals.features.brand_index import BrandIndex, TermMatch
 from signals.features.phash import PhashIndex, parse_phash
+from signals.features.title_facts import TitleFactsCache
 
 __all__ = ["ImageMatch", "Registry"]
 
 #: Hamming distance at or below which two 64-bit perceptual hashes show the same image
 IMAGE_MATCH_DISTANCE = 6
 #: listing hashes whose nearby official images are remembered (a few MB at most)
-_NEAR_CACHE_SIZE = 50_000
+_NEAR_CACHE_SIZE: Final = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,13 @@ class ImageMatch:
     brand_id: str
     phash: str
     distance: int
+
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, brand_id: str, phash: str, distance: int) -> None:
+        object.__setattr__(self, "brand_id", brand_id)
+        object.__setattr__(self, "phash", phash)
+        object.__setattr__(self, "distance", distance)
 
 
 class Registry:
@@ -50,6 +59,10 @@ class Registry:
         # official images near each listing hash seen since the last change: sellers
         # list the same photos again and again
         self._near_official: dict[tuple[str, int], tuple[tuple[str, int], ...]] = {}
+        #: the facts of titles matched against this registry (see signals.features.title_facts);
+        #: held here rather than in a weak table keyed by registry, as a mypyc-compiled
+        #: class takes no weak references
+        self.title_cache = TitleFactsCache()
 
     def __len__(self) -> int:
         return len(self._brands)

@@ -16,7 +16,7 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Final
 
 from signals.alert import Alert
 from signals.deadletter import DeadLetter, dead_letter
@@ -27,7 +27,7 @@ from signals.timefmt import format_rfc3339
 
 __all__ = ["ReplaySummary", "fewer_full_collections", "replay_lines"]
 
-_BLANK = b" \t\r"
+_BLANK: Final = b" \t\r"
 #: young-generation collections between two of the middle generation (CPython's default: 10)
 _MIDDLE_GENERATION_EVERY = 100
 

@@ -14,7 +14,7 @@ last hour with the brand's own recent hourly rate to spot incidents.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from signals.aggregates.reporter import ReporterStats
 from signals.aggregates.seller import DAY, HOUR, WEEK
@@ -26,9 +26,9 @@ __all__ = ["BrandAggregates"]
 _COUNTERS = ("listings", "reports_filed", "reports_upheld", "risky_listings")
 _DISTINCT = ("sellers", "unauthorized_sellers", "risky_sellers", "new_risky_sellers")
 #: a seller whose first listing of the brand is at most this old is new to the brand
-NEW_SELLER_AGE = HOUR
+NEW_SELLER_AGE: Final = HOUR
 #: until the brand has been watched this long every seller looks new to it
-NEW_SELLER_WARMUP = DAY
+NEW_SELLER_WARMUP: Final = DAY
 
 
 def _counter_windows() -> dict[str, dict[str, WindowCounter]]:

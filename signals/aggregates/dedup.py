@@ -45,6 +45,18 @@ class Deduplicator:
     pruned_at: float = -1e18
     arrivals: deque[str] | None = None
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, horizon: float = 7 * 86400.0, max_entries: int = 50_000,
+                 seen: dict[str, float] | None = None, newest: float = -1e18,
+                 pruned_at: float = -1e18, arrivals: deque[str] | None = None) -> None:
+        self.horizon = horizon
+        self.max_entries = max_entries
+        self.seen = {} if seen is None else seen
+        self.newest = newest
+        self.pruned_at = pruned_at
+        self.arrivals = arrivals
+
     def __len__(self) -> int:
         return len(self.seen)
 

@@ -16,16 +16,16 @@ order (scores, alerts) lives in the seller processor, not here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from signals.aggregates.windows import DistinctWindow, WindowCounter
 from signals.events import ListingEvent, OrderEvent, ReportEvent
 
 __all__ = ["DAY", "HOUR", "WEEK", "SellerAggregates"]
 
-HOUR = 3600.0
-DAY = 24 * HOUR
-WEEK = 7 * DAY
+HOUR: Final = 3600.0
+DAY: Final = 24 * HOUR
+WEEK: Final = 7 * DAY
 
 
 def _windows() -> dict[str, WindowCounter]:

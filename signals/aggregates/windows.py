@@ -37,6 +37,16 @@ class WindowCounter:
     #: has nothing old enough to drop; not state, only a shortcut (never serialised)
     oldest: float = field(default=-math.inf, compare=False, repr=False)
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, span: float, width: float, counts: dict[int, float] | None = None,
+                 newest: float = -1e18, oldest: float = -math.inf) -> None:
+        self.span = span
+        self.width = width
+        self.counts = {} if counts is None else counts
+        self.newest = newest
+        self.oldest = oldest
+
     @classmethod
     def create(cls, span: float, buckets: int) -> WindowCounter:
         return cls(span=span, width=span / buckets)
@@ -108,6 +118,16 @@ class DistinctWindow:
     newest: float = -1e18  # finite, so the state stays valid JSON
     #: as WindowCounter.oldest
     oldest: float = field(default=-math.inf, compare=False, repr=False)
+
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, span: float, width: float, buckets: dict[int, set[str]] | None = None,
+                 newest: float = -1e18, oldest: float = -math.inf) -> None:
+        self.span = span
+        self.width = width
+        self.buckets = {} if buckets is None else buckets
+        self.newest = newest
+        self.oldest = oldest
 
     @classmethod
     def create(cls, span: float, buckets: int) -> DistinctWindow:

@@ -16,7 +16,8 @@ What a candidate is (exact, homoglyph, typo) is decided by
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Final
 
 from signals.events import BrandEvent
 from signals.features.brand_terms import (
@@ -51,11 +52,11 @@ __all__ = ["HOMOGLYPH_MIN_LEN", "TYPO_MIN_LEN", "BrandIndex", "MatchKind", "Term
            "TermMatch", "clear_probe_caches"]
 
 #: window keys (and verdicts) remembered, a few MB; kept up to date as terms come and go
-_LOOKUP_CACHE_SIZE = 100_000
+_LOOKUP_CACHE_SIZE: Final = 100_000
 
 
-_UNKNOWN = object()
-_NO_TERMS: frozenset[int] = frozenset()
+_UNKNOWN: Final = object()
+_NO_TERMS: Final[frozenset[int]] = frozenset()
 
 
 def _shapes_within(term: BrandTerm) -> list[tuple[str, int]]:
@@ -220,21 +221,23 @@ class BrandIndex:
         then typo); a near match inside an exact match of another term is
         dropped, as the exact term already explains those words.
         """
-        return self._match(title, self._lookup, self._lookup_cache)
+        return self._match(title, scan=False)
 
     def scan_title(self, title: str) -> list[TermMatch]:
         """What :meth:`match_title` answers, found by checking every term against every
         window: the reference the index is tested and benchmarked against. Slow (linear
         in the registry); not for the stream."""
-        return self._match(title, lambda _key: self._terms.keys(), {})
+        return self._match(title, scan=True)
 
-    def _match(self, title: str, lookup: Callable[[str], Iterable[int]],
-               known: dict[str, frozenset[int]]) -> list[TermMatch]:
-        """Candidates of every window: ``known`` answers (a cache) before ``lookup``."""
+    def _match(self, title: str, scan: bool) -> list[TermMatch]:
+        """Candidates of every window: looked up (remembered), or with ``scan`` every term.
+
+        A flag rather than a lookup function passed in: compiled, a direct call of a
+        method and of ``dict.get`` is native, a call through a parameter is not."""
         toks = token_spans(title)
         token_keys = [token_key(t.norm) for t in toks]
         longest = self._max_key_len + 4
-        max_words, remembered = self._max_words, known.get
+        max_words, remembered = self._max_words, self._lookup_cache
         candidates: list[Candidate] = []
         for first in range(len(toks)):
             key, last = "", first
@@ -244,9 +247,10 @@ class BrandIndex:
                 key = key + right[1:] if key and right and key[-1] == right[0] else key + right
                 if len(key) > longest:
                     break  # adding words only makes the key longer
-                found: Iterable[int] | None = remembered(key)
+                found: Iterable[int] | None = (
+                    self._terms.keys() if scan else remembered.get(key))
                 if found is None:
-                    found = lookup(key)
+                    found = self._lookup(key)
                 for term_id in found:
                     term = self._terms[term_id]
                     # a full edit moves the key length by at most 2 ("aba" -> "aa" -> "a"),

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 from signals.features.brand_index import TermMatch
 from signals.features.text import tokens
@@ -55,8 +55,16 @@ class TargetBrand:
     role: TargetRole
     copycat: tuple[TermMatch, ...]
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, brand_id: str | None, role: TargetRole,
+                 copycat: tuple[TermMatch, ...]) -> None:
+        object.__setattr__(self, "brand_id", brand_id)
+        object.__setattr__(self, "role", role)
+        object.__setattr__(self, "copycat", copycat)
 
-_NO_TARGET = TargetBrand(None, "none", ())
+
+_NO_TARGET: Final = TargetBrand(None, "none", ())
 
 
 def _cue_before(prefix: str) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 from signals.events import BrandEvent
 from signals.features.distance import lookalike, typo_cost
@@ -34,7 +34,7 @@ MatchKind = Literal["exact", "homoglyph", "typo"]
 
 #: shorter terms only match exactly: "Nova" must not catch "now", "X7" not "XT"
 HOMOGLYPH_MIN_LEN = 4
-TYPO_MIN_LEN = 5
+TYPO_MIN_LEN: Final = 5
 #: terms with this many letters tolerate two edits
 TWO_EDIT_LEN = 9
 
@@ -56,6 +56,19 @@ class TermMatch:
     matched_text: str
     start: int = 0
     end: int = 0
+
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, brand_id: str, term: str, term_kind: TermKind, match_kind: MatchKind,
+                 similarity: float, matched_text: str, start: int = 0, end: int = 0) -> None:
+        object.__setattr__(self, "brand_id", brand_id)
+        object.__setattr__(self, "term", term)
+        object.__setattr__(self, "term_kind", term_kind)
+        object.__setattr__(self, "match_kind", match_kind)
+        object.__setattr__(self, "similarity", similarity)
+        object.__setattr__(self, "matched_text", matched_text)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
 
 
 @dataclass(frozen=True, slots=True)

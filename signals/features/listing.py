@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Final
 
 from signals.events import ListingEvent
 from signals.features.brand_index import TermMatch
@@ -23,7 +24,7 @@ __all__ = ["FEATURE_NAMES", "OWN_TAG_CHEAP", "BrandView", "Evidence", "SellerSig
            "listing_features"]
 
 #: an unregistered label priced below this share of its usual price is worth a look
-OWN_TAG_CHEAP = 0.6
+OWN_TAG_CHEAP: Final = 0.6
 
 FEATURE_NAMES: tuple[str, ...] = (
     "brand_tagged", "brand_typo", "brand_mention_untagged", "accessory_mention",
@@ -44,6 +45,15 @@ class BrandView:
     reference_prices: Mapping[str, float] = field(default_factory=dict)
     reliability: Mapping[str, float] = field(default_factory=dict)
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, brand_id: str, reference_prices: Mapping[str, float] | None = None,
+                 reliability: Mapping[str, float] | None = None) -> None:
+        object.__setattr__(self, "brand_id", brand_id)
+        object.__setattr__(self, "reference_prices",
+                           {} if reference_prices is None else reference_prices)
+        object.__setattr__(self, "reliability", {} if reliability is None else reliability)
+
 
 @dataclass(frozen=True, slots=True)
 class SellerSignals:
@@ -63,6 +73,24 @@ class SellerSignals:
     #: instead, every seller looks new when a stream starts, so none is called young
     age_known: bool = True
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, account_age_days: float, listings_1h: float, brands_24h: int,
+                 problem_order_rate: float, upheld_weight: float, rejected_count: float,
+                 report_weight: float, sharing_sellers: int, flagged_sellers: int,
+                 listings_per_day: float = 0.0, age_known: bool = True) -> None:
+        object.__setattr__(self, "account_age_days", account_age_days)
+        object.__setattr__(self, "listings_1h", listings_1h)
+        object.__setattr__(self, "brands_24h", brands_24h)
+        object.__setattr__(self, "problem_order_rate", problem_order_rate)
+        object.__setattr__(self, "upheld_weight", upheld_weight)
+        object.__setattr__(self, "rejected_count", rejected_count)
+        object.__setattr__(self, "report_weight", report_weight)
+        object.__setattr__(self, "sharing_sellers", sharing_sellers)
+        object.__setattr__(self, "flagged_sellers", flagged_sellers)
+        object.__setattr__(self, "listings_per_day", listings_per_day)
+        object.__setattr__(self, "age_known", age_known)
+
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
@@ -81,6 +109,22 @@ class Evidence:
     images: tuple[ImageMatch, ...]
     authorized: bool | None
     role: TargetRole = "tag"
+
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, brand_id: str | None, reference_price: float | None,
+                 price_ratio: float | None, typo: TermMatch | None, vocab: tuple[str, ...],
+                 copycat: tuple[TermMatch, ...], images: tuple[ImageMatch, ...],
+                 authorized: bool | None, role: TargetRole = "tag") -> None:
+        object.__setattr__(self, "brand_id", brand_id)
+        object.__setattr__(self, "reference_price", reference_price)
+        object.__setattr__(self, "price_ratio", price_ratio)
+        object.__setattr__(self, "typo", typo)
+        object.__setattr__(self, "vocab", vocab)
+        object.__setattr__(self, "copycat", copycat)
+        object.__setattr__(self, "images", images)
+        object.__setattr__(self, "authorized", authorized)
+        object.__setattr__(self, "role", role)
 
     @property
     def listing_level(self) -> bool:

@@ -24,6 +24,14 @@ class Candidate:
     first: int  # token index span [first, last)
     last: int
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, match: TermMatch, term_id: int, first: int, last: int) -> None:
+        object.__setattr__(self, "match", match)
+        object.__setattr__(self, "term_id", term_id)
+        object.__setattr__(self, "first", first)
+        object.__setattr__(self, "last", last)
+
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:
     return a.first < b.last and b.first < a.last

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import TypeVar
+from typing import Final, TypeVar
 
 from signals.features.brand_terms import TYPO_MIN_LEN
 from signals.features.distance import collapsed_deletions
@@ -21,7 +21,7 @@ __all__ = ["TWO_EDIT_ENDS", "Table", "clear_probe_caches", "discard_id", "file_i
            "tail_probes", "token_key"]
 
 #: two-edit terms are keyed by the deletion neighbourhoods of this long a skeleton head and tail
-TWO_EDIT_ENDS = 7
+TWO_EDIT_ENDS: Final = 7
 _K = TypeVar("_K")
 Table = dict[_K, tuple[int, ...]]  # key -> ids of the terms filed under it
 

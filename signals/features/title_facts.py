@@ -10,6 +10,7 @@ moves; a new price or seller list leaves them as they were). Memoising a pure
 function changes no result, only the time it takes.
 
 >>> from signals.events import BrandEvent
+>>> from signals.registry import Registry
 >>> reg = Registry.from_brands([BrandEvent("e", "t", 0.0, "b1", "Velmora")])
 >>> facts = title_facts(reg, "Replica Ve1mora bag")
 >>> [m.match_kind for m in facts.matches], facts.vocab, facts.typo is not None
@@ -22,12 +23,14 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
+from typing import TYPE_CHECKING
 
 from signals.features.brand_index import TermMatch
 from signals.features.brand_target import compatibility_flags
 from signals.features.vocabulary import counterfeit_terms, sale_terms
-from signals.registry import Registry
+
+if TYPE_CHECKING:  # the registry owns a cache of this module's: imported the other way
+    from signals.registry import Registry
 
 __all__ = ["TitleFacts", "TitleFactsCache", "title_facts"]
 
@@ -45,6 +48,16 @@ class TitleFacts:
     vocab: tuple[str, ...]
     sale: bool
     typo: TermMatch | None
+
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, matches: tuple[TermMatch, ...], compat: tuple[bool, ...],
+                 vocab: tuple[str, ...], sale: bool, typo: TermMatch | None) -> None:
+        object.__setattr__(self, "matches", matches)
+        object.__setattr__(self, "compat", compat)
+        object.__setattr__(self, "vocab", vocab)
+        object.__setattr__(self, "sale", sale)
+        object.__setattr__(self, "typo", typo)
 
 
 def _closest_typo(matches: tuple[TermMatch, ...]) -> TermMatch | None:
@@ -92,12 +105,6 @@ class TitleFactsCache:
         return facts
 
 
-_CACHES: WeakKeyDictionary[Registry, TitleFactsCache] = WeakKeyDictionary()
-
-
 def title_facts(reg: Registry, title: str) -> TitleFacts:
     """The facts of ``title`` against ``reg``, from the registry's cache when known."""
-    cache = _CACHES.get(reg)
-    if cache is None:
-        cache = _CACHES[reg] = TitleFactsCache()
-    return cache.get(reg, title)
+    return reg.title_cache.get(reg, title)

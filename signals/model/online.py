@@ -24,7 +24,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from river import linear_model, preprocessing
 
@@ -44,7 +44,7 @@ PriorFn = Callable[[Mapping[str, float]], tuple[float, dict[str, float]]]
 """The rule prior: features -> (probability, per-feature contributions)."""
 
 MODEL_FAMILY = "lr1"
-_UNSEEN: Any = object()
+_UNSEEN: Final[Any] = object()
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,16 @@ class ModelScore:
     learned: float | None  # None while the learned model is still warming up
     trust: float
     contributions: dict[str, float] = field(default_factory=dict)  # strongest first
+
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, probability: float, prior: float, learned: float | None, trust: float,
+                 contributions: dict[str, float] | None = None) -> None:
+        object.__setattr__(self, "probability", probability)
+        object.__setattr__(self, "prior", prior)
+        object.__setattr__(self, "learned", learned)
+        object.__setattr__(self, "trust", trust)
+        object.__setattr__(self, "contributions", {} if contributions is None else contributions)
 
 
 class RiskModel:

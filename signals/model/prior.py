@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Final
 
 __all__ = ["MAX_LOGIT", "PRIOR_INTERCEPT", "PRIOR_WEIGHTS", "rule_prior"]
 
-PRIOR_INTERCEPT = -4.0
-MAX_LOGIT = 30.0
+PRIOR_INTERCEPT: Final = -4.0
+MAX_LOGIT: Final = 30.0
 
 #: Log-odds per unit of each feature. Positive raises risk.
 PRIOR_WEIGHTS: Mapping[str, float] = {
@@ -56,7 +57,7 @@ PRIOR_WEIGHTS: Mapping[str, float] = {
 }
 
 
-_WEIGHT_ITEMS = tuple(PRIOR_WEIGHTS.items())
+_WEIGHT_ITEMS: Final = tuple(PRIOR_WEIGHTS.items())
 
 
 def rule_prior(x: Mapping[str, float]) -> tuple[float, dict[str, float]]:

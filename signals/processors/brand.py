@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from signals.aggregates.brand import BrandAggregates
 from signals.aggregates.dedup import Deduplicator
@@ -24,7 +24,7 @@ from signals.timefmt import format_rfc3339
 __all__ = ["BrandState", "process_brand"]
 
 #: a listing below this score is treated as genuine for learning the reference price
-GENUINE_SCORE = 0.2
+GENUINE_SCORE: Final = 0.2
 
 
 @dataclass(slots=True)

@@ -46,6 +46,15 @@ class ImageState:
     stock_since: float | None = None
     dedup: Deduplicator = field(default_factory=Deduplicator)
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, phash: str, sellers: dict[str, list[float | None]] | None = None,
+                 stock_since: float | None = None, dedup: Deduplicator | None = None) -> None:
+        self.phash = phash
+        self.sellers = {} if sellers is None else sellers
+        self.stock_since = stock_since
+        self.dedup = Deduplicator() if dedup is None else dedup
+
     @classmethod
     def create(cls, phash: str) -> ImageState:
         return cls(phash=phash)

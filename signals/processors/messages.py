@@ -9,7 +9,7 @@ event that caused it, so a redelivered fact is recognised and skipped.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, ClassVar
 
 __all__ = [
     "BrandListingFact",
@@ -25,11 +25,17 @@ __all__ = [
 ]
 
 
+# Each kind constant sits on a plain base class: declared in a dataclass body, mypyc
+# makes it an instance field (mypyc/mypyc#740) and the fact could not be compiled.
+class _BrandListingFactKind:
+    __slots__ = ()
+    kind: ClassVar[str] = "brand_listing"
+
+
 @dataclass(frozen=True, slots=True)
-class BrandListingFact:
+class BrandListingFact(_BrandListingFactKind):
     """A listing appeared or changed for a brand (tagged or matched by its title)."""
 
-    kind = "brand_listing"
     fact_id: str
     brand_id: str
     ts: float
@@ -43,10 +49,32 @@ class BrandListingFact:
     risky: bool
     score: float
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, fact_id: str, brand_id: str, ts: float, event_id: str, event_time: str,
+                 seller_id: str, listing_id: str, price: float | None, currency: str | None,
+                 authorized: bool | None, risky: bool, score: float) -> None:
+        object.__setattr__(self, "fact_id", fact_id)
+        object.__setattr__(self, "brand_id", brand_id)
+        object.__setattr__(self, "ts", ts)
+        object.__setattr__(self, "event_id", event_id)
+        object.__setattr__(self, "event_time", event_time)
+        object.__setattr__(self, "seller_id", seller_id)
+        object.__setattr__(self, "listing_id", listing_id)
+        object.__setattr__(self, "price", price)
+        object.__setattr__(self, "currency", currency)
+        object.__setattr__(self, "authorized", authorized)
+        object.__setattr__(self, "risky", risky)
+        object.__setattr__(self, "score", score)
+
+
+class _BrandReportFactKind:
+    __slots__ = ()
+    kind: ClassVar[str] = "brand_report"
+
 
 @dataclass(frozen=True, slots=True)
-class BrandReportFact:
-    kind = "brand_report"
+class BrandReportFact(_BrandReportFactKind):
     fact_id: str
     brand_id: str
     ts: float
@@ -57,21 +85,53 @@ class BrandReportFact:
     reporter: str
     status: str
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, fact_id: str, brand_id: str, ts: float, event_id: str, event_time: str,
+                 seller_id: str, listing_id: str, reporter: str, status: str) -> None:
+        object.__setattr__(self, "fact_id", fact_id)
+        object.__setattr__(self, "brand_id", brand_id)
+        object.__setattr__(self, "ts", ts)
+        object.__setattr__(self, "event_id", event_id)
+        object.__setattr__(self, "event_time", event_time)
+        object.__setattr__(self, "seller_id", seller_id)
+        object.__setattr__(self, "listing_id", listing_id)
+        object.__setattr__(self, "reporter", reporter)
+        object.__setattr__(self, "status", status)
+
+
+class _ImageFactKind:
+    __slots__ = ()
+    kind: ClassVar[str] = "image"
+
 
 @dataclass(frozen=True, slots=True)
-class ImageFact:
+class ImageFact(_ImageFactKind):
     """A seller uses an image hash; ``flagged`` tells the image processor its risk."""
 
-    kind = "image"
     fact_id: str
     phash: str
     ts: float
     seller_id: str
     flagged: bool
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, fact_id: str, phash: str, ts: float, seller_id: str, flagged: bool) -> None:
+        object.__setattr__(self, "fact_id", fact_id)
+        object.__setattr__(self, "phash", phash)
+        object.__setattr__(self, "ts", ts)
+        object.__setattr__(self, "seller_id", seller_id)
+        object.__setattr__(self, "flagged", flagged)
+
+
+class _NetworkFactKind:
+    __slots__ = ()
+    kind: ClassVar[str] = "network"
+
 
 @dataclass(frozen=True, slots=True)
-class NetworkFact:
+class NetworkFact(_NetworkFactKind):
     """Who uses one of a seller's images and since when, sent back to that seller.
 
     ``members`` is (seller, first used, flagged since or None) for the earliest
@@ -79,7 +139,6 @@ class NetworkFact:
     users to mean a network), or None.
     """
 
-    kind = "network"
     fact_id: str
     seller_id: str
     ts: float
@@ -87,12 +146,28 @@ class NetworkFact:
     members: tuple[tuple[str, float, float | None], ...]
     stock_since: float | None
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, fact_id: str, seller_id: str, ts: float, phash: str,
+                 members: tuple[tuple[str, float, float | None], ...],
+                 stock_since: float | None) -> None:
+        object.__setattr__(self, "fact_id", fact_id)
+        object.__setattr__(self, "seller_id", seller_id)
+        object.__setattr__(self, "ts", ts)
+        object.__setattr__(self, "phash", phash)
+        object.__setattr__(self, "members", members)
+        object.__setattr__(self, "stock_since", stock_since)
+
+
+class _TrainingExampleKind:
+    __slots__ = ()
+    kind: ClassVar[str] = "training_example"
+
 
 @dataclass(frozen=True, slots=True)
-class TrainingExample:
+class TrainingExample(_TrainingExampleKind):
     """A label joined with the features the listing had when it was scored."""
 
-    kind = "training_example"
     fact_id: str
     ts: float
     listing_id: str
@@ -101,16 +176,32 @@ class TrainingExample:
     scored_probability: float
     scored_at: float
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, fact_id: str, ts: float, listing_id: str, features: dict[str, float],
+                 label: bool, scored_probability: float, scored_at: float) -> None:
+        object.__setattr__(self, "fact_id", fact_id)
+        object.__setattr__(self, "ts", ts)
+        object.__setattr__(self, "listing_id", listing_id)
+        object.__setattr__(self, "features", features)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "scored_probability", scored_probability)
+        object.__setattr__(self, "scored_at", scored_at)
+
+
+class _EpochMarkKind:
+    __slots__ = ()
+    kind: ClassVar[str] = "epoch_mark"
+
 
 @dataclass(frozen=True, slots=True)
-class EpochMark:
+class EpochMark(_EpochMarkKind):
     """Live only, sent to every partition of a fact topic: partition ``source`` of the
     sending processor has finished every event before epoch ``until``, or has nothing
     to read (``idle``); or, with ``ask``, has just started and asks for the latest
     mark of every peer. Not a fact: no processor sees it, the worker's runners do
     (see :mod:`signals.watermarks`)."""
 
-    kind = "epoch_mark"
     source: int
     until: int
     idle: bool = False
@@ -137,10 +228,16 @@ def route_key(fact: Fact) -> str:
     return "learner"  # one learner sees every label
 
 
+#: field names of each kind, in declaration order (what ``__slots__`` lists in plain
+#: Python; a mypyc-compiled class has no ``__slots__``)
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {
+    cls: tuple(f.name for f in fields(cls)) for cls in _KINDS.values()}
+
+
 def fact_to_dict(fact: Fact | EpochMark) -> dict[str, Any]:
     # Shallow on purpose: asdict deep-copies, and a fact is serialised right away.
-    # (Fields, not __slots__: classes compiled by mypyc have no __slots__.)
-    return {"kind": fact.kind, **{f.name: getattr(fact, f.name) for f in fields(fact)}}
+    return {"kind": fact.kind,
+            **{name: getattr(fact, name) for name in _FIELD_NAMES[type(fact)]}}
 
 
 def fact_from_dict(data: dict[str, Any]) -> Fact | EpochMark:

@@ -21,6 +21,14 @@ class Outputs:
     facts: list[Fact] = field(default_factory=list)
     duplicate: bool = False
 
+    # Written out rather than generated: mypyc compiles a dataclass's own __init__ to
+    # native code but leaves the generated one interpreted, and one is made per message.
+    def __init__(self, alerts: list[Alert] | None = None, facts: list[Fact] | None = None,
+                 duplicate: bool = False) -> None:
+        self.alerts = [] if alerts is None else alerts
+        self.facts = [] if facts is None else facts
+        self.duplicate = duplicate
+
     def extend(self, other: Outputs) -> None:
         self.alerts.extend(other.alerts)
         self.facts.extend(other.facts)

@@ -9,6 +9,8 @@ label that may arrive days later.
 
 from __future__ import annotations
 
+from typing import Final
+
 from signals.aggregates.seller import DAY
 from signals.alert import Alert
 from signals.epochs import epoch_start
@@ -31,7 +33,7 @@ from signals.processors.seller_state import ListingSnapshot, PendingReport, Sell
 __all__ = ["SellerMessage", "process_seller", "seller_signals"]
 
 SellerMessage = ListingEvent | OrderEvent | ReportEvent | NetworkFact
-DEFAULT_RELIABILITY = 0.6
+DEFAULT_RELIABILITY: Final = 0.6
 
 
 def process_seller(state: SellerState, msg: SellerMessage, ctx: Context) -> Outputs:

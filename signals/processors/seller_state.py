@@ -35,6 +35,25 @@ class ListingSnapshot:
     #: the latest alert's summary (signals.alert.alert_summary), for analysts
     latest_alert: dict[str, Any] | None = None
 
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, listing_id: str, scored_at: float, brand_id: str | None,
+                 features: dict[str, float], score: float, severity: str | None = None,
+                 alerted_at: float | None = None, first_report_at: float | None = None,
+                 removed: bool = False, raised: dict[str, int] | None = None,
+                 latest_alert: dict[str, Any] | None = None) -> None:
+        self.listing_id = listing_id
+        self.scored_at = scored_at
+        self.brand_id = brand_id
+        self.features = features
+        self.score = score
+        self.severity = severity
+        self.alerted_at = alerted_at
+        self.first_report_at = first_report_at
+        self.removed = removed
+        self.raised = {} if raised is None else raised
+        self.latest_alert = latest_alert
+
 
 @dataclass(slots=True)
 class PendingReport:
@@ -49,6 +68,21 @@ class PendingReport:
     features: dict[str, float] | None
     score: float | None
     scored_at: float | None
+
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, report_id: str, listing_id: str, reporter: str, brand_id: str | None,
+                 filed_at: float, weight: float, features: dict[str, float] | None,
+                 score: float | None, scored_at: float | None) -> None:
+        self.report_id = report_id
+        self.listing_id = listing_id
+        self.reporter = reporter
+        self.brand_id = brand_id
+        self.filed_at = filed_at
+        self.weight = weight
+        self.features = features
+        self.score = score
+        self.scored_at = scored_at
 
 
 @dataclass(slots=True)
@@ -76,6 +110,37 @@ class SellerState:
                                                            repr=False)
     #: ``phashes`` as a set (None: to build); not serialised
     phash_set: set[str] | None = field(default=None, compare=False, repr=False)
+
+    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
+    # generated one interpreted, and this class is built on the hot path.
+    def __init__(self, seller_id: str, aggregates: SellerAggregates,
+                 dedup: Deduplicator | None = None,
+                 listings: dict[str, ListingSnapshot] | None = None,
+                 reports: dict[str, PendingReport] | None = None, report_weight: float = 0.0,
+                 upheld_weight: float = 0.0, phashes: list[str] | None = None,
+                 network: dict[str, list[Any]] | None = None, flagged: bool = False,
+                 risky: set[str] | None = None, severity: str | None = None,
+                 alerted_at: float | None = None, raised: dict[str, int] | None = None,
+                 latest_alert: dict[str, Any] | None = None,
+                 counted_network: tuple[float, int, int] | None = None,
+                 phash_set: set[str] | None = None) -> None:
+        self.seller_id = seller_id
+        self.aggregates = aggregates
+        self.dedup = Deduplicator() if dedup is None else dedup
+        self.listings = {} if listings is None else listings
+        self.reports = {} if reports is None else reports
+        self.report_weight = report_weight
+        self.upheld_weight = upheld_weight
+        self.phashes = [] if phashes is None else phashes
+        self.network = {} if network is None else network
+        self.flagged = flagged
+        self.risky = set() if risky is None else risky
+        self.severity = severity
+        self.alerted_at = alerted_at
+        self.raised = {} if raised is None else raised
+        self.latest_alert = latest_alert
+        self.counted_network = counted_network
+        self.phash_set = phash_set
 
     @classmethod
     def create(cls, seller_id: str) -> SellerState:
