@@ -53,6 +53,7 @@ def build(out: Path) -> list[str]:
     package = out / "signals"
     shutil.copytree(ROOT / "signals", package,
                     ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd"))
+    digest = source_digest(package)  # of what is compiled, even if the sources change meanwhile
     targets = [p.relative_to(out).as_posix() for p in modules_to_compile(package)]
     env = dict(os.environ, MYPYC_OPT_LEVEL=os.environ.get("MYPYC_OPT_LEVEL", "3"))
     subprocess.run([sys.executable, "-m", "mypyc", "--config-file",
@@ -63,7 +64,7 @@ def build(out: Path) -> list[str]:
     if len(compiled) != len(targets):
         raise SystemExit(f"mypyc built {len(compiled)} of {len(targets)} modules")
     # written last: a half-built copy has no digest and is never taken as current
-    (out / DIGEST_FILE).write_text(source_digest(ROOT / "signals") + "\n")
+    (out / DIGEST_FILE).write_text(digest + "\n")
     return compiled
 
 

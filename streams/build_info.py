@@ -68,7 +68,8 @@ class BuildInfo:
 
 def running_build(sources: Path | None = None) -> BuildInfo:
     """The build of ``signals`` imported by this process; ``sources`` is the source
-    package to compare a compiled copy with (default: the copy's own sources)."""
+    package to compare a compiled copy with (default: the checkout's ``signals`` when
+    the copy is its ``build/compiled``, else the copy's own sources)."""
     import signals
 
     package_dir = Path(signals.__file__).resolve().parent
@@ -78,4 +79,11 @@ def running_build(sources: Path | None = None) -> BuildInfo:
     digest_file = package_dir.parent / DIGEST_FILE
     recorded = digest_file.read_text().strip() if digest_file.exists() else None
     return BuildInfo("compiled", package_dir, compiled, recorded,
-                     source_digest(sources or package_dir))
+                     source_digest(sources or _checkout_sources(package_dir)))
+
+
+def _checkout_sources(package_dir: Path) -> Path:
+    # <checkout>/build/compiled/signals was copied from <checkout>/signals (make compiled)
+    build_dir = package_dir.parent.parent
+    checkout = build_dir.parent / "signals"
+    return checkout if build_dir.name == "build" and checkout.is_dir() else package_dir

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.build_info import compiled_modules, running_build, source_digest
+from streams.build_info import _checkout_sources, compiled_modules, running_build, source_digest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,3 +41,15 @@ def test_compiled_modules_are_named_once_whatever_their_suffix(tmp_path: Path) -
     (package / "replay.py").write_text("")
     assert compiled_modules(package) == ["signals.model.online", "signals.pipeline"]
 
+
+
+def test_a_copy_in_a_checkouts_build_folder_is_compared_with_the_checkout(
+        tmp_path: Path) -> None:
+    copy = tmp_path / "build" / "compiled" / "signals"
+    copy.mkdir(parents=True)
+    assert _checkout_sources(copy) == copy  # no checkout around it: its own sources
+    (tmp_path / "signals").mkdir()
+    assert _checkout_sources(copy) == tmp_path / "signals"
+    elsewhere = tmp_path / "opt" / "compiled" / "signals"
+    elsewhere.mkdir(parents=True)
+    assert _checkout_sources(elsewhere) == elsewhere
