@@ -15,13 +15,14 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from signals.alert import Alert
 from signals.deadletter import DeadLetter, dead_letter
 from signals.decode import decode
 from signals.errors import BrandguardError, ProcessingError
+from signals.fielddict import field_dict
 from signals.pipeline import PipelineState, StepResult, step
 from signals.timefmt import format_rfc3339
 
@@ -45,7 +46,7 @@ class ReplaySummary:
     model_metrics: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return field_dict(self)
 
 
 def replay_lines(

@@ -8,8 +8,10 @@ event that caused it, so a redelivered fact is recognised and skipped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar
+
+from signals.fielddict import field_dict
 
 __all__ = [
     "BrandListingFact",
@@ -228,16 +230,9 @@ def route_key(fact: Fact) -> str:
     return "learner"  # one learner sees every label
 
 
-#: field names of each kind, in declaration order (what ``__slots__`` lists in plain
-#: Python; a mypyc-compiled class has no ``__slots__``)
-_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {
-    cls: tuple(f.name for f in fields(cls)) for cls in _KINDS.values()}
-
-
 def fact_to_dict(fact: Fact | EpochMark) -> dict[str, Any]:
     # Shallow on purpose: asdict deep-copies, and a fact is serialised right away.
-    return {"kind": fact.kind,
-            **{name: getattr(fact, name) for name in _FIELD_NAMES[type(fact)]}}
+    return {"kind": fact.kind, **field_dict(fact)}
 
 
 def fact_from_dict(data: dict[str, Any]) -> Fact | EpochMark:

@@ -7,12 +7,13 @@ risk state (snapshots, open reports, alerts raised) bounded per seller.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from signals.aggregates.dedup import Deduplicator
 from signals.aggregates.seller import SellerAggregates
 from signals.epochs import earliest
+from signals.fielddict import field_dict
 
 __all__ = ["ListingSnapshot", "PendingReport", "SellerState"]
 
@@ -216,8 +217,8 @@ class SellerState:
         return {
             "seller_id": self.seller_id, "aggregates": self.aggregates.to_dict(),
             "dedup": self.dedup.to_dict(),
-            "listings": {k: _fields(v) for k, v in self.listings.items()},
-            "reports": {k: _fields(v) for k, v in self.reports.items()},
+            "listings": {k: field_dict(v) for k, v in self.listings.items()},
+            "reports": {k: field_dict(v) for k, v in self.reports.items()},
             "report_weight": self.report_weight, "upheld_weight": self.upheld_weight,
             "phashes": self.phashes, "network": self.network, "flagged": self.flagged,
             "risky": sorted(self.risky), "severity": self.severity, "alerted_at": self.alerted_at,
@@ -239,10 +240,3 @@ class SellerState:
             alerted_at=d["alerted_at"], raised=dict(d.get("raised", {})),
             latest_alert=d.get("latest_alert"),
         )
-
-
-def _fields(obj: ListingSnapshot | PendingReport) -> dict[str, Any]:
-    """Shallow field dict: ``dataclasses.asdict`` deep-copies every features dict,
-    which made serialising a seller for its table 25x slower. (Not ``__slots__``:
-    classes compiled by mypyc have none.)"""
-    return {f.name: getattr(obj, f.name) for f in fields(obj)}
