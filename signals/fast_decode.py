@@ -19,7 +19,6 @@ True
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any, Final, get_args
 
@@ -34,7 +33,7 @@ from signals.events import (
     ReportStatus,
 )
 from signals.limits import MAX_ID_CHARS, MAX_LISTING_PHASHES, MAX_PRICE, MAX_TITLE_CHARS
-from signals.timefmt import RFC3339_SHAPE
+from signals.timefmt import RFC3339_SHAPE, utc_seconds
 
 __all__ = ["fast_listing", "fast_order", "fast_report"]
 
@@ -43,11 +42,29 @@ _REPORTERS: Final = frozenset(get_args(Reporter))
 _REASONS: Final = frozenset(get_args(ReportReason))
 _REPORT_STATUSES: Final = frozenset(get_args(ReportStatus))
 _ACTIONS: Final = frozenset(get_args(ListingAction))
-_is_currency = re.compile("[A-Z]{3}").fullmatch
-_is_country = re.compile("[A-Z]{2}").fullmatch
-_is_phash = re.compile("[0-9a-fA-F]{16}").fullmatch
+_HEX_DIGITS: Final = "0123456789abcdefABCDEF"
 _is_rfc3339 = RFC3339_SHAPE.fullmatch
 _fromisoformat = datetime.fromisoformat
+
+
+# The contract's codes and hashes checked with str methods, which run in C without
+# building a match object: the same verdicts as [A-Z]{n} and [0-9a-fA-F]{16}.
+def _is_code(text: str, size: int) -> bool:
+    """Whether ``text`` is ``size`` upper-case ASCII letters (a currency or country code).
+
+    >>> _is_code("EUR", 3), _is_code("Eur", 3), _is_code("ÉUR", 3), _is_code("EU", 3)
+    (True, False, False, False)
+    """
+    return len(text) == size and text.isascii() and text.isalpha() and text.isupper()
+
+
+def _is_phash(text: str) -> bool:
+    """Whether ``text`` is 16 hexadecimal digits.
+
+    >>> _is_phash("ffbef72ecfacce8F"), _is_phash("ffbef72ecfacce8g"), _is_phash("ff")
+    (True, False, False)
+    """
+    return len(text) == 16 and text.isascii() and not text.strip(_HEX_DIGITS)
 
 
 def _plain_ids(*values: Any) -> bool:
@@ -71,7 +88,12 @@ def _plain_time(text: Any) -> float | None:
     fromisoformat refuses, is left to parse_rfc3339 in the checks): the same value,
     two calls fewer for every event.
     """
-    if type(text) is not str or _is_rfc3339(text) is None:
+    if type(text) is not str:
+        return None
+    ts = utc_seconds(text)  # the contract's own form: no regex, no datetime
+    if ts is not None:
+        return ts
+    if _is_rfc3339(text) is None:
         return None
     try:
         return _fromisoformat(text).timestamp()
@@ -99,7 +121,7 @@ def fast_order(record: dict[str, Any]) -> OrderEvent | None:
     # an integer price is valid too, but float() of it is the checks' business
     if type(price) is not float or not 0 < price <= MAX_PRICE:
         return None
-    if type(currency) is not str or not _is_currency(currency):
+    if type(currency) is not str or not _is_code(currency, 3):
         return None
     if type(quantity) is not int or quantity < 1:
         return None
@@ -152,14 +174,14 @@ def fast_listing(record: dict[str, Any]) -> ListingEvent | None:
     if price is not None and (type(price) is not float or not 0 < price <= MAX_PRICE
                               or currency is None):
         return None
-    if currency is not None and (type(currency) is not str or not _is_currency(currency)):
+    if currency is not None and (type(currency) is not str or not _is_code(currency, 3)):
         return None
     category, quantity = record.get("category"), record.get("quantity")
     ship_from = record.get("ship_from")
     if ((category is not None and type(category) is not str)
             or (quantity is not None and (type(quantity) is not int or quantity < 0))
             or (ship_from is not None and (type(ship_from) is not str
-                                           or not _is_country(ship_from)))):
+                                           or not _is_code(ship_from, 2)))):
         return None
     phashes = _phashes(record.get("image_phashes"))
     times = _times(record.get("event_time"), record.get("seller_since"))

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Final
 
-__all__ = ["RFC3339_SHAPE", "format_rfc3339", "parse_rfc3339"]
+__all__ = ["RFC3339_SHAPE", "format_rfc3339", "parse_rfc3339", "utc_seconds"]
 
 # Field ranges live in the regex so that fromisoformat (C, and far more lenient
 # about shapes) is left with one job: rejecting impossible calendar dates.
@@ -36,6 +37,17 @@ RFC3339_SHAPE = re.compile(
 )
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SHOWN_CHARS = 40
+_DATE_SHAPE: Final = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])-[0-3][0-9]")
+_EPOCH_ORDINAL: Final = 719_163  # date(1970, 1, 1).toordinal()
+#: epoch day of each calendar date seen ("2026-11-27" -> 20,784): a stream's events
+#: fall on few dates, so each is checked against the calendar once
+_epoch_days: Final[dict[str, int]] = {}
+_EPOCH_DAYS_KEPT: Final = 4096
+_formatted: Final[dict[float, str]] = {}
+_FORMATTED_KEPT: Final = 256
+#: up to this many seconds from the epoch, microseconds are whole numbers below 2**53, which
+#: floats hold exactly: dividing them by 1e6 rounds once, as datetime.timestamp() does
+_LAST_EXACT_SECOND: Final = 9_007_199_253.0
 
 
 def parse_rfc3339(text: str) -> float:
@@ -51,6 +63,9 @@ def parse_rfc3339(text: str) -> float:
     ...
     ValueError: is not a real date-time, got '2026-02-29T00:00:00Z'
     """
+    fast = utc_seconds(text)
+    if fast is not None:
+        return fast
     if RFC3339_SHAPE.fullmatch(text) is None:
         raise ValueError(f"must be an RFC 3339 date-time with an offset, got {_shown(text)}")
     try:
@@ -63,6 +78,61 @@ def parse_rfc3339(text: str) -> float:
         raise ValueError(f"is not a real date-time, got {_shown(text)}") from None
 
 
+def utc_seconds(text: str) -> float | None:
+    """:func:`parse_rfc3339` of the contract's own form, ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z``
+    (UTC, at most microseconds), without regex or datetime; None for any other text,
+    valid or not, which is then the full parser's to decide.
+
+    >>> utc_seconds("2026-11-27T14:03:11.250Z"), utc_seconds("2026-11-27T14:03:11Z")
+    (1795788191.25, 1795788191.0)
+    >>> utc_seconds("2026-11-27T15:03:11+01:00") is None, utc_seconds("2026-02-29T00:00:00Z")
+    (True, None)
+    """
+    size = len(text)
+    if (size < 20 or size > 27 or size == 21 or text[size - 1] != "Z" or text[10] != "T"
+            or text[13] != ":" or text[16] != ":" or (size > 20 and text[19] != ".")):
+        return None
+    day = _epoch_days.get(text[:10])
+    if day is None:
+        day = _epoch_day(text[:10])
+        if day is None:
+            return None
+    hour, minute, second = _two_digits(text, 11), _two_digits(text, 14), _two_digits(text, 17)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
+        return None
+    # whole numbers in floats, exact below 2**53: no overflow checks on the way
+    seconds = day * 86_400.0 + hour * 3_600.0 + minute * 60.0 + second
+    if not -_LAST_EXACT_SECOND <= seconds <= _LAST_EXACT_SECOND:
+        return None
+    micros = 0.0
+    for i in range(20, 26):  # the fraction, padded to six digits
+        digit = ord(text[i]) - 48 if i < size - 1 else 0
+        if not 0 <= digit <= 9:
+            return None
+        micros = micros * 10.0 + digit
+    return (seconds * 1_000_000.0 + micros) / 1_000_000.0
+
+
+def _two_digits(text: str, at: int) -> int:
+    """The number written by two ASCII digits at ``at``, or -1."""
+    tens, units = ord(text[at]) - 48, ord(text[at + 1]) - 48
+    return tens * 10 + units if 0 <= tens <= 9 and 0 <= units <= 9 else -1
+
+
+def _epoch_day(text: str) -> int | None:
+    """Days since 1970-01-01 of a real ``YYYY-MM-DD`` date, remembered; else None."""
+    if _DATE_SHAPE.fullmatch(text) is None:
+        return None
+    try:
+        day = date.fromisoformat(text).toordinal() - _EPOCH_ORDINAL
+    except ValueError:  # 2026-02-29, year 0000
+        return None
+    if len(_epoch_days) >= _EPOCH_DAYS_KEPT:
+        _epoch_days.clear()
+    _epoch_days[text] = day
+    return day
+
+
 def format_rfc3339(ts: float) -> str:
     """UTC RFC 3339 text of epoch seconds, rounded to milliseconds.
 
@@ -71,6 +141,17 @@ def format_rfc3339(ts: float) -> str:
     >>> format_rfc3339(-0.0005)
     '1970-01-01T00:00:00.000Z'
     """
+    # remembered: every alert of a batch is stamped with the same processing time
+    text = _formatted.get(ts)
+    if text is None:
+        text = _format(ts)
+        if len(_formatted) >= _FORMATTED_KEPT:
+            _formatted.clear()
+        _formatted[ts] = text
+    return text
+
+
+def _format(ts: float) -> str:
     if not math.isfinite(ts):
         raise ValueError(f"epoch seconds must be finite, got {ts!r}")
     millis = round(ts * 1000)
