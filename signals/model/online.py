@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any
 
 from river import linear_model, preprocessing
 
@@ -44,7 +44,6 @@ PriorFn = Callable[[Mapping[str, float]], tuple[float, dict[str, float]]]
 """The rule prior: features -> (probability, per-feature contributions)."""
 
 MODEL_FAMILY = "lr1"
-_UNSEEN: Final[Any] = object()
 
 
 @dataclass(frozen=True)
@@ -89,25 +88,64 @@ class ModelConfig:
         )
 
 
-@dataclass(frozen=True)
 class ModelScore:
-    """A blended score and what it is made of."""
+    """A blended score and what it is made of.
 
-    probability: float
-    prior: float
-    learned: float | None  # None while the learned model is still warming up
-    trust: float
-    contributions: dict[str, float] = field(default_factory=dict)  # strongest first
+    ``contributions`` (per feature, strongest first) are blended and ordered when
+    first read, from the prior's and the learned model's parts kept at scoring
+    time: every listing is scored, few are explained, and ordering the parts was
+    most of what a score cost. Equal scores have equal fields and contributions.
 
-    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
-    # generated one interpreted, and this class is built on the hot path.
+    >>> ModelScore(0.3, 0.3, None, 0.0, {"a": 0.1, "b": -0.5}).contributions
+    {'b': -0.5, 'a': 0.1}
+    """
+
     def __init__(self, probability: float, prior: float, learned: float | None, trust: float,
-                 contributions: dict[str, float] | None = None) -> None:
-        object.__setattr__(self, "probability", probability)
-        object.__setattr__(self, "prior", prior)
-        object.__setattr__(self, "learned", learned)
-        object.__setattr__(self, "trust", trust)
-        object.__setattr__(self, "contributions", {} if contributions is None else contributions)
+                 contributions: Mapping[str, float] | None = None) -> None:
+        self.probability = probability
+        self.prior = prior
+        self.learned = learned
+        self.trust = trust
+        self._prior_parts: Mapping[str, float] = {} if contributions is None else contributions
+        self._learned_parts: Mapping[str, float] | None = None
+        self._ordered: dict[str, float] | None = None
+
+    @classmethod
+    def blended(cls, probability: float, prior: float, learned: float, trust: float,
+                prior_parts: Mapping[str, float], learned_parts: Mapping[str, float],
+                ) -> ModelScore:
+        """A score whose contributions are ``blend_contributions`` of the parts, on demand."""
+        score = cls(probability, prior, learned, trust, prior_parts)
+        score._learned_parts = learned_parts
+        return score
+
+    @property
+    def contributions(self) -> dict[str, float]:
+        """Per-feature contributions to the score's log-odds, strongest first."""
+        ordered = self._ordered
+        if ordered is None:
+            learned = self._learned_parts
+            ordered = self._ordered = (
+                strongest_first(self._prior_parts) if learned is None
+                else blend_contributions(self._prior_parts, learned, self.trust))
+        return ordered
+
+    def with_probability(self, probability: float) -> ModelScore:
+        """The same score and parts with another probability (a policy floor)."""
+        score = ModelScore(probability, self.prior, self.learned, self.trust, self._prior_parts)
+        score._learned_parts, score._ordered = self._learned_parts, self._ordered
+        return score
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ModelScore):
+            return NotImplemented
+        return (self.probability, self.prior, self.learned, self.trust, self.contributions) == (
+            other.probability, other.prior, other.learned, other.trust, other.contributions)
+
+    def __repr__(self) -> str:
+        return (f"ModelScore(probability={self.probability!r}, prior={self.prior!r}, "
+                f"learned={self.learned!r}, trust={self.trust!r}, "
+                f"contributions={self.contributions!r})")
 
 
 class RiskModel:
@@ -153,19 +191,14 @@ class RiskModel:
 
     def score_one(self, x: Mapping[str, float]) -> ModelScore:
         """Blend of prior and learned model for one feature vector (read-only)."""
-        features = _canonical(x)
+        features = _finite(x)
         prior, prior_contributions = self._call_prior(features)
         if self.labels_seen < self.config.warmup_labels:
-            return ModelScore(prior, prior, None, 0.0, strongest_first(prior_contributions))
+            return ModelScore(prior, prior, None, 0.0, prior_contributions)
         learned, learned_contributions = self._learned(features)
         trust = self.trust()
-        return ModelScore(
-            probability=blend_probability(prior, learned, trust),
-            prior=prior,
-            learned=learned,
-            trust=trust,
-            contributions=blend_contributions(prior_contributions, learned_contributions, trust),
-        )
+        return ModelScore.blended(blend_probability(prior, learned, trust), prior, learned, trust,
+                                  prior_contributions, learned_contributions)
 
     def learn_one(
         self,
@@ -206,7 +239,7 @@ class RiskModel:
         own = contributions if type(contributions) is dict else dict(contributions)
         return float(probability), own
 
-    def _learned(self, features: Mapping[str, float]) -> tuple[float, dict[str, float]]:
+    def _learned(self, features: dict[str, float]) -> tuple[float, dict[str, float]]:
         """Learned probability and per-feature logit contributions (weight x scaled value).
 
         Scales by hand instead of ``StandardScaler.transform_one``, which inserts
@@ -216,8 +249,8 @@ class RiskModel:
         scaling = self._scaling
         contributions: dict[str, float] = {}
         for name, value in features.items():
-            params = scaling.get(name, _UNSEEN)
-            if params is _UNSEEN:
+            params = scaling.get(name)
+            if params is None and name not in scaling:
                 params = scaling[name] = self._feature_scaling(name)
             if params is None:
                 contributions[name] = 0.0
@@ -268,6 +301,24 @@ class RiskModel:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise codec.ModelFormatError(f"malformed model snapshot: {exc!r}") from exc
         return model
+
+
+def _finite(x: Mapping[str, float]) -> dict[str, float]:
+    """``x`` itself when it is a dict of finite floats (a scorer's usual vector), else
+    :func:`_canonical` of it.
+
+    Scoring reads features by name and sums the learned parts exactly (``fsum``),
+    so their order does not matter there and the copy is saved; learning does
+    depend on it (River sums in dict order), so :meth:`RiskModel.learn_one`
+    always canonicalises.
+    """
+    if not isinstance(x, dict):
+        return _canonical(x)
+    isfinite = math.isfinite
+    for value in x.values():
+        if type(value) is not float or not isfinite(value):
+            return _canonical(x)
+    return x
 
 
 def _canonical(x: Mapping[str, float]) -> dict[str, float]:

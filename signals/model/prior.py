@@ -2,11 +2,11 @@
 
 Before the online model has earned trust from delayed labels, this is the
 score. Every weight is written here, so an analyst can read exactly why a
-listing scored as it did; contributions are weight x value, strongest first.
+listing scored as it did; contributions are weight x value.
 
->>> p, why = rule_prior({"counterfeit_vocab": 2.0, "brand_typo": 0.9})
->>> round(p, 3), next(iter(why))
-(0.99, 'counterfeit_vocab')
+>>> p, why = rule_prior({"counterfeit_vocab": 2.0, "brand_typo": 0.9, "authorized": 0.0})
+>>> round(p, 3), why
+(0.99, {'brand_typo': 3.6, 'counterfeit_vocab': 5.0})
 >>> round(rule_prior({})[0], 3)
 0.018
 >>> rule_prior({"price_discount": 2.5e308})[0] > 0.999_999   # saturates, no OverflowError
@@ -61,14 +61,18 @@ _WEIGHT_ITEMS: Final = tuple(PRIOR_WEIGHTS.items())
 
 
 def rule_prior(x: Mapping[str, float]) -> tuple[float, dict[str, float]]:
-    """Probability of infringement and each feature's contribution (log-odds)."""
-    get = x.get
+    """Probability of infringement and each non-zero feature's contribution (log-odds),
+    in :data:`PRIOR_WEIGHTS` order; a :class:`~signals.model.online.ModelScore` orders
+    them strongest first when they are read."""
+    features = x if isinstance(x, dict) else dict(x)
+    contributions: dict[str, float] = {}
     # summed in PRIOR_WEIGHTS order, always: float addition is not associative
-    contributions = {name: w * value for name, w in _WEIGHT_ITEMS
-                     if (value := get(name, 0.0)) != 0.0}
+    total = 0.0
+    for name, weight in _WEIGHT_ITEMS:
+        value = features.get(name, 0.0)
+        if value != 0.0:
+            contribution = contributions[name] = weight * value
+            total += contribution
     # clamped: a huge feature value must not overflow exp()
-    logit = min(MAX_LOGIT, max(-MAX_LOGIT, PRIOR_INTERCEPT + sum(contributions.values())))
-    probability = 1.0 / (1.0 + math.exp(-logit))
-    # names are unique, so sorting plain tuples orders exactly as (-|value|, name) would
-    ranked = sorted([(-abs(value), name, value) for name, value in contributions.items()])
-    return probability, {name: value for _, name, value in ranked}
+    logit = min(MAX_LOGIT, max(-MAX_LOGIT, PRIOR_INTERCEPT + total))
+    return 1.0 / (1.0 + math.exp(-logit)), contributions

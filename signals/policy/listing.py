@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING
 
 from signals.alert import Alert, alert_id
@@ -35,7 +34,7 @@ def with_rule_floor(scored: ModelScore, evidence: Evidence, floor: float) -> Mod
     (0.99, 0.5)
     """
     if scored.prior >= floor and scored.prior > scored.probability and evidence.listing_level:
-        return dataclasses.replace(scored, probability=scored.prior)
+        return scored.with_probability(scored.prior)
     return scored
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pytest
@@ -144,7 +143,7 @@ class _DoubtfulModel(RiskModel):
 
     def score_one(self, x: Any) -> ModelScore:
         prior = super().score_one(x)
-        return dataclasses.replace(prior, probability=0.3, learned=0.1, trust=0.8)
+        return ModelScore(0.3, prior.prior, 0.1, 0.8, prior.contributions)
 
 
 @pytest.mark.skipif(_COMPILED, reason="compiled classes cannot be subclassed by test code")
