@@ -6,6 +6,7 @@ risk state (snapshots, open reports, alerts raised) bounded per seller.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,9 +106,9 @@ class SellerState:
     alerted_at: float | None = None
     raised: dict[str, int] = field(default_factory=dict)
     latest_alert: dict[str, Any] | None = None
-    #: (cutoff, sharing, flagged) of the last network_counts() since merge_network();
-    #: not serialised
-    counted_network: tuple[float, int, int] | None = field(default=None, compare=False,
+    #: (after, until, sharing, flagged): network_counts() for every cutoff in (after, until],
+    #: until merge_network(); not serialised
+    counted_network: tuple[float, float, int, int] | None = field(default=None, compare=False,
                                                            repr=False)
     #: ``phashes`` as a set (None: to build); not serialised
     phash_set: set[str] | None = field(default=None, compare=False, repr=False)
@@ -123,7 +124,7 @@ class SellerState:
                  risky: set[str] | None = None, severity: str | None = None,
                  alerted_at: float | None = None, raised: dict[str, int] | None = None,
                  latest_alert: dict[str, Any] | None = None,
-                 counted_network: tuple[float, int, int] | None = None,
+                 counted_network: tuple[float, float, int, int] | None = None,
                  phash_set: set[str] | None = None) -> None:
         self.seller_id = seller_id
         self.aggregates = aggregates
@@ -195,22 +196,44 @@ class SellerState:
         ((0, 0), (1, 0), (1, 1))
         """
         cached = self.counted_network
-        if cached is not None and cached[0] == before:
-            return cached[1], cached[2]  # every seller signal asks; the network rarely moves
+        if cached is not None and cached[0] < before <= cached[1]:
+            return cached[2], cached[3]  # every seller signal asks; the network rarely moves
         sharing: set[str] = set()
         flagged: set[str] = set()
+        # The counts change only where the cutoff passes a time it is compared with, so they
+        # hold for every cutoff in (after, until]: the latest time below it, the first not.
+        after, until = -math.inf, math.inf
         for members, stock in self.network.values():
             mine = members.get(self.seller_id)
-            if mine is None or mine[0] >= before or (stock is not None and stock < before):
-                continue  # not (yet) ours, or a stock photo by now
+            if mine is None:
+                continue  # not ours
+            joined: float = mine[0]
+            if joined >= before:
+                until = min(until, joined)
+                continue  # not ours yet
+            after = max(after, joined)
+            if stock is not None:
+                if stock < before:
+                    after = max(after, stock)
+                    continue  # a stock photo by now
+                until = min(until, stock)
             for other, (first, since_flagged) in members.items():
-                linked = max(mine[0], first)
-                if other == self.seller_id or linked >= before:
+                if other == self.seller_id:
                     continue
+                linked = max(joined, first)
+                if linked >= before:
+                    until = min(until, linked)
+                    continue
+                after = max(after, linked)
                 sharing.add(other)
-                if since_flagged is not None and max(linked, since_flagged) < before:
-                    flagged.add(other)
-        self.counted_network = (before, len(sharing), len(flagged))
+                if since_flagged is not None:
+                    both = max(linked, since_flagged)
+                    if both < before:
+                        after = max(after, both)
+                        flagged.add(other)
+                    else:
+                        until = min(until, both)
+        self.counted_network = (after, until, len(sharing), len(flagged))
         return len(sharing), len(flagged)
 
     def to_dict(self) -> dict[str, Any]:

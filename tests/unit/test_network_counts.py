@@ -1,0 +1,58 @@
+"""SellerState.network_counts remembers its answer for the span of cutoffs where it cannot
+change; asked at any cutoffs in any order, it must answer what a fresh count answers."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from signals.processors.seller_state import SellerState
+
+SELLERS = ["a", "b", "c", "d"]
+times = st.integers(min_value=0, max_value=4).map(float)
+members = st.lists(st.tuples(st.sampled_from(SELLERS), times, st.none() | times), max_size=4)
+news = st.lists(st.tuples(st.sampled_from(["h1", "h2", "h3"]), members, st.none() | times),
+                max_size=5)
+
+
+def _fresh(news_items: list[tuple[str, list[tuple[str, float, float | None]], float | None]],
+           cutoff: float) -> tuple[int, int]:
+    state = SellerState.create("a")
+    for phash, group, stock in news_items:
+        state.merge_network(phash, group, stock)
+    return state.network_counts(cutoff)
+
+
+@settings(max_examples=400, deadline=None)
+@given(news, st.lists(st.integers(min_value=-1, max_value=5).map(lambda t: t + 0.5)
+                      | st.integers(min_value=-1, max_value=5).map(float), max_size=12),
+       st.integers(min_value=0, max_value=5))
+def test_remembered_counts_equal_fresh_counts(
+        news_items: list[tuple[str, list[tuple[str, float, float | None]], float | None]],
+        cutoffs: list[float], merge_after: int) -> None:
+    state = SellerState.create("a")
+    applied: list[tuple[str, list[tuple[str, float, float | None]], float | None]] = []
+    for i, cutoff in enumerate(cutoffs):
+        if i == merge_after and news_items:  # news between two questions drops the memory
+            applied.append(news_items[-1])
+            state.merge_network(*news_items[-1])
+        if i == 0:
+            applied.extend(news_items[:-1])
+            for item in news_items[:-1]:
+                state.merge_network(*item)
+        assert state.network_counts(cutoff) == _fresh(applied, cutoff), (cutoff, applied)
+
+
+def test_a_link_flagged_later_is_counted_once_the_cutoff_passes_its_flag() -> None:
+    state = SellerState.create("a")
+    state.merge_network("h", [("a", 1.0, None), ("b", 2.0, 5.0)], None)
+    assert state.network_counts(3.0) == (1, 0)
+    assert state.network_counts(4.0) == (1, 0)  # within the remembered span
+    assert state.network_counts(6.0) == (1, 1)
+
+
+def test_an_image_turned_stock_photo_stops_counting_after_it_did() -> None:
+    state = SellerState.create("a")
+    state.merge_network("h", [("a", 1.0, None), ("b", 2.0, None)], 7.0)
+    assert [state.network_counts(t) for t in (2.0, 3.0, 7.0, 8.0, 2.5)] == [
+        (0, 0), (1, 0), (1, 0), (0, 0), (1, 0)]
