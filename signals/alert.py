@@ -52,6 +52,9 @@ ENTITY_TYPES: Final[tuple[EntityType, ...]] = get_args(EntityType)
 #: weakest first, so a tuple index is a rank
 SEVERITIES: Final[tuple[Severity, ...]] = get_args(Severity)
 _REASON_CODE = re.compile(r"[A-Z][A-Z0-9_]{0,63}")
+#: codes already checked: the same few dozen come back in alert after alert
+_valid_codes: Final[set[str]] = set()
+_VALID_CODES_KEPT: Final = 1024
 _ID_DIGEST_CHARS: Final = 24
 
 
@@ -87,8 +90,11 @@ class Reason:
         self.__post_init__()
 
     def __post_init__(self) -> None:
-        if not _REASON_CODE.fullmatch(self.code):
-            raise ValueError(f"reason code must be UPPER_SNAKE_CASE, got {self.code!r}")
+        if self.code not in _valid_codes:
+            if not _REASON_CODE.fullmatch(self.code):
+                raise ValueError(f"reason code must be UPPER_SNAKE_CASE, got {self.code!r}")
+            if len(_valid_codes) < _VALID_CODES_KEPT:
+                _valid_codes.add(self.code)
         if not self.message:
             raise ValueError(f"reason {self.code} needs a message")
 

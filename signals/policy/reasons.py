@@ -68,13 +68,15 @@ def listing_reasons(contributions: Mapping[str, float], evidence: Evidence, bran
                     limit: int = 5) -> tuple[Reason, ...]:
     """Positive contributions as reasons, strongest first, one per reason code."""
     out: dict[str, Reason] = {}
-    for name, value in sorted(contributions.items(), key=lambda kv: (-kv[1], kv[0])):
-        spec = _FEATURE_REASONS.get(name)
-        if value <= 0 or spec is None or spec[0] in out:
+    # only the positive parts that have a reason, strongest first, then by name
+    ranked = sorted([(-value, name) for name, value in contributions.items()
+                     if value > 0 and name in _FEATURE_REASONS])
+    for negated, name in ranked:
+        code, message = _FEATURE_REASONS[name]
+        if code in out:
             continue
-        code, message = spec
         out[code] = Reason(code=code, message=message(evidence, brand_name),
-                           value=None, contribution=round(value, 4))
+                           value=None, contribution=round(-negated, 4))
         if len(out) == limit:
             break  # the rest would be cut off: no need to write their messages
     return tuple(out.values())[:limit]
