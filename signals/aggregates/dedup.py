@@ -44,18 +44,26 @@ class Deduplicator:
     newest: float = -1e18
     pruned_at: float = -1e18
     arrivals: deque[str] | None = None
+    #: time of the id that arrived first of those kept (inf: none kept), so that each
+    #: event costs one look-up in ``seen``, not two; derived, never serialised
+    first_kept: float = field(default=math.inf, compare=False, repr=False)
 
     # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
     # generated one interpreted, and this class is built on the hot path.
     def __init__(self, horizon: float = 7 * 86400.0, max_entries: int = 50_000,
                  seen: dict[str, float] | None = None, newest: float = -1e18,
-                 pruned_at: float = -1e18, arrivals: deque[str] | None = None) -> None:
+                 pruned_at: float = -1e18, arrivals: deque[str] | None = None,
+                 first_kept: float = math.inf) -> None:
         self.horizon = horizon
         self.max_entries = max_entries
         self.seen = {} if seen is None else seen
         self.newest = newest
         self.pruned_at = pruned_at
         self.arrivals = arrivals
+        self.first_kept = first_kept
+        if self.seen and first_kept == math.inf:  # restored: ``seen`` is in arrival order
+            first = arrivals[0] if arrivals else next(iter(self.seen))
+            self.first_kept = self.seen[first]
 
     def __len__(self) -> int:
         return len(self.seen)
@@ -66,14 +74,14 @@ class Deduplicator:
         if event_id in seen:
             return False
         seen[event_id] = ts
+        if len(seen) == 1:
+            self.first_kept = ts
         arrivals = self.arrivals
         if arrivals is not None:
             arrivals.append(event_id)
         if ts > self.newest:
             self.newest = ts
-        oldest = next(iter(seen)) if arrivals is None else arrivals[0]
-        if seen.get(oldest, -math.inf) < self.newest - self.horizon or (
-                len(seen) > self.max_entries):
+        if self.first_kept < self.newest - self.horizon or len(seen) > self.max_entries:
             self._prune()
         return True
 
@@ -89,6 +97,7 @@ class Deduplicator:
         while arrivals and (seen.get(arrivals[0], -math.inf) < floor
                             or len(seen) > self.max_entries):
             seen.pop(arrivals.popleft(), None)
+        self.first_kept = seen[arrivals[0]] if arrivals else math.inf
 
     def to_dict(self) -> dict[str, Any]:
         # ``seen`` in arrival order: restoring it restores the arrival queue

@@ -36,6 +36,8 @@ class WindowCounter:
     #: at most the oldest bucket held (-inf: not known), so pruning skips a window that
     #: has nothing old enough to drop; not state, only a shortcut (never serialised)
     oldest: float = field(default=-math.inf, compare=False, repr=False)
+    #: the last bucket out of the window of ``newest``: derived, never serialised
+    floor: int = field(default=0, init=False, compare=False, repr=False)
 
     # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
     # generated one interpreted, and this class is built on the hot path.
@@ -46,24 +48,22 @@ class WindowCounter:
         self.counts = {} if counts is None else counts
         self.newest = newest
         self.oldest = oldest
+        self.floor = int((newest - span) // width)
 
     @classmethod
     def create(cls, span: float, buckets: int) -> WindowCounter:
         return cls(span=span, width=span / buckets)
 
-    def _retained_from(self) -> int:
-        return int((self.newest - self.span) // self.width)
-
     def add(self, ts: float, amount: float = 1.0) -> None:
-        width, span = self.width, self.span
+        width = self.width
+        floor = self.floor
         if ts > self.newest:
-            before = int((self.newest - span) // width)
             self.newest = ts
-            floor = int((ts - span) // width)
-            if floor != before and self.oldest <= floor:
-                self._prune(floor)  # only when a bucket left the window
-        else:
-            floor = int((self.newest - span) // width)
+            before, floor = floor, int((ts - self.span) // width)
+            if floor != before:
+                self.floor = floor
+                if self.oldest <= floor:
+                    self._prune(floor)  # only when a bucket left the window
         bucket = int(ts // width)
         if bucket <= floor:
             return  # older than the window of the newest event: never visible again
@@ -82,7 +82,7 @@ class WindowCounter:
         """Sum over buckets inside ``(at - span, at]``, at bucket resolution."""
         span, width, newest = self.span, self.width, self.newest
         lo = int((at - span) // width)
-        if at >= newest and (lo == int((newest - span) // width) or self.oldest > lo):
+        if at >= newest and (lo == self.floor or self.oldest > lo):
             # asked at (or after) the newest time with every bucket still inside: all of it
             value = sum(self.counts.values())
         else:
@@ -118,6 +118,8 @@ class DistinctWindow:
     newest: float = -1e18  # finite, so the state stays valid JSON
     #: as WindowCounter.oldest
     oldest: float = field(default=-math.inf, compare=False, repr=False)
+    #: as WindowCounter.floor
+    floor: int = field(default=0, init=False, compare=False, repr=False)
 
     # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
     # generated one interpreted, and this class is built on the hot path.
@@ -128,23 +130,24 @@ class DistinctWindow:
         self.buckets = {} if buckets is None else buckets
         self.newest = newest
         self.oldest = oldest
+        self.floor = int((newest - span) // width)
 
     @classmethod
     def create(cls, span: float, buckets: int) -> DistinctWindow:
         return cls(span=span, width=span / buckets)
 
     def add(self, ts: float, value: str) -> None:
-        width, span, buckets = self.width, self.span, self.buckets
+        width, buckets = self.width, self.buckets
+        floor = self.floor
         if ts > self.newest:
-            before = int((self.newest - span) // width)
             self.newest = ts
-            floor = int((ts - span) // width)
-            if floor != before and self.oldest <= floor:  # only when a bucket left the window
-                for b in [b for b in buckets if b <= floor]:
-                    del buckets[b]
-                self.oldest = min(buckets, default=math.inf)
-        else:
-            floor = int((self.newest - span) // width)
+            before, floor = floor, int((ts - self.span) // width)
+            if floor != before:
+                self.floor = floor
+                if self.oldest <= floor:  # only when a bucket left the window
+                    for b in [b for b in buckets if b <= floor]:
+                        del buckets[b]
+                    self.oldest = min(buckets, default=math.inf)
         bucket = int(ts // width)
         if bucket <= floor:
             return
@@ -158,7 +161,7 @@ class DistinctWindow:
     def values(self, at: float) -> set[str]:
         span, width, newest = self.span, self.width, self.newest
         lo = int((at - span) // width)
-        if at >= newest and lo == int((newest - span) // width):
+        if at >= newest and lo == self.floor:
             return set().union(*self.buckets.values())  # asked at the newest time: all of it
         hi = int(at // width)
         out: set[str] = set()
