@@ -58,7 +58,8 @@ class Registry:
         self.version = 0  # bumps on every change, so caches built from it know when to refresh
         # official images near each listing hash seen since the last change: sellers
         # list the same photos again and again
-        self._near_official: dict[tuple[str, int], tuple[tuple[str, int], ...]] = {}
+        #: by distance, then hash
+        self._near_official: dict[int, dict[str, tuple[tuple[str, int], ...]]] = {}
         #: the facts of titles matched against this registry (see signals.features.title_facts);
         #: held here rather than in a weak table keyed by registry, as a mypyc-compiled
         #: class takes no weak references
@@ -125,12 +126,14 @@ class Registry:
 
     def _near_owners(self, phash: str, max_distance: int) -> tuple[tuple[str, int], ...]:
         """(owner, distance) of the official images near ``phash``, remembered."""
-        key = (phash, max_distance)
-        owners = self._near_official.get(key)
+        cache = self._near_official.get(max_distance)
+        if cache is None:
+            cache = self._near_official[max_distance] = {}
+        owners = cache.get(phash)
         if owners is None:
-            if len(self._near_official) >= _NEAR_CACHE_SIZE:
-                self._near_official.clear()
-            owners = self._near_official[key] = tuple(
+            if len(cache) >= _NEAR_CACHE_SIZE:
+                cache.clear()
+            owners = cache[phash] = tuple([
                 (owner, distance)
-                for _hash, owner, distance in self._images.near(parse_phash(phash), max_distance))
+                for _hash, owner, distance in self._images.near(parse_phash(phash), max_distance)])
         return owners

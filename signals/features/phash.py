@@ -20,7 +20,7 @@ __all__ = ["DEFAULT_MAX_DISTANCE", "PhashIndex", "format_phash", "hamming", "par
 
 #: Hamming distance at or below which two 64-bit pHashes usually show the same picture
 DEFAULT_MAX_DISTANCE = 6
-_HEX = frozenset("0123456789abcdefABCDEF")
+_HEX_DIGITS = "0123456789abcdefABCDEF"
 
 
 def parse_phash(hex16: str) -> int:
@@ -33,7 +33,8 @@ def parse_phash(hex16: str) -> int:
     ...
     ValueError: not a 16-hex-digit hash: 'xyz'
     """
-    if len(hex16) != 16 or not _HEX.issuperset(hex16):
+    # str methods rather than a set test per character: every new listing image comes here
+    if len(hex16) != 16 or not hex16.isascii() or hex16.strip(_HEX_DIGITS):
         raise ValueError(f"not a 16-hex-digit hash: {hex16!r}")
     return int(hex16, 16)
 
@@ -116,7 +117,7 @@ class PhashIndex:
                             for _, mask in self._masks]
         self._bands: list[dict[int, set[int]]] = [{} for _ in self._masks]
         # what a lookup needs of each band, unpacked once: every listing image is looked up
-        self._probes = [(band.get, shift, mask, flips) for band, (shift, mask), flips
+        self._probes = [(band, shift, mask, flips) for band, (shift, mask), flips
                         in zip(self._bands, self._masks, self._flip_masks, strict=True)]
         for phash in self._owners:
             self._file(phash)
@@ -176,7 +177,8 @@ class PhashIndex:
         for other in self._candidates(phash):
             distance = (phash ^ other).bit_count()
             if distance <= limit:
-                found.extend((other, owner, distance) for owner in self._owners[other])
+                for owner in self._owners[other]:
+                    found.append((other, owner, distance))
         if len(found) > 1:
             found.sort(key=lambda item: (item[2], item[0], item[1]))
         return found
@@ -184,13 +186,13 @@ class PhashIndex:
     def _candidates(self, phash: int) -> set[int]:
         """Stored hashes agreeing with ``phash`` on some band up to the flipped bits."""
         seen: set[int] = set()
-        for get, shift, mask, flips in self._probes:  # no flips while narrow
+        for band, shift, mask, flips in self._probes:  # no flips while narrow
             value = (phash >> shift) & mask
-            hashes = get(value)
+            hashes = band.get(value)
             if hashes:
                 seen.update(hashes)
             for flip in flips:
-                hashes = get(value ^ flip)
+                hashes = band.get(value ^ flip)
                 if hashes:
                     seen.update(hashes)
         return seen
