@@ -37,7 +37,7 @@ class WindowCounter:
     #: has nothing old enough to drop; not state, only a shortcut (never serialised)
     oldest: float = field(default=-math.inf, compare=False, repr=False)
     #: the last bucket out of the window of ``newest``: derived, never serialised
-    floor: int = field(default=0, init=False, compare=False, repr=False)
+    floor: int = field(init=False, compare=False, repr=False)
 
     # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
     # generated one interpreted, and this class is built on the hot path.
@@ -119,7 +119,7 @@ class DistinctWindow:
     #: as WindowCounter.oldest
     oldest: float = field(default=-math.inf, compare=False, repr=False)
     #: as WindowCounter.floor
-    floor: int = field(default=0, init=False, compare=False, repr=False)
+    floor: int = field(init=False, compare=False, repr=False)
 
     # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
     # generated one interpreted, and this class is built on the hot path.
