@@ -48,19 +48,25 @@ def one_edit_probes(key: str) -> frozenset[str]:
     return frozenset(neighbourhood(key, 1))
 
 
-@lru_cache(maxsize=1 << 16)
 def head_probes(key: str) -> frozenset[str]:
-    return frozenset(neighbourhood(key[:TWO_EDIT_ENDS], 2 if len(key) >= TYPO_MIN_LEN else 0))
+    # remembered by the head alone: "leather", "leatherbag" and "leatherbagblack" share it
+    return _end_probes(key[:TWO_EDIT_ENDS], len(key) >= TYPO_MIN_LEN, True)
+
+
+def tail_probes(key: str) -> frozenset[str]:
+    return _end_probes(key[-TWO_EDIT_ENDS:], len(key) >= TYPO_MIN_LEN, False)
 
 
 @lru_cache(maxsize=1 << 16)
-def tail_probes(key: str) -> frozenset[str]:
-    return frozenset(tail_neighbourhood(key, 2 if len(key) >= TYPO_MIN_LEN else 0))
+def _end_probes(end: str, typos: bool, head: bool) -> frozenset[str]:
+    """Probes of a key's head or tail (at most :data:`TWO_EDIT_ENDS` characters)."""
+    depth = 2 if typos else 0
+    return frozenset(neighbourhood(end, depth) if head else tail_neighbourhood(end, depth))
 
 
 def clear_probe_caches() -> None:
     """Forget every remembered neighbourhood (benchmarks measuring cold lookups)."""
-    for cached in (one_edit_probes, head_probes, tail_probes, token_key):
+    for cached in (one_edit_probes, _end_probes, token_key):
         cached.cache_clear()
 
 
