@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Literal, NamedTuple
+from typing import Final, Literal, NamedTuple
 
 from signals.features.homoglyphs import HOMOGLYPHS, LATIN_FOLDS, SKELETON_CLASSES
 
@@ -49,7 +49,7 @@ _LETTER_STAND_INS = frozenset("@$")
 _ASCII_WORD = re.compile(r"(?:[A-Za-z0-9]|(?<=[A-Za-z])[@$]|[@$](?=[A-Za-z]))+")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]+")  # the same where no "@" or "$" occurs
 #: builds a Token without the Python-level ``Token.__new__`` (titles make many)
-_new_tuple = tuple.__new__
+_new_tuple: Final = tuple.__new__
 
 
 class Token(NamedTuple):
@@ -135,11 +135,18 @@ def _recent_token_spans(text: str) -> tuple[Token, ...]:
 def _ascii_token_spans(text: str) -> tuple[Token, ...]:
     # Lower-casing ASCII keeps every position and every character's class, so the
     # words can be found in the lowered text directly.
-    words = _ASCII_WORD if "@" in text or "$" in text else _ASCII_ALNUM
+    lowered = text.lower()
+    if "@" in text or "$" in text:
+        return tuple([_new_tuple(Token, (m.group(), m.group(), m.start(), m.end()))
+                      for m in _ASCII_WORD.finditer(lowered)])
+    # findall makes no match objects; a word is a maximal run of letters and digits,
+    # so its first occurrence after the previous word's end is where it was found
+    words: list[str] = _ASCII_ALNUM.findall(lowered)
     found: list[Token] = []
-    for m in words.finditer(text.lower()):
-        word = m.group()
-        start, end = m.span()
+    end = 0
+    for word in words:
+        start = lowered.find(word, end)
+        end = start + len(word)
         found.append(_new_tuple(Token, (word, word, start, end)))
     return tuple(found)
 
