@@ -109,6 +109,7 @@ class BrandIndex:
         # starts with the term key's own, so a new term only revisits those
         self._cached_by_first: dict[str, set[str]] = {}
         self._verdicts: dict[tuple[int, tuple[str, ...], tuple[str, ...]], object] = {}
+        self._head_ids: dict[str, frozenset[int]] = {}  # emptied whenever a term comes or goes
         # bounds only grow; stale bounds after a removal cost a few extra lookups, never a match
         self._max_words = 1
         self._max_key_len = 0
@@ -157,6 +158,7 @@ class BrandIndex:
         if self._brands.pop(brand_id, None) is None:
             return False
         self.terms_version += 1
+        self._head_ids.clear()
         removed = self._brand_term_ids.pop(brand_id, [])
         self._forget_terms({i: self._terms[i] for i in removed})
         for term_id in removed:
@@ -175,6 +177,7 @@ class BrandIndex:
 
     def _add_term(self, term: BrandTerm) -> int:
         self.terms_version += 1
+        self._head_ids.clear()
         term_id = self._next_id
         self._next_id += 1
         self._terms[term_id] = term
@@ -247,10 +250,11 @@ class BrandIndex:
                 key = key + right[1:] if key and right and key[-1] == right[0] else key + right
                 if len(key) > longest:
                     break  # adding words only makes the key longer
-                found: Iterable[int] | None = (
-                    self._terms.keys() if scan else remembered.get(key))
+                found = frozenset(self._terms) if scan else remembered.get(key)
                 if found is None:
                     found = self._lookup(key)
+                if not found:
+                    continue  # most windows: no term, no iterator
                 for term_id in found:
                     term = self._terms[term_id]
                     # a full edit moves the key length by at most 2 ("aba" -> "aa" -> "a"),
@@ -296,9 +300,23 @@ class BrandIndex:
         if shape in self._reach[0]:
             found |= hits(self._one_edit_keys, one_edit_probes(key))
         if shape in self._reach[1]:
-            head_ids = hits(self._two_edit_heads, head_probes(key))
+            head_ids = self._head_hits(key)
             if head_ids:  # the tails only matter for terms reached from the head
                 found |= head_ids & hits(self._two_edit_tails, tail_probes(key))
+        return found
+
+    def _head_hits(self, key: str) -> set[int] | frozenset[int]:
+        """Two-edit terms reached from the key's head, remembered by the head until the
+        terms change: a head ("leather") starts many windows ("leatherbag", ...)."""
+        if len(key) < TYPO_MIN_LEN:  # no typos: not worth remembering
+            return hits(self._two_edit_heads, head_probes(key))
+        head = key[:TWO_EDIT_ENDS]
+        found = self._head_ids.get(head)
+        if found is None:
+            if len(self._head_ids) >= _LOOKUP_CACHE_SIZE:
+                self._head_ids.clear()
+            found = self._head_ids[head] = frozenset(hits(self._two_edit_heads,
+                                                          head_probes(key)))
         return found
 
     def _check(self, term_id: int, term: BrandTerm, window: Sequence[Token],
