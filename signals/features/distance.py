@@ -150,16 +150,22 @@ def collapsed_deletions(key: str, depth: int, start: int = 0) -> set[str]:
     ['aba', 'abac', 'abc', 'ac']
     """
     found = {key}
-    frontier = {key}
-    for _ in range(depth):
-        step: set[str] = set()
-        for s in frontier:
+    frontier, lows = [key], [start]
+    for step in range(depth):
+        more = step < depth - 1
+        next_frontier: list[str] = []
+        next_lows: list[int] = []
+        for n in range(len(frontier)):
+            s = frontier[n]
             last = len(s) - 1
-            for i in range(start, len(s)):
-                if 0 < i < last and s[i - 1] == s[i + 1]:
-                    step.add(s[:i] + s[i + 2:])
-                else:
-                    step.add(s[:i] + s[i + 1:])
-        found |= step
-        frontier = step
+            # a later deletion before ``low`` gives a string reached the other way round
+            # (that deletion first): the order of deletions only matters next to each other
+            for i in range(lows[n], len(s)):
+                deleted = (s[:i] + s[i + 2:] if 0 < i < last and s[i - 1] == s[i + 1]
+                           else s[:i] + s[i + 1:])
+                found.add(deleted)
+                if more:
+                    next_frontier.append(deleted)
+                    next_lows.append(max(start, i - 1))
+        frontier, lows = next_frontier, next_lows
     return found
