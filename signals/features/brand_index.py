@@ -181,7 +181,8 @@ class BrandIndex:
         term_id = self._next_id
         self._next_id += 1
         self._terms[term_id] = term
-        for table, keys in self._filing(term):
+        filing = self._filing(term)
+        for table, keys in filing:
             for key in keys:
                 file_id(table, key, term_id)
         file_id(self._by_plain, term.plain, term_id)
@@ -189,18 +190,18 @@ class BrandIndex:
             self._reach[term.max_edits - 1].update(_shapes_within(term))
         self._max_words = max(self._max_words, len(term.plain))
         self._max_key_len = max(self._max_key_len, len(term.key))
-        self._learn_term(term_id, term)
+        self._learn_term(term_id, term, [keys for _, keys in filing])
         return term_id
 
     # A registry change updates what is remembered instead of forgetting it all: a
     # brand that launches a product line must not cost every title a cold lookup.
-    def _learn_term(self, term_id: int, term: BrandTerm) -> None:
+    def _learn_term(self, term_id: int, term: BrandTerm, filed: list[set[str]]) -> None:
         """Add a new term to the remembered lookups it would have been found by."""
         first, size, spread = term.key[:1], len(term.key), 2 * term.max_edits
         cache = self._lookup_cache
         for key in self._cached_by_first.get(first, ()):
             reachable = key == term.key or (term.max_edits and abs(len(key) - size) <= spread)
-            if reachable and term_id in self._search(key):
+            if reachable and self._reaches(term, filed, key):
                 cache[key] = cache[key] | {term_id}
         # a window spelling the new term exactly is that term now, not someone's typo
         self._verdicts = {k: v for k, v in self._verdicts.items() if k[1] != term.plain}
@@ -304,6 +305,19 @@ class BrandIndex:
             if head_ids:  # the tails only matter for terms reached from the head
                 found |= head_ids & hits(self._two_edit_tails, tail_probes(key))
         return found
+
+    def _reaches(self, term: BrandTerm, filed: list[set[str]], key: str) -> bool:
+        """Whether :meth:`_search` finds the term (filed under ``filed``, in the order of
+        :meth:`_filing`) from ``key``, without looking up every other term as well."""
+        if term.max_edits == 0:
+            return key in filed[0]
+        if len(key) < TYPO_MIN_LEN - 2 or (key[:1], len(key)) not in self._reach[
+                term.max_edits - 1]:
+            return False
+        if term.max_edits == 1:
+            return not filed[0].isdisjoint(one_edit_probes(key))
+        return not (filed[0].isdisjoint(head_probes(key))
+                    or filed[1].isdisjoint(tail_probes(key)))
 
     def _head_hits(self, key: str) -> set[int] | frozenset[int]:
         """Two-edit terms reached from the key's head, remembered by the head until the
