@@ -122,14 +122,23 @@ def token_spans(text: str) -> list[Token]:
     return list(_recent_token_spans(text))
 
 
-@lru_cache(maxsize=256)
+#: titles whose words are remembered: the brand index and both vocabularies split the
+#: same title, and a registry change re-matches the titles seen before it
+_RECENT_TITLES: Final = 4096
+_recent_spans: Final[dict[str, tuple[Token, ...]]] = {}
+
+
 def _recent_token_spans(text: str) -> tuple[Token, ...]:
-    # Remembered briefly: the brand index and both vocabularies split the same title.
-    if text.isascii():
+    # a plain dict rather than lru_cache: compiled, a hit is a native lookup
+    spans = _recent_spans.get(text)
+    if spans is None:
+        if len(_recent_spans) >= _RECENT_TITLES:
+            _recent_spans.clear()
         # Most titles are plain ASCII, where both folds are just lower case: one regex
         # instead of a Unicode lookup per character (same tokens, see the unit tests).
-        return _ascii_token_spans(text)
-    return tuple(_token_spans_unicode(text))
+        spans = _ascii_token_spans(text) if text.isascii() else tuple(_token_spans_unicode(text))
+        _recent_spans[text] = spans
+    return spans
 
 
 def _ascii_token_spans(text: str) -> tuple[Token, ...]:
