@@ -211,9 +211,12 @@ class BrandIndex:
         gone = frozenset(terms)
         plains = {t.plain for t in terms.values()}
         cache = self._lookup_cache
-        for key, ids in cache.items():
-            if not ids.isdisjoint(gone):
-                cache[key] = ids - gone
+        # a key only ever finds terms starting with its own first character
+        for first in {t.key[:1] for t in terms.values()}:
+            for key in self._cached_by_first.get(first, ()):
+                ids = cache[key]
+                if not ids.isdisjoint(gone):
+                    cache[key] = ids - gone
         self._verdicts = {k: v for k, v in self._verdicts.items()
                           if k[0] not in gone and k[1] not in plains}
 
