@@ -109,6 +109,7 @@ class BrandIndex:
         # starts with the term key's own, so a new term only revisits those
         self._cached_by_first: dict[str, set[str]] = {}
         self._verdicts: dict[tuple[int, tuple[str, ...], tuple[str, ...]], object] = {}
+        self._head_ids: dict[str, frozenset[int]] = {}  # emptied whenever a term comes or goes
         # bounds only grow; stale bounds after a removal cost a few extra lookups, never a match
         self._max_words = 1
         self._max_key_len = 0
@@ -157,6 +158,7 @@ class BrandIndex:
         if self._brands.pop(brand_id, None) is None:
             return False
         self.terms_version += 1
+        self._head_ids.clear()
         removed = self._brand_term_ids.pop(brand_id, [])
         self._forget_terms({i: self._terms[i] for i in removed})
         for term_id in removed:
@@ -175,10 +177,12 @@ class BrandIndex:
 
     def _add_term(self, term: BrandTerm) -> int:
         self.terms_version += 1
+        self._head_ids.clear()
         term_id = self._next_id
         self._next_id += 1
         self._terms[term_id] = term
-        for table, keys in self._filing(term):
+        filing = self._filing(term)
+        for table, keys in filing:
             for key in keys:
                 file_id(table, key, term_id)
         file_id(self._by_plain, term.plain, term_id)
@@ -186,18 +190,18 @@ class BrandIndex:
             self._reach[term.max_edits - 1].update(_shapes_within(term))
         self._max_words = max(self._max_words, len(term.plain))
         self._max_key_len = max(self._max_key_len, len(term.key))
-        self._learn_term(term_id, term)
+        self._learn_term(term_id, term, [keys for _, keys in filing])
         return term_id
 
     # A registry change updates what is remembered instead of forgetting it all: a
     # brand that launches a product line must not cost every title a cold lookup.
-    def _learn_term(self, term_id: int, term: BrandTerm) -> None:
+    def _learn_term(self, term_id: int, term: BrandTerm, filed: list[set[str]]) -> None:
         """Add a new term to the remembered lookups it would have been found by."""
         first, size, spread = term.key[:1], len(term.key), 2 * term.max_edits
         cache = self._lookup_cache
         for key in self._cached_by_first.get(first, ()):
             reachable = key == term.key or (term.max_edits and abs(len(key) - size) <= spread)
-            if reachable and term_id in self._search(key):
+            if reachable and self._reaches(term, filed, key):
                 cache[key] = cache[key] | {term_id}
         # a window spelling the new term exactly is that term now, not someone's typo
         self._verdicts = {k: v for k, v in self._verdicts.items() if k[1] != term.plain}
@@ -207,9 +211,12 @@ class BrandIndex:
         gone = frozenset(terms)
         plains = {t.plain for t in terms.values()}
         cache = self._lookup_cache
-        for key, ids in cache.items():
-            if not ids.isdisjoint(gone):
-                cache[key] = ids - gone
+        # a key only ever finds terms starting with its own first character
+        for first in {t.key[:1] for t in terms.values()}:
+            for key in self._cached_by_first.get(first, ()):
+                ids = cache[key]
+                if not ids.isdisjoint(gone):
+                    cache[key] = ids - gone
         self._verdicts = {k: v for k, v in self._verdicts.items()
                           if k[0] not in gone and k[1] not in plains}
 
@@ -247,10 +254,11 @@ class BrandIndex:
                 key = key + right[1:] if key and right and key[-1] == right[0] else key + right
                 if len(key) > longest:
                     break  # adding words only makes the key longer
-                found: Iterable[int] | None = (
-                    self._terms.keys() if scan else remembered.get(key))
+                found = frozenset(self._terms) if scan else remembered.get(key)
                 if found is None:
                     found = self._lookup(key)
+                if not found:
+                    continue  # most windows: no term, no iterator
                 for term_id in found:
                     term = self._terms[term_id]
                     # a full edit moves the key length by at most 2 ("aba" -> "aa" -> "a"),
@@ -296,9 +304,36 @@ class BrandIndex:
         if shape in self._reach[0]:
             found |= hits(self._one_edit_keys, one_edit_probes(key))
         if shape in self._reach[1]:
-            head_ids = hits(self._two_edit_heads, head_probes(key))
+            head_ids = self._head_hits(key)
             if head_ids:  # the tails only matter for terms reached from the head
                 found |= head_ids & hits(self._two_edit_tails, tail_probes(key))
+        return found
+
+    def _reaches(self, term: BrandTerm, filed: list[set[str]], key: str) -> bool:
+        """Whether :meth:`_search` finds the term (filed under ``filed``, in the order of
+        :meth:`_filing`) from ``key``, without looking up every other term as well."""
+        if term.max_edits == 0:
+            return key in filed[0]
+        if len(key) < TYPO_MIN_LEN - 2 or (key[:1], len(key)) not in self._reach[
+                term.max_edits - 1]:
+            return False
+        if term.max_edits == 1:
+            return not filed[0].isdisjoint(one_edit_probes(key))
+        return not (filed[0].isdisjoint(head_probes(key))
+                    or filed[1].isdisjoint(tail_probes(key)))
+
+    def _head_hits(self, key: str) -> set[int] | frozenset[int]:
+        """Two-edit terms reached from the key's head, remembered by the head until the
+        terms change: a head ("leather") starts many windows ("leatherbag", ...)."""
+        if len(key) < TYPO_MIN_LEN:  # no typos: not worth remembering
+            return hits(self._two_edit_heads, head_probes(key))
+        head = key[:TWO_EDIT_ENDS]
+        found = self._head_ids.get(head)
+        if found is None:
+            if len(self._head_ids) >= _LOOKUP_CACHE_SIZE:
+                self._head_ids.clear()
+            found = self._head_ids[head] = frozenset(hits(self._two_edit_heads,
+                                                          head_probes(key)))
         return found
 
     def _check(self, term_id: int, term: BrandTerm, window: Sequence[Token],

@@ -20,6 +20,7 @@ terms with a few dictionary lookups instead of comparing against them all.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from signals.features.homoglyphs import LOOKALIKE_LETTERS
 
@@ -55,9 +56,11 @@ for _typed, _letters in LOOKALIKE_LETTERS.items():
         _PASSES_FOR[_letter] = _PASSES_FOR.get(_letter, frozenset()) | {_typed}
 
 
-def _accepted(term: str) -> list[frozenset[str]]:
-    """Per term character, every typed character that passes for it."""
-    return [_PASSES_FOR.get(c, _EMPTY) | {c} for c in term]
+@lru_cache(maxsize=4096)
+def _accepted(term: str) -> tuple[frozenset[str], ...]:
+    """Per term character, every typed character that passes for it (remembered: the
+    same registered terms are compared over and over)."""
+    return tuple([_PASSES_FOR.get(c, _EMPTY) | {c} for c in term])
 
 
 def typo_cost(window: str, term: str, limit: float = math.inf) -> float:
@@ -80,29 +83,41 @@ def typo_cost(window: str, term: str, limit: float = math.inf) -> float:
         return math.inf
     ins, dels, accepted = _insert_costs(window), _delete_costs(term), _accepted(term)
     subs = [_BLOCKED if c.isdigit() else 1.0 for c in term]
-    inf = math.inf
     before: list[float] = []
-    prev = [inf] * (m + 1)
+    prev = [math.inf] * (m + 1)
     prev[0] = 0.0
     for j in range(1, min(m, band) + 1):
         prev[j] = prev[j - 1] + dels[j - 1]
     for i in range(1, n + 1):
-        wc = window[i - 1]
-        cur = [inf] * (m + 1)
+        cur = [math.inf] * (m + 1)
         if i <= band:
             cur[0] = prev[0] + ins[i - 1]
-        for j in range(max(1, i - band), min(m, i + band) + 1):
-            same = wc in accepted[j - 1]
-            best = min(prev[j - 1] + (0.0 if same else subs[j - 1]),
-                       prev[j] + ins[i - 1], cur[j - 1] + dels[j - 1])
-            if (not same and i > 1 and j > 1 and wc in accepted[j - 2]
-                    and window[i - 2] in accepted[j - 1]):
-                best = min(best, before[j - 2] + max(subs[j - 1], subs[j - 2]))
-            cur[j] = best
-        if min(cur) > limit:
-            return inf
+        if _fill_row(cur, prev, before, window, i, band, ins[i - 1], dels, subs,
+                     accepted) > limit:
+            return math.inf
         before, prev = prev, cur
-    return prev[m] if prev[m] <= limit else inf
+    return prev[m] if prev[m] <= limit else math.inf
+
+
+# Two-argument min and max only, here: compiled, those become native comparisons of
+# unboxed floats, where a three-argument min is a call of the builtin per DP cell.
+def _fill_row(cur: list[float], prev: list[float], before: list[float], window: str,
+              i: int, band: int, insert: float, dels: list[float], subs: list[float],
+              accepted: tuple[frozenset[str], ...]) -> float:
+    """Row ``i`` of the banded DP, written into ``cur``; returns the row's smallest cost."""
+    typed = window[i - 1]
+    typed_before = window[i - 2] if i > 1 else ""
+    lowest = cur[0]
+    for j in range(max(1, i - band), min(len(cur) - 1, i + band) + 1):
+        same = typed in accepted[j - 1]
+        best = min(min(prev[j - 1] + (0.0 if same else subs[j - 1]), prev[j] + insert),
+                   cur[j - 1] + dels[j - 1])
+        if (not same and i > 1 and j > 1 and typed in accepted[j - 2]
+                and typed_before in accepted[j - 1]):
+            best = min(best, before[j - 2] + max(subs[j - 1], subs[j - 2]))
+        cur[j] = best
+        lowest = min(lowest, best)
+    return lowest
 
 
 def deletions(key: str, depth: int) -> set[str]:
@@ -135,16 +150,22 @@ def collapsed_deletions(key: str, depth: int, start: int = 0) -> set[str]:
     ['aba', 'abac', 'abc', 'ac']
     """
     found = {key}
-    frontier = {key}
-    for _ in range(depth):
-        step: set[str] = set()
-        for s in frontier:
+    frontier, lows = [key], [start]
+    for step in range(depth):
+        more = step < depth - 1
+        next_frontier: list[str] = []
+        next_lows: list[int] = []
+        for n in range(len(frontier)):
+            s = frontier[n]
             last = len(s) - 1
-            for i in range(start, len(s)):
-                if 0 < i < last and s[i - 1] == s[i + 1]:
-                    step.add(s[:i] + s[i + 2:])
-                else:
-                    step.add(s[:i] + s[i + 1:])
-        found |= step
-        frontier = step
+            # a later deletion before ``low`` gives a string reached the other way round
+            # (that deletion first): the order of deletions only matters next to each other
+            for i in range(lows[n], len(s)):
+                deleted = (s[:i] + s[i + 2:] if 0 < i < last and s[i - 1] == s[i + 1]
+                           else s[:i] + s[i + 1:])
+                found.add(deleted)
+                if more:
+                    next_frontier.append(deleted)
+                    next_lows.append(max(start, i - 1))
+        frontier, lows = next_frontier, next_lows
     return found

@@ -9,7 +9,6 @@ both sides share, with the caches that make a stream's repeated words cheap.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Final, TypeVar
 
 from signals.features.brand_terms import TYPO_MIN_LEN
@@ -40,34 +39,70 @@ def tail_neighbourhood(key: str, depth: int) -> set[str]:
     return collapsed_deletions(key[-TWO_EDIT_ENDS:], depth)
 
 
-# Query keys of a window key, one function per table, cached: title words repeat
+# Query keys of a window key, one function per table, remembered: title words repeat
 # across a stream ("bag", "leather"), and computing neighbourhoods is most of a
-# cold lookup's cost. Separate, so a lookup computes only the ones it needs.
-@lru_cache(maxsize=1 << 16)
+# cold lookup's cost. Separate, so a lookup computes only the ones it needs. Plain
+# dicts rather than lru_cache: compiled, a dict lookup is native, an lru_cache call
+# goes through the interpreter's calling convention.
+_MEMO_SIZE: Final = 1 << 16
+_one_edit_memo: Final[dict[str, frozenset[str]]] = {}
+_head_memo: Final[dict[str, frozenset[str]]] = {}
+_tail_memo: Final[dict[str, frozenset[str]]] = {}
+_token_key_memo: Final[dict[str, str]] = {}
+
+
+def _remember(memo: dict[str, frozenset[str]], key: str, probes: frozenset[str]) -> None:
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()  # a bound, not a policy: a stream's vocabulary is far smaller
+    memo[key] = probes
+
+
 def one_edit_probes(key: str) -> frozenset[str]:
-    return frozenset(neighbourhood(key, 1))
+    probes = _one_edit_memo.get(key)
+    if probes is None:
+        probes = frozenset(neighbourhood(key, 1))
+        _remember(_one_edit_memo, key, probes)
+    return probes
 
 
-@lru_cache(maxsize=1 << 16)
 def head_probes(key: str) -> frozenset[str]:
-    return frozenset(neighbourhood(key[:TWO_EDIT_ENDS], 2 if len(key) >= TYPO_MIN_LEN else 0))
+    # remembered by the head alone: "leather", "leatherbag" and "leatherbagblack" share it
+    head = key[:TWO_EDIT_ENDS]
+    if len(key) < TYPO_MIN_LEN:
+        return frozenset((head,))  # no typos: the deletion neighbourhood of depth 0
+    probes = _head_memo.get(head)
+    if probes is None:
+        probes = frozenset(neighbourhood(head, 2))
+        _remember(_head_memo, head, probes)
+    return probes
 
 
-@lru_cache(maxsize=1 << 16)
 def tail_probes(key: str) -> frozenset[str]:
-    return frozenset(tail_neighbourhood(key, 2 if len(key) >= TYPO_MIN_LEN else 0))
+    tail = key[-TWO_EDIT_ENDS:]
+    if len(key) < TYPO_MIN_LEN:
+        return frozenset((tail,))
+    probes = _tail_memo.get(tail)
+    if probes is None:
+        probes = frozenset(tail_neighbourhood(tail, 2))
+        _remember(_tail_memo, tail, probes)
+    return probes
 
 
 def clear_probe_caches() -> None:
     """Forget every remembered neighbourhood (benchmarks measuring cold lookups)."""
-    for cached in (one_edit_probes, head_probes, tail_probes, token_key):
-        cached.cache_clear()
+    for memo in (_one_edit_memo, _head_memo, _tail_memo):
+        memo.clear()
+    _token_key_memo.clear()
 
 
-@lru_cache(maxsize=1 << 16)
 def token_key(norm: str) -> str:
     """One word's skeleton; a window's key is its words' keys joined by :func:`join_keys`."""
-    return skeleton_key((norm,))
+    key = _token_key_memo.get(norm)
+    if key is None:
+        if len(_token_key_memo) >= _MEMO_SIZE:
+            _token_key_memo.clear()
+        key = _token_key_memo[norm] = skeleton_key((norm,))
+    return key
 
 
 def join_keys(left: str, right: str) -> str:

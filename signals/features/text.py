@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Literal, NamedTuple
+from typing import Final, Literal, NamedTuple
 
 from signals.features.homoglyphs import HOMOGLYPHS, LATIN_FOLDS, SKELETON_CLASSES
 
@@ -49,7 +49,7 @@ _LETTER_STAND_INS = frozenset("@$")
 _ASCII_WORD = re.compile(r"(?:[A-Za-z0-9]|(?<=[A-Za-z])[@$]|[@$](?=[A-Za-z]))+")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]+")  # the same where no "@" or "$" occurs
 #: builds a Token without the Python-level ``Token.__new__`` (titles make many)
-_new_tuple = tuple.__new__
+_new_tuple: Final = tuple.__new__
 
 
 class Token(NamedTuple):
@@ -122,24 +122,40 @@ def token_spans(text: str) -> list[Token]:
     return list(_recent_token_spans(text))
 
 
-@lru_cache(maxsize=256)
+#: titles whose words are remembered: the brand index and both vocabularies split the
+#: same title, and a registry change re-matches the titles seen before it
+_RECENT_TITLES: Final = 4096
+_recent_spans: Final[dict[str, tuple[Token, ...]]] = {}
+
+
 def _recent_token_spans(text: str) -> tuple[Token, ...]:
-    # Remembered briefly: the brand index and both vocabularies split the same title.
-    if text.isascii():
+    # a plain dict rather than lru_cache: compiled, a hit is a native lookup
+    spans = _recent_spans.get(text)
+    if spans is None:
+        if len(_recent_spans) >= _RECENT_TITLES:
+            _recent_spans.clear()
         # Most titles are plain ASCII, where both folds are just lower case: one regex
         # instead of a Unicode lookup per character (same tokens, see the unit tests).
-        return _ascii_token_spans(text)
-    return tuple(_token_spans_unicode(text))
+        spans = _ascii_token_spans(text) if text.isascii() else tuple(_token_spans_unicode(text))
+        _recent_spans[text] = spans
+    return spans
 
 
 def _ascii_token_spans(text: str) -> tuple[Token, ...]:
     # Lower-casing ASCII keeps every position and every character's class, so the
     # words can be found in the lowered text directly.
-    words = _ASCII_WORD if "@" in text or "$" in text else _ASCII_ALNUM
+    lowered = text.lower()
+    if "@" in text or "$" in text:
+        return tuple([_new_tuple(Token, (m.group(), m.group(), m.start(), m.end()))
+                      for m in _ASCII_WORD.finditer(lowered)])
+    # findall makes no match objects; a word is a maximal run of letters and digits,
+    # so its first occurrence after the previous word's end is where it was found
+    words: list[str] = _ASCII_ALNUM.findall(lowered)
     found: list[Token] = []
-    for m in words.finditer(text.lower()):
-        word = m.group()
-        start, end = m.span()
+    end = 0
+    for word in words:
+        start = lowered.find(word, end)
+        end = start + len(word)
         found.append(_new_tuple(Token, (word, word, start, end)))
     return tuple(found)
 

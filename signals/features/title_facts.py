@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from signals.features.brand_index import TermMatch
 from signals.features.brand_target import compatibility_flags
-from signals.features.vocabulary import counterfeit_terms, sale_terms
+from signals.features.vocabulary import title_vocabulary
 
 if TYPE_CHECKING:  # the registry owns a cache of this module's: imported the other way
     from signals.registry import Registry
@@ -72,7 +72,7 @@ def compute_title_facts(reg: Registry, title: str,
     matches = tuple(reg.match_title(title)) if title else ()
     compat = tuple(compatibility_flags(title, matches)) if matches else ()
     if vocabulary is None:
-        vocab, sale = counterfeit_terms(title), bool(sale_terms(title))
+        vocab, sale = title_vocabulary(title)
     else:
         vocab, sale = vocabulary.vocab, vocabulary.sale
     return TitleFacts(matches, compat, vocab, sale, _closest_typo(matches))

@@ -16,12 +16,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Final
 
 from signals.features.homoglyphs import SKELETON_CLASSES
 from signals.features.text import tokens
 
-__all__ = ["CLEARANCE_TERMS", "COUNTERFEIT_TERMS", "counterfeit_terms", "sale_terms"]
+__all__ = ["CLEARANCE_TERMS", "COUNTERFEIT_TERMS", "counterfeit_terms", "sale_terms",
+           "title_vocabulary"]
 
 _LOOKALIKES = str.maketrans(SKELETON_CLASSES)
 _ONE_TO_ONE = re.compile(r"(?<![\d.:/])1\s*:\s*1(?![\d.:/])")
@@ -32,10 +33,21 @@ _A_PLUS_QUALITY = re.compile(r"(?<![a-z0-9])a\s*\+\s*(?:quality|grade)")
 _MIN_SPELLED_OUT = 4
 
 
-@lru_cache(maxsize=1 << 14)
+_KEY_MEMO_SIZE: Final = 1 << 14
+_key_memo: Final[dict[str, str]] = {}
+
+
 def _key(word: str) -> str:
-    # digits stand in for letters only inside words: "100" stays a number
-    return word.translate(_LOOKALIKES) if any(c.isalpha() for c in word) else word
+    # remembered in a plain dict: compiled, a native lookup, where lru_cache is a call
+    # through the interpreter
+    key = _key_memo.get(word)
+    if key is None:
+        if len(_key_memo) >= _KEY_MEMO_SIZE:
+            _key_memo.clear()
+        # digits stand in for letters only inside words: "100" stays a number
+        key = word.translate(_LOOKALIKES) if any(c.isalpha() for c in word) else word
+        _key_memo[word] = key
+    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +150,10 @@ _SALE_TABLE = _by_first_word(_SALE)
 
 def _spell_joined(words: list[str]) -> list[str]:
     """Runs of one-letter words joined into one ("r e p l i c a" -> "replica")."""
-    if 1 not in map(len, words):
+    for word in words:
+        if len(word) == 1:
+            break
+    else:
         return list(words)  # no one-letter word, no run: most titles
     out: list[str] = []
     run: list[str] = []
@@ -205,8 +220,15 @@ def counterfeit_terms(title: str) -> tuple[str, ...]:
     >>> counterfeit_terms("Wall mirror, fake plant, AAA batteries, 11:15 clock")
     ()
     """
+    return _counterfeit(title, tokens(title), None)
+
+
+def _counterfeit(title: str, toks: list[str], keys: list[str] | None) -> tuple[str, ...]:
+    """:func:`counterfeit_terms` from the title's words and, when known, their keys."""
     text = unicodedata.normalize("NFKC", title).casefold()
-    words = [_key(w) for w in _spell_joined(tokens(title))]
+    joined = _spell_joined(toks)
+    # without a run of one-letter words the joined words are the words themselves
+    words = keys if keys is not None and len(joined) == len(toks) else [_key(w) for w in joined]
     found = _scan(words, _COUNTERFEIT_TABLE) | _triple_a(text, words)
     if ":" in text and _ONE_TO_ONE.search(text):
         found.add("1:1")
@@ -221,6 +243,21 @@ def sale_terms(title: str) -> tuple[str, ...]:
     >>> sale_terms("USB power outlet adapter, used for travel")
     ()
     """
-    words = [_key(w) for w in tokens(title)]
-    found = _scan(words, _SALE_TABLE)
+    return _sale([_key(w) for w in tokens(title)])
+
+
+def _sale(keys: list[str]) -> tuple[str, ...]:
+    found = _scan(keys, _SALE_TABLE)
     return tuple(t for t in CLEARANCE_TERMS if t in found) if found else ()
+
+
+def title_vocabulary(title: str) -> tuple[tuple[str, ...], bool]:
+    """:func:`counterfeit_terms` and whether :func:`sale_terms` finds any, splitting the
+    title and keying its words once for both.
+
+    >>> title_vocabulary("Replica Velmora tote, clearance"), title_vocabulary("r e p l i c a")
+    ((('replica',), True), (('replica',), False))
+    """
+    toks = tokens(title)
+    keys = [_key(w) for w in toks]
+    return _counterfeit(title, toks, keys), bool(_sale(keys))

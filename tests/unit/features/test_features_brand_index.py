@@ -365,3 +365,24 @@ def test_any_text_gives_consistent_matches(title: str) -> None:
 
 
 _SHARED_INDEX = BrandIndex.from_brands(REGISTRY)
+
+
+def test_lookups_remembered_across_registry_changes_answer_like_a_fresh_index() -> None:
+    # brands arrive and leave while titles are matched: what the index remembered
+    # (window lookups, two-edit heads, verdicts) is updated, not rebuilt, and must
+    # answer what an index built from scratch answers
+    rng = random.Random(8)
+    brands = [*generated_brands(60, seed=9), *REGISTRY]
+    terms = [t for b in brands for t in (b.name, *b.aliases, *b.protected_terms)]
+    filler = ["bag", "leather", "for", "case", "new", "women"]
+    titles = [" ".join([_disguised(rng, rng.choice(terms)), *rng.sample(filler, 3)])
+              for _ in range(60)]
+    live = BrandIndex()
+    for step, record in enumerate(brands):
+        live.upsert(record)
+        if step % 7 == 3:
+            live.remove(rng.choice(brands).brand_id)
+        for title in titles[step % 6::6]:
+            assert live.match_title(title) == live.scan_title(title), title
+    fresh = BrandIndex.from_brands(live.to_records())
+    assert [live.match_title(t) for t in titles] == [fresh.match_title(t) for t in titles]

@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from signals.features.text import normalize, plain, skeleton, token_spans, tokens
+from signals.features.text import (
+    _ascii_token_spans,
+    _token_spans_unicode,
+    normalize,
+    plain,
+    skeleton,
+    token_spans,
+    tokens,
+)
 
 
 @pytest.mark.parametrize(
@@ -107,3 +115,13 @@ def test_normalized_words_have_no_upper_case_or_marks(text: str) -> None:
     for word in tokens(text):
         assert word == word.casefold()
         assert not any(unicodedata.category(c).startswith("M") for c in word)
+
+
+_ASCII_SOUP = st.text(alphabet=st.sampled_from("aZq09 @$-_.:/\t\x00\x1f\x7f"), max_size=40)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60) | _ASCII_SOUP)
+def test_ascii_fast_path_splits_like_the_per_character_path(text: str) -> None:
+    # the fast path finds words with a regex and str.find; the general path classifies
+    # every character: both must give the same tokens, positions included
+    assert _ascii_token_spans(text) == tuple(_token_spans_unicode(text))

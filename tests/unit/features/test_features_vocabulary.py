@@ -11,6 +11,7 @@ from signals.features.vocabulary import (
     COUNTERFEIT_TERMS,
     counterfeit_terms,
     sale_terms,
+    title_vocabulary,
 )
 
 
@@ -137,3 +138,14 @@ def test_term_lists_are_disjoint_and_canonical() -> None:
 def test_any_text_gives_known_terms(title: str) -> None:
     assert set(counterfeit_terms(title)) <= set(COUNTERFEIT_TERMS)
     assert set(sale_terms(title)) <= set(CLEARANCE_TERMS)
+
+
+_SOUP_WORDS = ("r e p l 1 c a replica rep1ica AAA+ aaa batteries 1:1 mirror quality wall fake "
+               "plant sale on used for power outlet clearance last season x Velmora")
+_VOCABULARY_SOUP = st.lists(st.sampled_from(_SOUP_WORDS.split(" ")), max_size=12)
+
+
+@given(_VOCABULARY_SOUP.map(" ".join) | st.text(max_size=40))
+def test_title_vocabulary_is_both_vocabularies_at_once(title: str) -> None:
+    # one split and one keying of the words for both: the answers of each alone
+    assert title_vocabulary(title) == (counterfeit_terms(title), bool(sale_terms(title)))
