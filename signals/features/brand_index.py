@@ -246,11 +246,10 @@ class BrandIndex:
         longest = self._max_key_len + 4
         max_words, remembered = self._max_words, self._lookup_cache
         candidates: list[Candidate] = []
-        count = len(toks)
-        for first in range(count):
-            key = ""
-            for last in range(first + 1, min(count, first + max_words + 1) + 1):
-                right = token_keys[last - 1]  # indexed, not sliced: no list per word
+        for first in range(len(toks)):
+            key, last = "", first
+            for right in token_keys[first:first + max_words + 1]:
+                last += 1
                 # join_keys, inline: this loop runs for every window of every title
                 key = key + right[1:] if key and right and key[-1] == right[0] else key + right
                 if len(key) > longest:
