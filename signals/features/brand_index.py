@@ -16,7 +16,7 @@ What a candidate is (exact, homoglyph, typo) is decided by
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Final
 
 from signals.events import BrandEvent
@@ -336,7 +336,7 @@ class BrandIndex:
                                                           head_probes(key)))
         return found
 
-    def _check(self, term_id: int, term: BrandTerm, window: Sequence[Token],
+    def _check(self, term_id: int, term: BrandTerm, window: list[Token],
                title: str) -> TermMatch | None:
         verdict = self._classified(term_id, term, window)
         if verdict is None:
@@ -347,7 +347,7 @@ class BrandIndex:
                          title[start:end], start, end)
 
     def _classified(self, term_id: int, term: BrandTerm,
-                    window: Sequence[Token]) -> tuple[MatchKind, float] | None:
+                    window: list[Token]) -> tuple[MatchKind, float] | None:
         """:func:`classify`, remembered until the registry changes: brand names and their
         usual misspellings come back in title after title."""
         key = (term_id, tuple([t.plain for t in window]), tuple([t.norm for t in window]))

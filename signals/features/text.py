@@ -217,7 +217,9 @@ def collapse_repeats(s: str) -> str:
     >>> collapse_repeats("vellmoraa")
     'velmora'
     """
-    return _REPEATS.sub(r"\1", s)
+    # most words repeat no letter; the substitution with a group reference runs Python
+    # code in the re module, the search does not
+    return _REPEATS.sub(r"\1", s) if _REPEATS.search(s) else s
 
 
 def skeleton_key(norm_tokens: Sequence[str]) -> str:

@@ -225,7 +225,9 @@ def counterfeit_terms(title: str) -> tuple[str, ...]:
 
 def _counterfeit(title: str, toks: list[str], keys: list[str] | None) -> tuple[str, ...]:
     """:func:`counterfeit_terms` from the title's words and, when known, their keys."""
-    text = unicodedata.normalize("NFKC", title).casefold()
+    # only the ":" and "+" patterns read the folded text, and NFKC leaves ASCII as it is
+    text = (unicodedata.normalize("NFKC", title).casefold()
+            if ":" in title or "+" in title or not title.isascii() else "")
     joined = _spell_joined(toks)
     # without a run of one-letter words the joined words are the words themselves
     words = keys if keys is not None and len(joined) == len(toks) else [_key(w) for w in joined]
