@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from signals.alert import Alert, alert_id
 from signals.events import ListingEvent
 from signals.features.listing import Evidence
-from signals.model.online import ModelScore
+from signals.model.score import ModelScore
 from signals.policy.reasons import listing_reasons
 from signals.policy.severity import severity_for, should_alert
 from signals.timefmt import format_rfc3339

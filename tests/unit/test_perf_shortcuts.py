@@ -79,8 +79,8 @@ def test_network_counts_follow_every_change() -> None:
 
 def test_hits_gathers_every_id_filed_under_any_probe() -> None:
     table = {"ab": (1,), "ac": (2, 3), "bd": (4,)}
-    assert hits(table, frozenset({"ac", "ab", "zz"})) == {1, 2, 3}
-    assert hits(table, ["zz"]) == set()
+    assert hits(table, ("ac", "ab", "zz")) == {1, 2, 3}  # probes are distinct keys, a tuple
+    assert hits(table, ("zz",)) == set()
 
 
 def test_canonical_features_are_sorted_and_drop_non_finite_values() -> None:

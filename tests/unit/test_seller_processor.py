@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from signals.events import BrandEvent, ListingEvent, OrderEvent, ReportEvent
-from signals.model.online import ModelScore, RiskModel
+from signals.model.online import RiskModel
 from signals.model.prior import rule_prior
+from signals.model.score import ModelScore
 from signals.policy.config import PolicyConfig
 from signals.processors import (
     Context,
