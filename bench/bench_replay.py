@@ -42,7 +42,15 @@ from signals.replay import replay_lines  # noqa: E402
 from signals.simulator import scenario_config, simulate  # noqa: E402
 from streams.build_info import running_build  # noqa: E402
 
-__all__ = ["main", "measure", "simulated_lines"]
+__all__ = ["add_event_source", "main", "measure", "simulated_lines"]
+
+
+def add_event_source(parser: argparse.ArgumentParser) -> None:
+    """The options naming what to replay: a file, or a simulator scenario."""
+    parser.add_argument("--events", type=Path, help="a JSON Lines event file to replay")
+    parser.add_argument("--scenario", default="mixed")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--days", type=float, default=7.0)
 
 
 def simulated_lines(scenario: str, seed: int, days: float) -> list[bytes]:
@@ -94,10 +102,7 @@ def _profile(lines: list[bytes], top: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=Path, help="a JSON Lines event file to replay")
-    parser.add_argument("--scenario", default="mixed")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--days", type=float, default=7.0)
+    add_event_source(parser)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--compiled", type=Path, metavar="DIR",

@@ -8,6 +8,7 @@ both sides share, with the caches that make a stream's repeated words cheap.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final, TypeVar
 
 from signals.features.brand_terms import TYPO_MIN_LEN
@@ -58,12 +59,28 @@ def _remember(memo: dict[str, Probes], key: str, probes: Probes) -> None:
     memo[key] = probes
 
 
-def one_edit_probes(key: str) -> Probes:
-    probes = _one_edit_memo.get(key)
+def _remembered(memo: dict[str, Probes], part: str, build: Callable[[str], Probes]) -> Probes:
+    probes = memo.get(part)
     if probes is None:
-        probes = tuple(neighbourhood(key, 1))
-        _remember(_one_edit_memo, key, probes)
+        probes = build(part)
+        _remember(memo, part, probes)
     return probes
+
+
+def _one_edit(key: str) -> Probes:
+    return tuple(neighbourhood(key, 1))
+
+
+def _two_edit_head(head: str) -> Probes:
+    return tuple(neighbourhood(head, 2))
+
+
+def _two_edit_tail(tail: str) -> Probes:
+    return tuple(tail_neighbourhood(tail, 2))
+
+
+def one_edit_probes(key: str) -> Probes:
+    return _remembered(_one_edit_memo, key, _one_edit)
 
 
 def head_probes(key: str) -> Probes:
@@ -71,22 +88,14 @@ def head_probes(key: str) -> Probes:
     head = key[:TWO_EDIT_ENDS]
     if len(key) < TYPO_MIN_LEN:
         return (head,)  # no typos: the deletion neighbourhood of depth 0
-    probes = _head_memo.get(head)
-    if probes is None:
-        probes = tuple(neighbourhood(head, 2))
-        _remember(_head_memo, head, probes)
-    return probes
+    return _remembered(_head_memo, head, _two_edit_head)
 
 
 def tail_probes(key: str) -> Probes:
     tail = key[-TWO_EDIT_ENDS:]
     if len(key) < TYPO_MIN_LEN:
         return (tail,)
-    probes = _tail_memo.get(tail)
-    if probes is None:
-        probes = tuple(tail_neighbourhood(tail, 2))
-        _remember(_tail_memo, tail, probes)
-    return probes
+    return _remembered(_tail_memo, tail, _two_edit_tail)
 
 
 def clear_probe_caches() -> None:
