@@ -37,7 +37,10 @@ from signals.model.score import ModelScore
 __all__ = ["ModelConfig", "ModelScore", "PriorFn", "RiskModel"]
 
 PriorFn = Callable[[Mapping[str, float]], tuple[float, dict[str, float]]]
-"""The rule prior: features -> (probability, per-feature contributions)."""
+"""The rule prior: features -> (probability, per-feature contributions). It gets the
+scorer's own dict, in the scorer's key order: a prior that sums should sum in an order
+of its own (as :func:`~signals.model.prior.rule_prior` does), or its score will depend
+on how the caller built the dict."""
 
 MODEL_FAMILY = "lr1"
 
