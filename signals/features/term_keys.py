@@ -22,6 +22,7 @@ __all__ = ["TWO_EDIT_ENDS", "Probes", "Table", "clear_probe_caches", "discard_id
 #: two-edit terms are keyed by the deletion neighbourhoods of this long a skeleton head and tail
 TWO_EDIT_ENDS: Final = 7
 _K = TypeVar("_K")
+_V = TypeVar("_V")
 Table = dict[_K, tuple[int, ...]]  # key -> ids of the terms filed under it
 
 
@@ -53,18 +54,16 @@ _tail_memo: Final[dict[str, Probes]] = {}
 _token_key_memo: Final[dict[str, str]] = {}
 
 
-def _remember(memo: dict[str, Probes], key: str, probes: Probes) -> None:
+def _remember(memo: dict[str, _V], key: str, value: _V) -> _V:
     if len(memo) >= _MEMO_SIZE:
         memo.clear()  # a bound, not a policy: a stream's vocabulary is far smaller
-    memo[key] = probes
+    memo[key] = value
+    return value
 
 
 def _remembered(memo: dict[str, Probes], part: str, build: Callable[[str], Probes]) -> Probes:
     probes = memo.get(part)
-    if probes is None:
-        probes = build(part)
-        _remember(memo, part, probes)
-    return probes
+    return _remember(memo, part, build(part)) if probes is None else probes
 
 
 def _one_edit(key: str) -> Probes:
@@ -108,11 +107,7 @@ def clear_probe_caches() -> None:
 def token_key(norm: str) -> str:
     """One word's skeleton; a window's key is its words' keys joined by :func:`join_keys`."""
     key = _token_key_memo.get(norm)
-    if key is None:
-        if len(_token_key_memo) >= _MEMO_SIZE:
-            _token_key_memo.clear()
-        key = _token_key_memo[norm] = skeleton_key((norm,))
-    return key
+    return _remember(_token_key_memo, norm, skeleton_key((norm,))) if key is None else key
 
 
 def join_keys(left: str, right: str) -> str:
