@@ -83,9 +83,17 @@ class Broker:
     version: str
 
 
-def new_cluster_id() -> str:
-    """A KRaft cluster id: 16 random bytes, url-safe base64 without padding."""
-    return base64.urlsafe_b64encode(secrets.token_bytes(16)).rstrip(b"=").decode("ascii")
+def new_cluster_id(random_bytes: Callable[[int], bytes] = secrets.token_bytes) -> str:
+    """A KRaft cluster id: 16 random bytes, url-safe base64 without padding.
+
+    Like Kafka's own ``Uuid.randomUuid`` it never starts with ``-``: the
+    storage tool's argument parser would read such an id as an option (one
+    id in 64 did, and formatting failed).
+    """
+    while True:
+        cluster_id = base64.urlsafe_b64encode(random_bytes(16)).rstrip(b"=").decode("ascii")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 def pick_free_ports(count: int) -> list[int]:
@@ -130,7 +138,7 @@ def _java_command(
 def _format_storage(java: str, lib: Path, version: str, config: Path) -> None:
     command = _java_command(
         java, _TOOL_JVM_FLAGS, lib, version, "kafka.tools.StorageTool", "format",
-        "-t", new_cluster_id(), "-c", str(config),
+        f"--cluster-id={new_cluster_id()}", "-c", str(config),
     )
     result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     if result.returncode != 0:

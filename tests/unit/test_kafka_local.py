@@ -106,6 +106,13 @@ def test_cluster_ids_differ() -> None:
     assert len({new_cluster_id() for _ in range(50)}) == 50
 
 
+def test_cluster_id_never_starts_with_a_dash() -> None:
+    # 0xF8 encodes to "-" first; the storage tool would parse that id as an option.
+    draws = iter([b"\xf8" + bytes(15), b"\x01" + bytes(15)])
+    cluster_id = new_cluster_id(lambda size: next(draws))
+    assert cluster_id == base64.urlsafe_b64encode(b"\x01" + bytes(15)).rstrip(b"=").decode()
+
+
 def test_free_ports_are_distinct_and_bindable() -> None:
     ports = pick_free_ports(4)
     assert len(set(ports)) == 4
