@@ -2,7 +2,8 @@
 
 Agents iterate a ``noack`` stream and pass each event here. A runner applies
 it to in-memory state (``StateCache``), emits the outputs, and acks the event
-only after its partition's state has been written to the table. All of this
+only after its partition's state has been written to the table, and only in
+offset order (``streams.ordered_acks``). All of this
 is synchronous, so two coroutines (the agent and the flush timer) never
 interleave inside one record's processing.
 """
@@ -23,6 +24,7 @@ from signals.errors import BrandguardError, ProcessingError
 from signals.processors.messages import fact_from_dict
 from streams.emitter import Emitter
 from streams.metrics import Metrics
+from streams.ordered_acks import OrderedAcks
 from streams.state_cache import Serialisable, StateCache
 
 __all__ = ["CachedRunner", "RawEvent", "Runner", "event_context"]
@@ -54,6 +56,7 @@ class Runner:
         self.flush_every = flush_every
         self.flush_interval = flush_interval
         self._pending: dict[int, list[RawEvent]] = {}
+        self.acks = OrderedAcks()
         self._last: dict[int, RawEvent] = {}
         self._flushed_at: dict[int, float] = {}
         self.positions: dict[tuple[str, int], int] = {}
@@ -73,6 +76,7 @@ class Runner:
     # -- driver ---------------------------------------------------------------
     def on_event(self, event: RawEvent) -> None:
         msg = event.message
+        self.acks.received(event)
         self._last[msg.partition] = event
         self.positions[(msg.topic, msg.partition)] = msg.offset
         self.metrics.last_event.labels(msg.topic).set(time.time())
@@ -90,8 +94,7 @@ class Runner:
 
     def flush(self, partition: int, now: float) -> None:
         self.flush_state(partition)
-        for event in self._pending.pop(partition, []):
-            event.ack()
+        self.acks.flushed(partition, self._pending.pop(partition, []))
         self._flushed_at[partition] = now
 
     def reset(self) -> None:
@@ -102,6 +105,7 @@ class Runner:
         """
         self._pending.clear()
         self._last.clear()
+        self.acks.forget()
         self.reset_state()
 
     def reset_state(self) -> None:
