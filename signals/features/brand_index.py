@@ -1,13 +1,14 @@
 """The brand term index: which registered names, aliases and product-line terms a
 title mentions, spelled right, disguised with look-alike characters, or misspelt.
 
-Every term is stored under its :func:`skeleton <signals.features.text.skeleton>`
-plus, for terms long enough to have typos, the skeleton's deletion
-neighbourhood (symmetric delete). A title is cut into windows of adjacent
+Every term is filed under its skeleton key and, for terms long enough to have
+typos, its deletion neighbourhood (symmetric delete, see
+:mod:`signals.features.term_tables`). A title is cut into windows of adjacent
 words (up to one word more than the longest term, so "Vel mora" reaches
-"Velmora"); each window's skeleton and its deletions are looked up, and only
-the few terms found are checked precisely. Lookup cost depends on the title,
-not on how many brands are registered.
+"Velmora"); each window's key is looked up, the answer remembered (title words
+repeat, and the remembered lookups follow the registry as terms come and go),
+and only the few terms found are checked precisely. Lookup cost depends on the
+title, not on how many brands are registered.
 
 What a candidate is (exact, homoglyph, typo) is decided by
 :func:`signals.features.brand_terms.classify`.
@@ -15,7 +16,6 @@ What a candidate is (exact, homoglyph, typo) is decided by
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from typing import Final
 
@@ -32,20 +32,8 @@ from signals.features.brand_terms import (
 )
 from signals.features.common_words import COMMON_WORDS
 from signals.features.match_resolution import Candidate, resolve_overlaps
-from signals.features.term_keys import (
-    TWO_EDIT_ENDS,
-    Table,
-    clear_probe_caches,
-    discard_id,
-    file_id,
-    head_probes,
-    hits,
-    neighbourhood,
-    one_edit_probes,
-    tail_neighbourhood,
-    tail_probes,
-    token_key,
-)
+from signals.features.term_keys import Table, clear_probe_caches, discard_id, file_id, token_key
+from signals.features.term_tables import TermTables
 from signals.features.text import Token, token_spans
 
 __all__ = ["HOMOGLYPH_MIN_LEN", "TYPO_MIN_LEN", "BrandIndex", "MatchKind", "TermKind",
@@ -57,12 +45,6 @@ _LOOKUP_CACHE_SIZE: Final = 100_000
 
 _UNKNOWN: Final = object()
 _NO_TERMS: Final[frozenset[int]] = frozenset()
-
-
-def _shapes_within(term: BrandTerm) -> list[tuple[str, int]]:
-    """(first character, length) of every key within the term's edits of its own."""
-    size, spread = len(term.key), 2 * term.max_edits
-    return [(term.key[:1], n) for n in range(size - spread, size + spread + 1)]
 
 
 def _same_terms(a: BrandEvent, b: BrandEvent) -> bool:
@@ -85,21 +67,10 @@ class BrandIndex:
         self._brands: dict[str, BrandEvent] = {}
         self._brand_term_ids: dict[str, list[int]] = {}
         self._terms: dict[int, BrandTerm] = {}
-        # skeleton keys and deletion neighbourhoods, one table per edit allowance; two-edit
-        # terms file the neighbourhoods of their key's first and last characters only (the
-        # SymSpell prefix trick, from both ends): a long alias would otherwise need over a
-        # hundred keys, and a window must reach a term from both ends to be checked
-        self._exact_keys: Table[str] = {}
-        self._one_edit_keys: Table[str] = {}
-        self._two_edit_heads: Table[str] = {}
-        self._two_edit_tails: Table[str] = {}
+        self._tables = TermTables()  # where the terms are filed by key
+        # the terms by their plain words: a window spelling a registered term exactly is
+        # that term, not a typo of another (classify)
         self._by_plain: Table[tuple[str, ...]] = {}
-        # (first character, length) of the window keys one- and two-edit terms can be
-        # reached from, counted per term: both neighbourhoods keep the first character and
-        # an edit moves the length by at most two, so another window key needs no
-        # neighbourhood at all
-        self._reach: tuple[Counter[tuple[str, int]], Counter[tuple[str, int]]] = (
-            Counter(), Counter())
         self._next_id = 0
         #: bumps whenever a term is added or removed; what depends only on the terms
         #: (a title's matches) stays valid while it stays
@@ -109,7 +80,6 @@ class BrandIndex:
         # starts with the term key's own, so a new term only revisits those
         self._cached_by_first: dict[str, set[str]] = {}
         self._verdicts: dict[tuple[int, tuple[str, ...], tuple[str, ...]], object] = {}
-        self._head_ids: dict[str, frozenset[int]] = {}  # emptied whenever a term comes or goes
         # bounds only grow; stale bounds after a removal cost a few extra lookups, never a match
         self._max_words = 1
         self._max_key_len = 0
@@ -158,39 +128,24 @@ class BrandIndex:
         if self._brands.pop(brand_id, None) is None:
             return False
         self.terms_version += 1
-        self._head_ids.clear()
         removed = self._brand_term_ids.pop(brand_id, [])
         self._forget_terms({i: self._terms[i] for i in removed})
         for term_id in removed:
             term = self._terms.pop(term_id)
-            for table, keys in self._filing(term):
-                for key in keys:
-                    discard_id(table, key, term_id)
+            self._tables.remove(term_id, term)
             discard_id(self._by_plain, term.plain, term_id)
-            if term.max_edits:
-                reach = self._reach[term.max_edits - 1]
-                for shape in _shapes_within(term):
-                    reach[shape] -= 1
-                    if reach[shape] <= 0:
-                        del reach[shape]
         return True
 
     def _add_term(self, term: BrandTerm) -> int:
         self.terms_version += 1
-        self._head_ids.clear()
         term_id = self._next_id
         self._next_id += 1
         self._terms[term_id] = term
-        filing = self._filing(term)
-        for table, keys in filing:
-            for key in keys:
-                file_id(table, key, term_id)
+        filed = self._tables.add(term_id, term)
         file_id(self._by_plain, term.plain, term_id)
-        if term.max_edits:
-            self._reach[term.max_edits - 1].update(_shapes_within(term))
         self._max_words = max(self._max_words, len(term.plain))
         self._max_key_len = max(self._max_key_len, len(term.key))
-        self._learn_term(term_id, term, [keys for _, keys in filing])
+        self._learn_term(term_id, term, filed)
         return term_id
 
     # A registry change updates what is remembered instead of forgetting it all: a
@@ -201,7 +156,7 @@ class BrandIndex:
         cache = self._lookup_cache
         for key in self._cached_by_first.get(first, ()):
             reachable = key == term.key or (term.max_edits and abs(len(key) - size) <= spread)
-            if reachable and self._reaches(term, filed, key):
+            if reachable and self._tables.reaches(term, filed, key):
                 cache[key] = cache[key] | {term_id}
         # a window spelling the new term exactly is that term now, not someone's typo
         self._verdicts = {k: v for k, v in self._verdicts.items() if k[1] != term.plain}
@@ -272,68 +227,18 @@ class BrandIndex:
             return [c.match for c in candidates]
         return [c.match for c in resolve_overlaps(candidates)]
 
-    def _filing(self, term: BrandTerm) -> list[tuple[Table[str], set[str]]]:
-        """The tables and keys a term is filed under."""
-        if term.max_edits == 0:
-            return [(self._exact_keys, {term.key})]
-        if term.max_edits == 1:
-            return [(self._one_edit_keys, neighbourhood(term.key, 1))]
-        return [(self._two_edit_heads, neighbourhood(term.key[:TWO_EDIT_ENDS], 2)),
-                (self._two_edit_tails, tail_neighbourhood(term.key, 2))]
-
     def _lookup(self, key: str) -> frozenset[int]:
-        """:meth:`_search`, remembered until the registry changes: title words repeat."""
+        """:meth:`TermTables.search`, remembered until the registry changes: title words
+        repeat."""
         found = self._lookup_cache.get(key)
         if found is None:
             if len(self._lookup_cache) >= _LOOKUP_CACHE_SIZE:
                 self._lookup_cache.clear()
                 self._cached_by_first.clear()
-            ids = self._search(key)
+            ids = self._tables.search(key)
             # most windows find nothing: one shared empty set instead of thousands
             found = self._lookup_cache[key] = frozenset(ids) if ids else _NO_TERMS
             self._cached_by_first.setdefault(key[:1], set()).add(key)
-        return found
-
-    def _search(self, key: str) -> set[int]:
-        """Terms whose skeleton is within their allowed edits of ``key`` (symmetric delete:
-        both sides delete at most that many characters), plus some false candidates."""
-        found = set(self._exact_keys.get(key, ()))
-        if len(key) < TYPO_MIN_LEN - 2:
-            return found
-        shape = (key[:1], len(key))
-        if shape in self._reach[0]:
-            found |= hits(self._one_edit_keys, one_edit_probes(key))
-        if shape in self._reach[1]:
-            head_ids = self._head_hits(key)
-            if head_ids:  # the tails only matter for terms reached from the head
-                found |= head_ids & hits(self._two_edit_tails, tail_probes(key))
-        return found
-
-    def _reaches(self, term: BrandTerm, filed: list[set[str]], key: str) -> bool:
-        """Whether :meth:`_search` finds the term (filed under ``filed``, in the order of
-        :meth:`_filing`) from ``key``, without looking up every other term as well."""
-        if term.max_edits == 0:
-            return key in filed[0]
-        if len(key) < TYPO_MIN_LEN - 2 or (key[:1], len(key)) not in self._reach[
-                term.max_edits - 1]:
-            return False
-        if term.max_edits == 1:
-            return not filed[0].isdisjoint(one_edit_probes(key))
-        return not (filed[0].isdisjoint(head_probes(key))
-                    or filed[1].isdisjoint(tail_probes(key)))
-
-    def _head_hits(self, key: str) -> set[int] | frozenset[int]:
-        """Two-edit terms reached from the key's head, remembered by the head until the
-        terms change: a head ("leather") starts many windows ("leatherbag", ...)."""
-        if len(key) < TYPO_MIN_LEN:  # no typos: not worth remembering
-            return hits(self._two_edit_heads, head_probes(key))
-        head = key[:TWO_EDIT_ENDS]
-        found = self._head_ids.get(head)
-        if found is None:
-            if len(self._head_ids) >= _LOOKUP_CACHE_SIZE:
-                self._head_ids.clear()
-            found = self._head_ids[head] = frozenset(hits(self._two_edit_heads,
-                                                          head_probes(key)))
         return found
 
     def _check(self, term_id: int, term: BrandTerm, window: list[Token],

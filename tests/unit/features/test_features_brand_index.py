@@ -215,7 +215,7 @@ def test_remove_forgets_the_brand() -> None:
     assert not index.remove("a")
     assert found(index, "Velmora Vel mora Ve1mora Nova") == [("b", "Nova", "exact")]
     assert index.brand("a") is None and "a" not in index and len(index) == 1
-    assert not index._one_edit_keys.keys() & {"velmora", "velmor"}  # no stale keys
+    assert not index._tables._one_edit_keys.keys() & {"velmora", "velmor"}  # no stale keys
 
 
 def test_remembered_lookups_follow_registry_changes() -> None:
