@@ -22,9 +22,12 @@ Producer and consumer settings, and why:
 - ``store="rocksdb://"``: Faust picks rocksdict when it is installed (it is a dependency).
 - ``value_serializer='raw'``: records reach our own decoder untouched, so a
   bad record becomes a dead letter with its original bytes, not a Faust error.
-- Agents run with ``concurrency=1`` (faust-streaming #606: concurrent agents
-  may commit past an unprocessed message) and ``noack`` streams: an event is
-  acked only after the state it changed has been written to its table.
+- Agents run with ``concurrency=1`` and ``noack`` streams: an event is acked
+  only after the state it changed has been written to its table, and in
+  offset order (``streams.ordered_acks``). Faust commits past an unacked
+  record when a later one of its partition is acked first (faust-streaming
+  #606, fix pending in #707), and the seller agent finishes records out of
+  order: one waits at the epoch gate while the next is dead-lettered.
 """
 
 from __future__ import annotations
