@@ -31,7 +31,7 @@ NOT_COMPILED = {
     # hot records keep theirs on a plain base class instead, see signals.events)
     "deadletter.py", "errors.py",
     # cold: run once per report or per simulated file
-    "evaluation.py",
+    "evaluation.py", "evaluation_events.py", "evaluation_figures.py",
 }
 NOT_COMPILED_DIRS = ("simulator", "schemas")
 

@@ -2,7 +2,9 @@
 
 Pure: inputs are parsed JSON (truth, ``alert.v1`` dicts) and an
 :class:`EventsSummary` built from the event file's lines; nothing reads files
-or the clock.
+or the clock. The records it returns are in :mod:`signals.evaluation_figures`,
+the event-file summary in :mod:`signals.evaluation_events`; this module
+re-exports both (callers import them from here).
 
 Decisions (also the documentation of the JSON figures):
 
@@ -42,12 +44,18 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
-from signals.timefmt import format_rfc3339, parse_rfc3339
+from signals.evaluation_events import EventsSummary, epoch_or_none, summarize_events
+from signals.evaluation_figures import (
+    DelayFigures,
+    Figures,
+    IncidentFigure,
+    Share,
+    TacticRecall,
+)
+from signals.timefmt import format_rfc3339
 
 __all__ = [
     "DelayFigures",
@@ -62,150 +70,6 @@ __all__ = [
 ]
 
 INCIDENT_DETECTION_WINDOW_S = 3600.0
-
-
-def _epoch(text: object) -> float | None:
-    """Epoch seconds of an RFC 3339 time with an offset; ``None`` if it is not one.
-
-    A naive time is rejected (not guessed as UTC), which would skew delays silently.
-
-    >>> _epoch("2026-11-27T14:03:11.250Z"), _epoch("2026-11-27T14:03:11"), _epoch(None)
-    (1795788191.25, None, None)
-    """
-    if not isinstance(text, str):
-        return None
-    try:
-        return parse_rfc3339(text)
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class Share:
-    """``hits`` out of ``total``; :attr:`value` is ``None`` when ``total`` is 0."""
-
-    hits: int
-    total: int
-
-    @property
-    def value(self) -> float | None:
-        return self.hits / self.total if self.total else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"hits": self.hits, "total": self.total, "value": self.value}
-
-
-@dataclass(frozen=True, slots=True)
-class EventsSummary:
-    """What evaluation needs from the event file: its size and report times."""
-
-    events: int
-    first_filed_report: Mapping[str, float] = field(default_factory=dict)
-    invalid_lines: int = 0
-
-
-def summarize_events(lines: Iterable[bytes | str]) -> EventsSummary:
-    """Count non-blank lines and find each listing's earliest ``filed`` report.
-
-    >>> s = summarize_events(['{"schema":"report.v1","status":"filed","listing_id":"L1",'
-    ...     '"event_time":"1970-01-01T00:01:00Z"}', "", "not json"])
-    >>> s.events, dict(s.first_filed_report), s.invalid_lines
-    (2, {'L1': 60.0}, 1)
-    """
-    events = invalid = 0
-    first_filed: dict[str, float] = {}
-    for line in lines:
-        if not line.strip():
-            continue
-        events += 1
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            invalid += 1
-            continue
-        if not isinstance(record, dict) or record.get("schema") != "report.v1":
-            continue
-        listing_id, ts = record.get("listing_id"), _epoch(record.get("event_time"))
-        if record.get("status") == "filed" and isinstance(listing_id, str) and ts is not None:
-            first_filed[listing_id] = min(ts, first_filed.get(listing_id, math.inf))
-    return EventsSummary(events, first_filed, invalid)
-
-
-@dataclass(frozen=True, slots=True)
-class TacticRecall:
-    """Infringing listings of one tactic: alerted at all, and alerted before any report."""
-
-    recall: Share
-    proactive: Share
-
-
-@dataclass(frozen=True, slots=True)
-class DelayFigures:
-    """Minutes from listing creation to its first alert, over infringing listings alerted."""
-
-    count: int
-    median_minutes: float | None
-    p90_minutes: float | None
-    max_minutes: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class IncidentFigure:
-    """One truth incident and the first brand alert for its brand at or after its start."""
-
-    brand_id: str
-    kind: str
-    start_time: str
-    first_alert_time: str | None
-    delay_minutes: float | None
-    within_1h: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Figures:
-    """Everything :func:`evaluate` measures; see the module docstring for the rules."""
-
-    events: int
-    alerts: int
-    duplicate_alerts: int
-    malformed_alerts: int
-    alerts_per_1000_events: float | None
-    alerts_by_entity_type: Mapping[str, int]
-    alerts_by_severity: Mapping[str, int]
-    proactive_recall: Share
-    listing_recall: Share
-    recall_by_tactic: Mapping[str, TacticRecall]
-    listing_precision: Share
-    false_positives_by_tactic: Mapping[str, Share]
-    unknown_listings_flagged: int
-    seller_precision: Share
-    seller_recall: Share
-    seller_recall_by_kind: Mapping[str, Share]
-    false_positives_by_seller_kind: Mapping[str, Share]
-    unknown_sellers_flagged: int
-    detection_delay: DelayFigures
-    incidents: tuple[IncidentFigure, ...]
-    incidents_detected_within_1h: Share
-    false_incident_alerts: int
-    model_metrics: Mapping[str, float | int] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data (orjson-serialisable); shares carry their counts."""
-        return {name: _plain(getattr(self, name)) for name in self.__dataclass_fields__}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Share):
-        return value.to_dict()
-    if isinstance(value, TacticRecall):
-        return {"recall": value.recall.to_dict(), "proactive": value.proactive.to_dict()}
-    if isinstance(value, DelayFigures | IncidentFigure):
-        return asdict(value)
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +98,7 @@ def _normalise_alerts(alerts: Iterable[Mapping[str, Any]]) -> tuple[list[_Alert]
             continue
         seen.add(key)
         entity_type, entity_id = raw.get("entity_type"), raw.get("entity_id")
-        ts = _epoch(raw.get("trigger_event_time"))
+        ts = epoch_or_none(raw.get("trigger_event_time"))
         if not isinstance(entity_type, str) or not isinstance(entity_id, str) or ts is None:
             malformed += 1
             continue
@@ -285,7 +149,7 @@ def _listing_figures(truth_listings: Mapping[str, Mapping[str, Any]],
             Share(sum(lid in proactive for lid in ids), len(ids)))
     delays: list[float] = []
     for lid in alerted:
-        created = _epoch(infringing[lid].get("created_time"))
+        created = epoch_or_none(infringing[lid].get("created_time"))
         if created is not None:
             delays.append((first_alert[lid] - created) / 60.0)
     delays.sort()
@@ -335,7 +199,7 @@ def _incident_figures(incidents: Iterable[Mapping[str, Any]],
     for incident in incidents:
         brand_id, start_time = str(incident.get("brand_id")), str(incident.get("start_time"))
         incident_brands.add(brand_id)
-        start = _epoch(start_time)
+        start = epoch_or_none(start_time)
         first = next((a for a in brand_alerts if _brand_of(a) == brand_id
                       and start is not None and a.ts >= start), None)
         delay = None if first is None or start is None else (first.ts - start) / 60.0

@@ -19,7 +19,6 @@ from signals.evaluation import (
     nearest_rank,
     summarize_events,
 )
-from signals.timefmt import parse_rfc3339
 from streams.cli import main
 from streams.evaluate_cli import format_table
 
@@ -113,14 +112,6 @@ ALERTS = [
 @pytest.fixture(scope="module")
 def figures() -> Figures:
     return evaluate(TRUTH, ALERTS, summarize_events(EVENT_LINES), {"n": 3, "log_loss": 0.41})
-
-
-def test_events_summary_takes_earliest_filing_and_counts_nonblank_lines() -> None:
-    summary = summarize_events([filed("L1", 30), filed("L1", 12), filed("L2", 1, "rejected"),
-                                "   ", "[1, 2"])
-    assert summary.events == 4
-    assert summary.invalid_lines == 1
-    assert summary.first_filed_report == {"L1": parse_rfc3339(at(12))}
 
 
 def test_proactive_recall_excludes_alerts_after_first_report(figures: Figures) -> None:
