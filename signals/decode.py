@@ -6,11 +6,12 @@ what is wrong. It never lets another exception out: the shell dead-letters
 these errors and goes on, so a stray ``TypeError`` would stop a partition.
 
 Checks are hand-written and table-driven rather than JSON-Schema-validated:
-one ``orjson.loads`` plus a dict lookup and a type test per field. The
-property tests in ``tests/unit/test_decode.py`` prove they accept exactly
-what the shipped schemas accept. One known gap: orjson reads integers beyond
-64 bits as floats, so such a ``quantity`` is rejected although the schema
-would take it; no real quantity is that large.
+one ``orjson.loads`` plus a dict lookup and a type test per field. The table
+of each schema (``_SPECS``) is here, the checks it names are in
+:mod:`signals.field_checks`. The property tests in ``tests/unit/test_decode.py``
+prove they accept exactly what the shipped schemas accept. One known gap:
+orjson reads integers beyond 64 bits as floats, so such a ``quantity`` is
+rejected although the schema would take it; no real quantity is that large.
 
 >>> event = decode(b'{"schema": "report.v1", "event_id": "e1",'
 ...     b' "event_time": "2026-11-27T14:03:11.250Z", "report_id": "r1", "listing_id": "l1",'
@@ -26,10 +27,8 @@ got ""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final, get_args
+from typing import Any, Final
 
 import orjson
 
@@ -47,6 +46,19 @@ from signals.events import (
     ReportStatus,
 )
 from signals.fast_decode import fast_listing, fast_order, fast_report
+from signals.field_checks import (
+    Check,
+    check_id,
+    check_money,
+    check_phash,
+    check_string,
+    check_title,
+    integer_at_least,
+    list_of,
+    matching,
+    one_of,
+    shown,
+)
 from signals.limits import (
     MAX_ID_CHARS,
     MAX_LISTING_PHASHES,
@@ -65,118 +77,13 @@ __all__ = [
     "decode",
 ]
 
-_SHOWN_CHARS: Final = 60
-
-Check = Callable[[str, Any], Any]
-"""Validates one present, non-null field value and returns it as the event stores it."""
-
-
-def _shown(value: Any) -> str:
-    """The offending value as JSON, short enough for an error message."""
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return f"a list of {len(value)}"
-    text = orjson.dumps(value).decode()
-    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "..."
-
-
-def _violation(field: str, rule: str, value: Any) -> SchemaViolation:
-    return SchemaViolation(field, f"must be {rule}, got {_shown(value)}")
-
-
-def _check_id(field: str, value: Any) -> str:
-    if type(value) is str and 0 < len(value) <= MAX_ID_CHARS:
-        return value
-    raise _violation(field, f"a non-empty string of at most {MAX_ID_CHARS} characters", value)
-
-
-def _check_string(field: str, value: Any) -> str:
-    if type(value) is str:
-        return value
-    raise _violation(field, "a string", value)
-
-
-def _check_title(field: str, value: Any) -> str:
-    if type(value) is str and 0 < len(value) <= MAX_TITLE_CHARS:
-        return value
-    raise _violation(field, f"a string of 1 to {MAX_TITLE_CHARS} characters", value)
-
-
-def _check_money(field: str, value: Any) -> float:
-    # type() rather than isinstance(): a JSON true is a Python bool, which is an int.
-    kind = type(value)
-    if (kind is float or kind is int) and 0 < value <= MAX_PRICE:
-        return float(value)
-    raise _violation(field, f"a number > 0 and <= {MAX_PRICE}", value)
-
-
-def _integer_at_least(minimum: int) -> Check:
-    def check(field: str, value: Any) -> int:
-        if type(value) is int and value >= minimum:
-            return value
-        raise _violation(field, f"a JSON integer >= {minimum} (not 2.0, not a boolean)", value)
-
-    return check
-
-
-def _one_of(literal: Any) -> Check:
-    """A check for the values of a ``Literal[...]`` type of signals.events."""
-    allowed: tuple[str, ...] = get_args(literal)
-    choices = frozenset(allowed)
-    rule = "one of " + ", ".join(allowed)
-
-    def check(field: str, value: Any) -> str:
-        if type(value) is str and value in choices:
-            return value
-        raise _violation(field, rule, value)
-
-    return check
-
-
-def _matching(pattern: str, rule: str) -> Check:
-    matcher = re.compile(pattern).fullmatch
-
-    def check(field: str, value: Any) -> str:
-        if type(value) is str and matcher(value):
-            return value
-        raise _violation(field, rule, value)
-
-    return check
-
-
-_check_currency = _matching("[A-Z]{3}", "an ISO 4217 code of three upper-case letters")
-_check_country = _matching("[A-Z]{2}", "an ISO 3166-1 alpha-2 code of two upper-case letters")
-_check_action = _one_of(ListingAction)
-_check_order_status = _one_of(OrderStatus)
-_check_reporter = _one_of(Reporter)
-_check_report_reason = _one_of(ReportReason)
-_check_report_status = _one_of(ReportStatus)
-_is_phash = re.compile("[0-9a-fA-F]{16}").fullmatch
-
-
-def _list_of(item_check: Check, max_items: int | None = None) -> Check:
-    limit = "" if max_items is None else f" (at most {max_items})"
-
-    def check(field: str, value: Any) -> tuple[Any, ...]:
-        if type(value) is not list or (max_items is not None and len(value) > max_items):
-            raise _violation(field, f"a list{limit}", value)
-        try:
-            return tuple([item_check(field, item) for item in value])
-        except SchemaViolation:
-            # Only on failure: name the offending item's index (formatting it for
-            # every item would cost more than checking it).
-            for index, item in enumerate(value):
-                item_check(f"{field}[{index}]", item)
-            raise
-
-    return check
-
-
-def _check_phash(field: str, value: Any) -> str:
-    if type(value) is str and _is_phash(value):
-        return value.lower()
-    raise _violation(field, "a perceptual hash of 16 hex digits", value)
+_check_currency = matching("[A-Z]{3}", "an ISO 4217 code of three upper-case letters")
+_check_country = matching("[A-Z]{2}", "an ISO 3166-1 alpha-2 code of two upper-case letters")
+_check_action = one_of(ListingAction)
+_check_order_status = one_of(OrderStatus)
+_check_reporter = one_of(Reporter)
+_check_report_reason = one_of(ReportReason)
+_check_report_status = one_of(ReportStatus)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +97,7 @@ class _Spec:
 
 
 _REQUIRED, _OPTIONAL = True, False
-_COMMON: Final = (("event_id", _check_id, _REQUIRED), ("event_time", _check_string, _REQUIRED))
+_COMMON: Final = (("event_id", check_id, _REQUIRED), ("event_time", check_string, _REQUIRED))
 
 _SPECS: Final[dict[str, _Spec]] = {
     "listing.v1": _Spec(
@@ -198,17 +105,17 @@ _SPECS: Final[dict[str, _Spec]] = {
         (
             *_COMMON,
             ("action", _check_action, _REQUIRED),
-            ("listing_id", _check_id, _REQUIRED),
-            ("seller_id", _check_id, _REQUIRED),
-            ("title", _check_title, _OPTIONAL),  # required unless removed: see _decode_fields
-            ("brand_id", _check_id, _OPTIONAL),
-            ("category", _check_string, _OPTIONAL),
-            ("price", _check_money, _OPTIONAL),  # likewise
+            ("listing_id", check_id, _REQUIRED),
+            ("seller_id", check_id, _REQUIRED),
+            ("title", check_title, _OPTIONAL),  # required unless removed: see _decode_fields
+            ("brand_id", check_id, _OPTIONAL),
+            ("category", check_string, _OPTIONAL),
+            ("price", check_money, _OPTIONAL),  # likewise
             ("currency", _check_currency, _OPTIONAL),
-            ("quantity", _integer_at_least(0), _OPTIONAL),
-            ("image_phashes", _list_of(_check_phash, MAX_LISTING_PHASHES), _OPTIONAL),
+            ("quantity", integer_at_least(0), _OPTIONAL),
+            ("image_phashes", list_of(check_phash, MAX_LISTING_PHASHES), _OPTIONAL),
             ("ship_from", _check_country, _OPTIONAL),
-            ("seller_since", _check_string, _OPTIONAL),
+            ("seller_since", check_string, _OPTIONAL),
         ),
         times=(("event_time", "ts"), ("seller_since", "seller_since_ts")),
         with_currency="price",
@@ -217,25 +124,25 @@ _SPECS: Final[dict[str, _Spec]] = {
         OrderEvent,
         (
             *_COMMON,
-            ("order_id", _check_id, _REQUIRED),
-            ("listing_id", _check_id, _REQUIRED),
-            ("seller_id", _check_id, _REQUIRED),
-            ("buyer_id", _check_id, _REQUIRED),
+            ("order_id", check_id, _REQUIRED),
+            ("listing_id", check_id, _REQUIRED),
+            ("seller_id", check_id, _REQUIRED),
+            ("buyer_id", check_id, _REQUIRED),
             ("status", _check_order_status, _REQUIRED),
-            ("unit_price", _check_money, _REQUIRED),
+            ("unit_price", check_money, _REQUIRED),
             ("currency", _check_currency, _REQUIRED),
-            ("quantity", _integer_at_least(1), _REQUIRED),
-            ("brand_id", _check_id, _OPTIONAL),
+            ("quantity", integer_at_least(1), _REQUIRED),
+            ("brand_id", check_id, _OPTIONAL),
         ),
     ),
     "report.v1": _Spec(
         ReportEvent,
         (
             *_COMMON,
-            ("report_id", _check_id, _REQUIRED),
-            ("listing_id", _check_id, _REQUIRED),
-            ("seller_id", _check_id, _REQUIRED),
-            ("brand_id", _check_id, _OPTIONAL),
+            ("report_id", check_id, _REQUIRED),
+            ("listing_id", check_id, _REQUIRED),
+            ("seller_id", check_id, _REQUIRED),
+            ("brand_id", check_id, _OPTIONAL),
             ("reporter", _check_reporter, _REQUIRED),
             ("reason", _check_report_reason, _REQUIRED),
             ("status", _check_report_status, _REQUIRED),
@@ -245,14 +152,14 @@ _SPECS: Final[dict[str, _Spec]] = {
         BrandEvent,
         (
             *_COMMON,
-            ("brand_id", _check_id, _REQUIRED),
-            ("name", _check_string, _REQUIRED),
-            ("aliases", _list_of(_check_string), _OPTIONAL),
-            ("protected_terms", _list_of(_check_string), _OPTIONAL),
-            ("authorized_sellers", _list_of(_check_id), _OPTIONAL),
-            ("reference_price", _check_money, _OPTIONAL),
+            ("brand_id", check_id, _REQUIRED),
+            ("name", check_string, _REQUIRED),
+            ("aliases", list_of(check_string), _OPTIONAL),
+            ("protected_terms", list_of(check_string), _OPTIONAL),
+            ("authorized_sellers", list_of(check_id), _OPTIONAL),
+            ("reference_price", check_money, _OPTIONAL),
             ("currency", _check_currency, _OPTIONAL),
-            ("official_image_phashes", _list_of(_check_phash), _OPTIONAL),
+            ("official_image_phashes", list_of(check_phash), _OPTIONAL),
         ),
         with_currency="reference_price",
     ),
@@ -286,11 +193,11 @@ def decode(raw: bytes, *, expected_schema: str | None = None) -> Event:
         if event is not None:
             return event
     if type(name) is not str:
-        problem = "is required" if name is None else f"must be a string, got {_shown(name)}"
+        problem = "is required" if name is None else f"must be a string, got {shown(name)}"
         raise UnknownSchema("schema", f"{problem}; known schemas: {_KNOWN}")
     spec = _SPECS.get(name)
     if spec is None:
-        raise UnknownSchema("schema", f"unknown schema {_shown(name)}; known schemas: {_KNOWN}")
+        raise UnknownSchema("schema", f"unknown schema {shown(name)}; known schemas: {_KNOWN}")
     if expected_schema is not None and name != expected_schema:
         raise SchemaViolation("schema", f"must be {expected_schema!r} on this topic, got {name!r}")
     return spec.event_type(**_decode_fields(record, spec))
@@ -312,7 +219,7 @@ def _parse(raw: bytes) -> dict[str, Any]:
 def _json_type(value: Any) -> str:
     if isinstance(value, list):
         return "an array"
-    return "a string" if isinstance(value, str) else f"the value {_shown(value)}"
+    return "a string" if isinstance(value, str) else f"the value {shown(value)}"
 
 
 def _decode_fields(record: dict[str, Any], spec: _Spec) -> dict[str, Any]:
