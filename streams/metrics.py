@@ -82,6 +82,10 @@ class Metrics:
             "brandguard_epoch_forced",
             "Held events let through after the longest wait, without the other "
             "partitions' news (live results may then differ from replay).", registry=r)
+        self.oldest_unacked = Gauge(
+            "brandguard_oldest_unacked_seconds",
+            "Age of the oldest record an agent has read but not acked: its partition's "
+            "offset commit cannot pass it.", ["agent"], registry=r)
         self.ready = Gauge("brandguard_worker_ready",
                            "1 when the worker has recovered its state and is processing.",
                            registry=r)

@@ -11,7 +11,9 @@ record, and a clean stop then lost its effect for good: the restarted worker
 started after it.
 
 So a record is acked only when it and every record before it on its
-topic-partition are done and their state is in the table.
+topic-partition are done and their state is in the table. The age of the
+oldest record still waiting is exported: a record that never finishes would
+otherwise stop its partition's commits without a sign.
 
 >>> from types import SimpleNamespace as Record
 >>> acked = []
@@ -20,11 +22,15 @@ topic-partition are done and their state is in the table.
 ...     return Record(message=message, ack=lambda: acked.append(offset))
 >>> held, dead = record(7), record(8)
 >>> acks = OrderedAcks()
->>> acks.received(held); acks.received(dead)
+>>> acks.received(held, now=100.0); acks.received(dead, now=100.5)
 >>> acks.flushed(0, [dead]); acked
 []
+>>> acks.oldest_age(now=130.0)
+30.0
 >>> acks.flushed(0, [held]); acked
 [7, 8]
+>>> acks.oldest_age(now=130.0)
+0.0
 """
 
 from __future__ import annotations
@@ -47,16 +53,17 @@ class Ackable(Protocol):
 
 class OrderedAcks:
     def __init__(self) -> None:
-        self._waiting: dict[tuple[str, int], deque[Ackable]] = {}
+        # per topic-partition, in read order: the record and when it was read
+        self._waiting: dict[tuple[str, int], deque[tuple[Ackable, float]]] = {}
         self._flushed: dict[tuple[str, int], set[int]] = {}
 
-    def received(self, event: Ackable) -> None:
-        """Call for every record, in the order the agent reads them."""
+    def received(self, event: Ackable, now: float) -> None:
+        """Call for every record, in the order the agent reads them (``now``: monotonic)."""
         msg = event.message
         queue = self._waiting.get((msg.topic, msg.partition))
         if queue is None:
             queue = self._waiting[(msg.topic, msg.partition)] = deque()
-        queue.append(event)
+        queue.append((event, now))
 
     def flushed(self, partition: int, events: Iterable[Ackable]) -> None:
         """``events`` of ``partition`` are done and their state is written: ack every
@@ -67,14 +74,19 @@ class OrderedAcks:
         for tp, queue in self._waiting.items():
             if tp[1] == partition:
                 done = self._flushed.get(tp)
-                while done and queue and queue[0].message.offset in done:
-                    head = queue.popleft()
+                while done and queue and queue[0][0].message.offset in done:
+                    head = queue.popleft()[0]
                     done.discard(head.message.offset)
                     head.ack()
 
     def waiting(self) -> int:
         """Records read but not yet acked (held, or behind a held one)."""
         return sum(len(queue) for queue in self._waiting.values())
+
+    def oldest_age(self, now: float) -> float:
+        """Seconds since the oldest record still waiting for its ack was read (0: none)."""
+        oldest = min((queue[0][1] for queue in self._waiting.values() if queue), default=now)
+        return max(0.0, now - oldest)
 
     def forget(self) -> None:
         """Partitions revoked: Faust re-reads every unacked record from the commit."""

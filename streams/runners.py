@@ -76,7 +76,7 @@ class Runner:
     # -- driver ---------------------------------------------------------------
     def on_event(self, event: RawEvent) -> None:
         msg = event.message
-        self.acks.received(event)
+        self.acks.received(event, time.monotonic())
         self._last[msg.partition] = event
         self.positions[(msg.topic, msg.partition)] = msg.offset
         self.metrics.last_event.labels(msg.topic).set(time.time())
@@ -119,6 +119,7 @@ class Runner:
                 self._pending.setdefault(partition, []).extend(self.release(partition, now))
                 if self._pending.get(partition):
                     self.flush(partition, now)
+        self.metrics.oldest_unacked.labels(self.name).set(self.acks.oldest_age(now))
 
     def guarded(self, event: RawEvent, work: Callable[[], None]) -> None:
         """Run ``work``; our errors and bugs alike dead-letter the record, never the agent."""

@@ -148,7 +148,14 @@ def _lag_and_latency(board: Dashboard) -> None:
         "may differ from replay's.", "short",
         [(f"sum by (instance) (brandguard_epoch_held_events{{{JOB}}})", "held {{instance}}"),
          (f"sum by (instance) (increase(brandguard_epoch_forced_total{{{JOB}}}"
-          "[$__rate_interval]))", "forced {{instance}}")], width=24))
+          "[$__rate_interval]))", "forced {{instance}}")]))
+    board.with_panel(graph(
+        "Oldest unacked record",
+        "Per agent: how long its oldest record read but not acked has waited. Acks go in "
+        "offset order, so no offset is committed past it; up to the epoch gate's 60 s is "
+        "normal, 5 minutes fires BrandguardCommitStalled.", "s",
+        [(f"max by (instance, agent) (brandguard_oldest_unacked_seconds{{{JOB}}})",
+          "{{agent}} {{instance}}")]))
 
 
 def _workers(board: Dashboard) -> None:

@@ -40,7 +40,7 @@ def test_a_finished_record_waits_for_the_held_one_before_it() -> None:
     held, dead_lettered, later = _events(log, "listings", 3, 3)
     acks = OrderedAcks()
     for event in (held, dead_lettered, later):
-        acks.received(event)
+        acks.received(event, 0.0)
     acks.flushed(3, [dead_lettered, later])
     assert log == [] and acks.waiting() == 3
     acks.flushed(3, [held])
@@ -54,7 +54,7 @@ def test_partitions_and_topics_do_not_wait_for_each_other() -> None:
     other_partition = _events(log, "listings", 1, 1)[0]
     acks = OrderedAcks()
     for event in (listing, order, other_partition):
-        acks.received(event)
+        acks.received(event, 0.0)
     acks.flushed(0, [order])
     acks.flushed(1, [other_partition])
     assert log == [order.message, other_partition.message]
@@ -64,7 +64,7 @@ def test_a_flush_of_another_partition_acks_nothing_here() -> None:
     log: list[Message] = []
     (event,) = _events(log, "listings", 2, 1)
     acks = OrderedAcks()
-    acks.received(event)
+    acks.received(event, 0.0)
     acks.flushed(5, [event])  # wrong partition: its state was not flushed
     assert log == []
 
@@ -73,11 +73,29 @@ def test_forget_drops_every_unacked_record() -> None:
     log: list[Message] = []
     acks = OrderedAcks()
     first, second = _events(log, "listings", 0, 2)
-    acks.received(first)
-    acks.received(second)
+    acks.received(first, 0.0)
+    acks.received(second, 0.0)
     acks.forget()
     acks.flushed(0, [first, second])
     assert log == [] and acks.waiting() == 0
+
+
+def test_oldest_age_is_that_of_the_oldest_record_still_waiting_anywhere() -> None:
+    log: list[Message] = []
+    acks = OrderedAcks()
+    assert acks.oldest_age(now=50.0) == 0.0
+    first, second = _events(log, "listings", 0, 2)
+    (order,) = _events(log, "orders", 1, 1)
+    acks.received(first, 10.0)
+    acks.received(second, 12.0)
+    acks.received(order, 11.0)
+    assert acks.oldest_age(now=20.0) == 10.0
+    acks.flushed(0, [first])  # acked: the age moves to the next oldest, on another topic
+    assert acks.oldest_age(now=20.0) == 9.0
+    acks.flushed(1, [order])
+    assert acks.oldest_age(now=20.0) == 8.0
+    acks.flushed(0, [second])
+    assert acks.oldest_age(now=20.0) == 0.0
 
 
 @given(st.lists(st.tuples(st.sampled_from(["listings", "orders"]), st.integers(0, 2)),
@@ -93,7 +111,7 @@ def test_acks_are_always_a_prefix_of_each_partitions_reads(
         events.append(Event(Message(topic, partition, offset), log))
     acks = OrderedAcks()
     for event in events:
-        acks.received(event)
+        acks.received(event, 0.0)
     finish = events[:]
     rng.shuffle(finish)
     for index, event in enumerate(finish):
@@ -116,6 +134,7 @@ class _HoldFirst(Runner):
     def __init__(self) -> None:
         super().__init__(Emitter({}, Metrics()), Metrics(), flush_interval=0.0)
         self.held: list[RawEvent] = []
+        self.let_go = True
 
     def handle(self, event: RawEvent) -> list[RawEvent]:
         if event.message.offset == 0:
@@ -124,6 +143,8 @@ class _HoldFirst(Runner):
         return [event]
 
     def release(self, partition: int, now: float) -> list[RawEvent]:
+        if not self.let_go:
+            return []
         released, self.held = self.held, []
         return released
 
@@ -143,3 +164,32 @@ def test_a_runner_does_not_ack_past_a_record_it_still_holds() -> None:
     assert log == []  # ... but acking it would let Faust commit past offset 0
     runner.tick()
     assert [m.offset for m in log] == [0, 1]
+    assert runner.acks.waiting() == 0
+
+
+def _oldest_unacked(runner: Runner) -> float | None:
+    return runner.metrics.registry.get_sample_value(
+        "brandguard_oldest_unacked_seconds", {"agent": runner.name})
+
+
+def test_a_runner_exports_how_long_its_oldest_unacked_record_has_waited() -> None:
+    log: list[Message] = []
+    runner = _HoldFirst()
+    runner.let_go = False
+    held, finished = _events(log, "listings", 4, 2)
+    runner.on_event(cast(RawEvent, held))
+    runner.on_event(cast(RawEvent, finished))
+    runner.tick()
+    age = _oldest_unacked(runner)
+    assert age is not None and age > 0.0 and log == []
+    runner.let_go = True
+    runner.tick()
+    assert _oldest_unacked(runner) == 0.0 and len(log) == 2
+
+
+def test_the_module_examples_run() -> None:
+    import doctest
+
+    from streams import ordered_acks
+
+    assert doctest.testmod(ordered_acks).failed == 0
