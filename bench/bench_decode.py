@@ -1,7 +1,7 @@
 """How fast is the decoder, against the floor (bare orjson) and the obvious alternative.
 
 Times, over the same realistic ~400-byte ``listing.v1`` record on one core:
-(a) ``orjson.loads`` alone, (b) ``signals.decode.decode``, (c) ``orjson.loads``
+(a) ``orjson.loads`` alone, (b) ``signals.contract.decode.decode``, (c) ``orjson.loads``
 plus a ``jsonschema`` Draft 2020-12 validation with format checking (what
 validating every event against the shipped schema would cost). Prints
 events/s and each one's ratio to bare orjson measured in the same run.
@@ -18,8 +18,8 @@ from typing import Any
 
 import orjson
 
-from signals.contract import contract_validator
-from signals.decode import decode
+from signals.contract.decode import decode
+from signals.contract.schema_files import contract_validator
 
 __all__ = ["LISTING", "main", "measure"]
 

@@ -26,9 +26,9 @@ import time
 import tracemalloc
 from collections.abc import Callable
 
-from signals.events import BrandEvent
-from signals.features.brand_index import BrandIndex, TermMatch, clear_probe_caches
+from signals.contract.events import BrandEvent
 from signals.features.phash import PhashIndex, hamming
+from signals.features.titles.index.brand_index import BrandIndex, TermMatch, clear_probe_caches
 
 __all__ = ["main"]
 

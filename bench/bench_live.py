@@ -19,15 +19,15 @@ import time
 import urllib.request
 from pathlib import Path
 
+from signals.evaluation.simulator import scenario_config, simulate
 from signals.replay import replay_lines
-from signals.simulator import scenario_config, simulate
-from streams.admin import ensure_topics
-from streams.kafka_local import start_broker, stop_broker
-from streams.produce import produce_file
-from streams.settings import load_settings
+from streams.cli.produce import produce_file
+from streams.localkafka.broker import start_broker, stop_broker
+from streams.worker.admin import ensure_topics
+from streams.worker.settings import load_settings
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "integration"))
-from worker_proc import free_port  # shared with the integration tests
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.integration.worker_proc import free_port  # shared with the integration tests
 
 
 def _consumed(port: int) -> float:
@@ -71,7 +71,7 @@ def main() -> None:
             events.write_bytes(b"\n".join(sim.lines) + b"\n")
             produce_file(events, broker.bootstrap, progress=False)
             log = open(root / "worker.log", "wb")  # noqa: SIM115 - closed with the folder
-            worker = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker"], env=env,
+            worker = subprocess.Popen([sys.executable, "-m", "streams.cli.main", "worker"], env=env,
                                       stdout=log, stderr=subprocess.STDOUT)
             print("worker log", root / "worker.log", file=sys.stderr)
             try:

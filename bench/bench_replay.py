@@ -38,9 +38,9 @@ for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import orjson  # noqa: E402
 
+from signals.evaluation.simulator import scenario_config, simulate  # noqa: E402
 from signals.replay import replay_lines  # noqa: E402
-from signals.simulator import scenario_config, simulate  # noqa: E402
-from streams.build_info import running_build  # noqa: E402
+from streams.worker.monitoring.build_info import running_build  # noqa: E402
 
 __all__ = ["add_event_source", "main", "measure", "simulated_lines"]
 

@@ -3,7 +3,7 @@
 The source tree is never touched: a compiled module placed beside its ``.py``
 shadows it, and an edit to the ``.py`` would then silently not run. Instead the
 package is copied, compiled in the copy, and the digest of the sources it was
-built from is written beside it (``streams.build_info``). Run the compiled copy
+built from is written beside it (``streams.worker.monitoring.build_info``). Run the compiled copy
 with ``PYTHONPATH=build/compiled``; ``make compiled`` rebuilds it when a source
 changes.
 
@@ -22,18 +22,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streams.build_info import DIGEST_FILE, compiled_modules, source_digest  # noqa: E402
+from streams.worker.monitoring.build_info import DIGEST_FILE, compiled_modules, source_digest  # noqa: E402
 
 #: modules left to the interpreter, and why
 NOT_COMPILED = {
     # mypyc turns class-level constants of dataclasses (``schema``) and of exceptions
     # (``error_code``) into instance fields (mypyc/mypyc#740, #1122); both are cold (the
-    # hot records keep theirs on a plain base class instead, see signals.events)
-    "deadletter.py", "errors.py",
-    # cold: run once per report or per simulated file
-    "evaluation.py", "evaluation_events.py", "evaluation_figures.py",
+    # hot records keep theirs on a plain base class instead, see signals.contract.events)
+    "contract/deadletter.py", "errors.py",
 }
-NOT_COMPILED_DIRS = ("simulator", "schemas")
+#: cold: run once per report or per simulated file
+NOT_COMPILED_DIRS = ("evaluation",)
 
 
 def modules_to_compile(package: Path) -> list[Path]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from signals.alert import Alert
-from signals.events import BrandEvent, Event
+from signals.contract.alert import Alert
+from signals.contract.events import BrandEvent, Event
 from signals.features.listing import BrandView
 from signals.policy.config import PolicyConfig
 from signals.processors import (

@@ -11,10 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from signals.events import BrandEvent
-from signals.features.brand_index import BrandIndex, TermMatch
+from signals.contract.events import BrandEvent
 from signals.features.phash import PhashIndex, parse_phash
-from signals.features.title_facts import TitleFactsCache
+from signals.features.titles.index.brand_index import BrandIndex, TermMatch
+from signals.features.titles.title_facts import TitleFactsCache
 
 __all__ = ["ImageMatch", "Registry"]
 
@@ -41,7 +41,7 @@ class ImageMatch:
 class Registry:
     """Brand records plus the indexes built from them.
 
-    >>> from signals.events import BrandEvent
+    >>> from signals.contract.events import BrandEvent
     >>> reg = Registry()
     >>> reg.upsert(BrandEvent("e", "t", 0.0, "b1", "Velmora", authorized_sellers=("s1",),
     ...                       official_image_phashes=("00000000000000ff",)))
@@ -60,7 +60,7 @@ class Registry:
         # list the same photos again and again
         #: by distance, then hash
         self._near_official: dict[int, dict[str, tuple[tuple[str, int], ...]]] = {}
-        #: the facts of titles matched against this registry (see signals.features.title_facts);
+        #: the facts of titles matched against this registry (signals.features.titles.title_facts);
         #: held here rather than in a weak table keyed by registry, as a mypyc-compiled
         #: class takes no weak references
         self.title_cache = TitleFactsCache()

@@ -18,13 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from signals.alert import Alert
-from signals.deadletter import DeadLetter, dead_letter
-from signals.decode import decode
+from signals.contract.alert import Alert
+from signals.contract.deadletter import DeadLetter, dead_letter
+from signals.contract.decode import decode
+from signals.contract.timefmt import format_rfc3339
 from signals.errors import BrandguardError, ProcessingError
-from signals.fielddict import field_dict
 from signals.pipeline import PipelineState, StepResult, step
-from signals.timefmt import format_rfc3339
+from signals.processors.fielddict import field_dict
 
 __all__ = ["ReplaySummary", "fewer_full_collections", "replay_lines"]
 

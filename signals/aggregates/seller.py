@@ -5,7 +5,7 @@ final value is the same whatever order the seller's listings, orders and
 reports arrived in (live Kafka or offline replay). Risk state that depends on
 order (scores, alerts) lives in the seller processor, not here.
 
->>> from signals.events import OrderEvent
+>>> from signals.contract.events import OrderEvent
 >>> agg = SellerAggregates.create("s1")
 >>> agg.apply_order(OrderEvent("e1", "t", 0.0, "o1", "l1", "s1", "b1", "placed", 10.0, "USD", 2))
 >>> agg.apply_order(OrderEvent("e2", "t", 60.0, "o1", "l1", "s1", "b1", "refunded", 10.0, "USD", 2))
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from signals.aggregates.windows import DistinctWindow, WindowCounter
-from signals.events import ListingEvent, OrderEvent, ReportEvent
+from signals.contract.events import ListingEvent, OrderEvent, ReportEvent
 
 __all__ = ["DAY", "HOUR", "WEEK", "SellerAggregates"]
 

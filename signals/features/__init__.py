@@ -2,11 +2,11 @@
 perceptual-hash lookup and price helpers. Pure functions and small indexes over
 plain data; no I/O, no clock."""
 
-from signals.features.brand_index import BrandIndex, MatchKind, TermKind, TermMatch
 from signals.features.phash import PhashIndex, format_phash, hamming, parse_phash
 from signals.features.price import QuantileSketch, discount, price_ratio
-from signals.features.text import normalize, plain, skeleton, token_spans, tokens
-from signals.features.vocabulary import (
+from signals.features.titles.index.brand_index import BrandIndex, MatchKind, TermKind, TermMatch
+from signals.features.titles.text import normalize, plain, skeleton, token_spans, tokens
+from signals.features.titles.vocabulary import (
     CLEARANCE_TERMS,
     COUNTERFEIT_TERMS,
     counterfeit_terms,

@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from signals.events import ListingEvent
-from signals.features.brand_index import TermMatch
-from signals.features.brand_target import TargetRole, resolve_target
+from signals.contract.events import ListingEvent
 from signals.features.price import price_ratio
-from signals.features.title_facts import title_facts
+from signals.features.titles.brand_target import TargetRole, resolve_target
+from signals.features.titles.index.brand_index import TermMatch
+from signals.features.titles.title_facts import title_facts
 from signals.registry import ImageMatch, Registry
 
 __all__ = ["FEATURE_NAMES", "OWN_TAG_CHEAP", "BrandView", "Evidence", "SellerSignals",
@@ -97,7 +97,7 @@ class Evidence:
     """What the features were computed from, for the alert's reasons.
 
     ``role`` says how ``brand_id`` was found (see
-    :mod:`signals.features.brand_target`).
+    :mod:`signals.features.titles.brand_target`).
     """
 
     brand_id: str | None

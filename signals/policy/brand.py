@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping
 
 from signals.aggregates.brand import BrandAggregates
-from signals.alert import Alert, Reason, alert_id
+from signals.contract.alert import Alert, Reason, alert_id
 from signals.policy.config import PolicyConfig
 from signals.policy.severity import severity_for
 

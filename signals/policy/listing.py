@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from signals.alert import Alert, alert_id
-from signals.events import ListingEvent
+from signals.contract.alert import Alert, alert_id
+from signals.contract.events import ListingEvent
+from signals.contract.timefmt import format_rfc3339
 from signals.features.listing import Evidence
 from signals.model.score import ModelScore
 from signals.policy.reasons import listing_reasons
 from signals.policy.severity import severity_for, should_alert
-from signals.timefmt import format_rfc3339
 
 if TYPE_CHECKING:  # the processors import this policy: only types go the other way
     from signals.processors.outputs import Context

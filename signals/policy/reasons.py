@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from signals.alert import Reason
+from signals.contract.alert import Reason
 from signals.features.listing import Evidence
 
 __all__ = ["listing_reasons"]

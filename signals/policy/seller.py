@@ -15,10 +15,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from signals.alert import Alert, Reason, alert_id
+from signals.contract.alert import Alert, Reason, alert_id
+from signals.contract.timefmt import format_rfc3339
 from signals.features.listing import SellerSignals
 from signals.policy.severity import severity_for, should_alert
-from signals.timefmt import format_rfc3339
 
 if TYPE_CHECKING:  # the processors import this policy: only types go the other way
     from signals.processors.outputs import Context

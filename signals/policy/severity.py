@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from signals.alert import Alert, Severity, alert_summary, severity_rank
+from signals.contract.alert import Alert, Severity, alert_summary, severity_rank
 
 __all__ = ["THRESHOLDS", "AlertHistory", "remember_alert", "severity_for", "should_alert"]
 

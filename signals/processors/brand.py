@@ -13,13 +13,13 @@ from typing import Any, Final
 
 from signals.aggregates.brand import BrandAggregates
 from signals.aggregates.dedup import Deduplicator
+from signals.contract.timefmt import format_rfc3339
 from signals.features.listing import BrandView
 from signals.policy.brand import brand_incident
 from signals.policy.config import PolicyConfig
 from signals.policy.severity import remember_alert, should_alert
 from signals.processors.messages import BrandListingFact, BrandReportFact
 from signals.processors.outputs import Outputs
-from signals.timefmt import format_rfc3339
 
 __all__ = ["BrandState", "process_brand"]
 

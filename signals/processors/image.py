@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from signals.aggregates.dedup import Deduplicator
-from signals.epochs import earliest
+from signals.eventtime.epochs import earliest
 from signals.processors.messages import ImageFact, NetworkFact
 from signals.processors.outputs import Outputs
 

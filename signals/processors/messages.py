@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from signals.fielddict import field_dict
+from signals.processors.fielddict import field_dict
 
 __all__ = [
     "BrandListingFact",
@@ -202,7 +202,7 @@ class EpochMark(_EpochMarkKind):
     sending processor has finished every event before epoch ``until``, or has nothing
     to read (``idle``); or, with ``ask``, has just started and asks for the latest
     mark of every peer. Not a fact: no processor sees it, the worker's runners do
-    (see :mod:`signals.watermarks`)."""
+    (see :mod:`signals.eventtime.watermarks`)."""
 
     source: int
     until: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from signals.alert import Alert
+from signals.contract.alert import Alert
 from signals.features.listing import BrandView
 from signals.model.online import RiskModel
 from signals.policy.config import PolicyConfig

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Final
 
 from signals.aggregates.seller import DAY
-from signals.alert import Alert
-from signals.epochs import epoch_start
-from signals.events import ListingEvent, OrderEvent, ReportEvent
+from signals.contract.alert import Alert
+from signals.contract.events import ListingEvent, OrderEvent, ReportEvent
+from signals.eventtime.epochs import epoch_start
 from signals.features.listing import SellerSignals, listing_features
 from signals.policy.config import PolicyConfig
 from signals.policy.listing import listing_alert, with_rule_floor

@@ -13,8 +13,8 @@ from typing import Any
 
 from signals.aggregates.dedup import Deduplicator
 from signals.aggregates.seller import SellerAggregates
-from signals.epochs import earliest
-from signals.fielddict import field_dict
+from signals.eventtime.epochs import earliest
+from signals.processors.fielddict import field_dict
 
 __all__ = ["ListingSnapshot", "PendingReport", "SellerState"]
 
@@ -34,7 +34,7 @@ class ListingSnapshot:
     removed: bool = False
     #: alerts raised per severity: the next one's occurrence number in its id
     raised: dict[str, int] = field(default_factory=dict)
-    #: the latest alert's summary (signals.alert.alert_summary), for analysts
+    #: the latest alert's summary (signals.contract.alert.alert_summary), for analysts
     latest_alert: dict[str, Any] | None = None
 
     # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the

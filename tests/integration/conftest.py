@@ -17,7 +17,7 @@ import pytest
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
-from streams.kafka_local import PINNED_VERSION, Broker, start_broker, stop_broker
+from streams.localkafka.broker import PINNED_VERSION, Broker, start_broker, stop_broker
 
 _HERE = Path(__file__).resolve().parent
 _TOPIC_READY_TIMEOUT_S = 30.0

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from worker_proc import WorkerProcess
 
 from signals.pipeline import PipelineState
+from tests.integration.worker_proc import WorkerProcess
 
 __all__ = ["check_state_endpoints"]
 

@@ -21,7 +21,8 @@ from typing import Any
 
 import orjson
 import yaml
-from worker_proc import log_tail, stop_process
+
+from tests.integration.worker_proc import log_tail, stop_process
 
 __all__ = ["PROMETHEUS_CONFIG", "PrometheusServer", "derived_config", "prometheus_binary"]
 

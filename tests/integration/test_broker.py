@@ -14,7 +14,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from confluent_kafka import Consumer, KafkaError, Message, Producer
 
-from streams.kafka_local import (
+from streams.localkafka.broker import (
     Broker,
     KafkaLocalError,
     broker_status,
@@ -207,8 +207,8 @@ def test_second_broker_starts_refuses_a_double_start_and_stops_clean(
 
 def test_a_topic_with_another_partition_count_stops_the_worker_early(
         kafka_bootstrap: str, unique: str) -> None:
-    from streams.admin import ensure_topics
-    from streams.settings import load_settings
+    from streams.worker.admin import ensure_topics
+    from streams.worker.settings import load_settings
 
     env = {"BRANDGUARD_KAFKA_BOOTSTRAP": kafka_bootstrap, "BRANDGUARD_APP_ID": f"bg-{unique}",
            "BRANDGUARD_PARTITIONS": "2", **{f"BRANDGUARD_TOPIC_{t}": f"{t.lower()}-{unique}"

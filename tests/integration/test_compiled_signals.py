@@ -18,7 +18,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from streams.build_info import DIGEST_FILE, source_digest
+from streams.worker.monitoring.build_info import DIGEST_FILE, source_digest
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPILED = Path(os.environ.get("BRANDGUARD_COMPILED_DIR") or ROOT / "build" / "compiled")
@@ -27,12 +27,12 @@ _CHILD_TIMEOUT_S = 300
 # Runs in the child: says which build it imported, then replays and dumps everything.
 _REPLAY = """
 import sys, orjson
-from signals.alert import alert_to_dict
-from signals.deadletter import deadletter_to_dict
+from signals.contract.alert import alert_to_dict
+from signals.contract.deadletter import deadletter_to_dict
 from signals.replay import replay_lines
-from signals.simulator import scenario_config, simulate
-from signals.snapshot import order_independent
-from streams.build_info import running_build
+from signals.evaluation.simulator import scenario_config, simulate
+from signals.processors.snapshot import order_independent
+from streams.worker.monitoring.build_info import running_build
 
 scenario, seed, days, copies = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
 lines = [line for line in simulate(scenario_config(scenario, seed=seed, days=days, scale=1.0)).lines

@@ -12,9 +12,9 @@ import orjson
 from aiokafka.partitioner import DefaultPartitioner
 from confluent_kafka import Consumer, KafkaError
 
-from signals.events import SCHEMA_TOPICS
-from signals.simulator import scenario_config, simulate
-from streams.produce import produce_file
+from signals.contract.events import SCHEMA_TOPICS
+from signals.evaluation.simulator import scenario_config, simulate
+from streams.cli.produce import produce_file
 
 _PARTITIONS = 4
 _CONSUME_TIMEOUT_S = 60.0

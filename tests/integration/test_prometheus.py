@@ -22,11 +22,11 @@ import pytest
 from confluent_kafka import Producer
 from prometheus_client.metrics_core import Metric
 from prometheus_client.parser import text_string_to_metric_families
-from prometheus_proc import PrometheusServer, derived_config, prometheus_binary
-from worker_proc import WorkerProcess, free_port, topic_name, wait_for, worker_env
 
-from signals.simulator import scenario_config, simulate
-from streams.produce import produce_file
+from signals.evaluation.simulator import scenario_config, simulate
+from streams.cli.produce import produce_file
+from tests.integration.prometheus_proc import PrometheusServer, derived_config, prometheus_binary
+from tests.integration.worker_proc import WorkerProcess, free_port, topic_name, wait_for, worker_env
 
 REPO = Path(__file__).resolve().parents[2]
 DASHBOARDS = sorted((REPO / "deploy" / "grafana" / "dashboards").glob("*.json"))

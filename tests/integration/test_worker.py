@@ -13,14 +13,21 @@ from typing import Any
 import orjson
 import pytest
 from confluent_kafka import Producer
-from endpoint_checks import check_state_endpoints
-from worker_proc import WorkerProcess, free_port, read_topic, topic_name, wait_for, worker_env
 
-from signals.evaluation import evaluate, summarize_events
+from signals.evaluation.detection import evaluate, summarize_events
+from signals.evaluation.simulator import scenario_config, simulate
+from signals.processors.snapshot import order_independent
 from signals.replay import replay_lines
-from signals.simulator import scenario_config, simulate
-from signals.snapshot import order_independent
-from streams.produce import produce_file
+from streams.cli.produce import produce_file
+from tests.integration.endpoint_checks import check_state_endpoints
+from tests.integration.worker_proc import (
+    WorkerProcess,
+    free_port,
+    read_topic,
+    topic_name,
+    wait_for,
+    worker_env,
+)
 
 INPUT_ROLES = {"listing.v1": "listings", "order.v1": "orders", "report.v1": "reports",
                "brand.v1": "brands"}
@@ -97,8 +104,8 @@ def _check_promtool(scrape: bytes, tmp_path: Path) -> None:
 def _replay(lines: list[bytes]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], Any]:
     alerts: list[dict[str, Any]] = []
     dead: list[dict[str, Any]] = []
-    from signals.alert import alert_to_dict
-    from signals.deadletter import deadletter_to_dict
+    from signals.contract.alert import alert_to_dict
+    from signals.contract.deadletter import deadletter_to_dict
 
     _, state = replay_lines(lines, "file", time.time, lambda a: alerts.append(alert_to_dict(a)),
                             lambda d: dead.append(deadletter_to_dict(d)))
@@ -116,7 +123,7 @@ def _figures(truth: dict[str, Any], alerts: list[dict[str, Any]],
 
 #: live alert ids vs replay's (Jaccard): the issue's target. Measured 0.998 in all
 #: three tests once seller-network news took effect by event-time epoch with marks
-#: between partitions (streams/epoch_marks.py); 0.79 before.
+#: between partitions (streams/worker/runners/epoch_marks.py); 0.79 before.
 JACCARD_FLOOR = 0.95
 
 

@@ -52,7 +52,7 @@ class WorkerProcess:
 
     def start(self) -> WorkerProcess:
         out = open(self.log, "ab")  # noqa: SIM115 - the process owns it until stop()
-        self.proc = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker",
+        self.proc = subprocess.Popen([sys.executable, "-m", "streams.cli.main", "worker",
                                       "--loglevel", "warning"], env=self.env, stdout=out,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         wait_for(lambda: self.get("/readyz") is not None, 90, "worker ready", self)

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from signals.events import BrandEvent
-from signals.features.brand_index import BrandIndex
+from signals.contract.events import BrandEvent
+from signals.features.titles.index.brand_index import BrandIndex
 
 _SYLLABLES = ("vel", "mo", "ra", "nor", "th", "peak", "ri", "dge", "line", "sum", "mit", "ka",
               "iro", "lu", "ne", "ster", "ion", "ax")

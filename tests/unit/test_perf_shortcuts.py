@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from signals.aggregates.dedup import Deduplicator
 from signals.aggregates.windows import DistinctWindow, WindowCounter
-from signals.features.term_keys import hits
+from signals.features.titles.index.term_keys import hits
 from signals.model.online import _canonical
 from signals.processors.seller_state import SellerState
 

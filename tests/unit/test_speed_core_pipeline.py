@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 
-from signals.events import OrderEvent
+from signals.contract.events import OrderEvent
 from signals.pipeline import PipelineState, step
 from signals.policy.config import PolicyConfig
 from signals.processors import Context

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from signals.fast_decode import _plain_time
-from signals.timefmt import RFC3339_SHAPE, format_rfc3339, parse_rfc3339, utc_seconds
+from signals.contract.fast_decode import _plain_time
+from signals.contract.timefmt import RFC3339_SHAPE, format_rfc3339, parse_rfc3339, utc_seconds
 
 SAMPLES: list[Any] = [
     "2026-11-27T14:03:11.250Z", "2026-11-27T15:03:11.250+01:00", "1970-01-01T00:00:00Z",

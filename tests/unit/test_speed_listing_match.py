@@ -4,11 +4,11 @@ or no matches must come out as the registry-wide scan finds them."""
 
 from __future__ import annotations
 
-from signals.events import BrandEvent
-from signals.features.brand_index import BrandIndex
-from signals.features.brand_target import TargetBrand, resolve_target
-from signals.features.brand_terms import TermMatch
-from signals.features.match_resolution import Candidate, resolve_overlaps
+from signals.contract.events import BrandEvent
+from signals.features.titles.brand_target import TargetBrand, resolve_target
+from signals.features.titles.index.brand_index import BrandIndex
+from signals.features.titles.index.brand_terms import TermMatch
+from signals.features.titles.match_resolution import Candidate, resolve_overlaps
 
 
 def test_resolving_fewer_than_two_candidates_changes_nothing() -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from signals.features import vocabulary
-from signals.features.vocabulary import counterfeit_terms, sale_terms
+from signals.features.titles import vocabulary
+from signals.features.titles.vocabulary import counterfeit_terms, sale_terms
 
 words = st.sampled_from(["a", "r", "e", "p", "l", "i", "c", "aaa", "aaaa", "aaab", "4a4",
                          "replica", "1", "sale", "outlet", "usb", "fake", "plant", "bag",

@@ -7,7 +7,7 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from signals.features.text import _token_spans_unicode, token_spans
+from signals.features.titles.text import _token_spans_unicode, token_spans
 
 _TRICKY = "aZ09@$ -_.:/\t\x0b\x0c\n'&"
 

@@ -19,9 +19,9 @@ from typing import Any
 
 import jsonschema
 import pytest
-from deploy_checks import REPO, load_yaml
 
-from streams.settings import ENV_VARS, Topics
+from streams.worker.settings import ENV_VARS, Topics
+from tests.unit.deploy.deploy_checks import REPO, load_yaml
 
 COMPOSE_FILE = REPO / "docker-compose.yml"
 DOCKERFILE = REPO / "Dockerfile"

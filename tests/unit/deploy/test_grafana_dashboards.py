@@ -12,7 +12,14 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from deploy_checks import REPO, allowed_metric_names, load_yaml, metric_names, recorded_names
+
+from tests.unit.deploy.deploy_checks import (
+    REPO,
+    allowed_metric_names,
+    load_yaml,
+    metric_names,
+    recorded_names,
+)
 
 GRAFANA_DIR = REPO / "deploy" / "grafana"
 DASHBOARD_FILES = sorted((GRAFANA_DIR / "dashboards").glob("*.json"))

@@ -17,9 +17,9 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from deploy_checks import ALERT_RULES_FILE, REPO, load_yaml
 
-from streams.settings import ENV_VARS
+from streams.worker.settings import ENV_VARS
+from tests.unit.deploy.deploy_checks import ALERT_RULES_FILE, REPO, load_yaml
 
 BASE = REPO / "deploy" / "k8s" / "base"
 KUBERNETES_VERSION = "1.30.0"

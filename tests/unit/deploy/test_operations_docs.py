@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import fields
 
-from deploy_checks import REPO
-
-from streams.settings import ENV_VARS, Settings, Topics
+from streams.worker.settings import ENV_VARS, Settings, Topics
+from tests.unit.deploy.deploy_checks import REPO
 
 OPERATIONS = REPO / "docs" / "operations.md"
 

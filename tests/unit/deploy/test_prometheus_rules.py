@@ -11,7 +11,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from deploy_checks import (
+
+from tests.unit.deploy.deploy_checks import (
     ALERT_RULES_FILE,
     REPO,
     allowed_metric_names,

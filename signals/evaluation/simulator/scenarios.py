@@ -1,0 +1,92 @@
+"""Named simulator configurations (``--scenario``).
+
+A scenario fixes the seller population (per kind, at scale 1) and whether a
+counterfeit flood hits one brand. ``scale`` multiplies every population
+except the brands' own stores, which stay one per brand.
+
+>>> cfg = scenario_config("brand_flood", seed=7, days=2.0, scale=0.5)
+>>> cfg.flood, cfg.population["blatant_counterfeiter"], cfg.start_time
+(True, 18, '2026-11-01T00:00:00.000Z')
+>>> scenario_config("nope", seed=1, days=1.0, scale=1.0)
+Traceback (most recent call last):
+...
+ValueError: unknown scenario 'nope'; choose one of: brand_flood, copycat, mixed, subtle
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from signals.evaluation.simulator.timefmt import rfc3339
+
+__all__ = [
+    "BAD_KINDS",
+    "SCENARIOS",
+    "SELLER_KINDS",
+    "START_MS",
+    "SimConfig",
+    "scenario_config",
+]
+
+#: 2026-11-01T00:00:00Z in epoch milliseconds: a fixed start keeps files reproducible
+START_MS = 1_793_491_200_000
+
+SELLER_KINDS: tuple[str, ...] = (
+    "honest", "authorized_reseller", "gray_market", "clearance", "abused_honest",
+    "blatant_counterfeiter", "subtle_counterfeiter", "copycat",
+)
+BAD_KINDS = frozenset({"blatant_counterfeiter", "subtle_counterfeiter", "copycat"})
+
+_MIXED: dict[str, int] = {
+    "honest": 260, "authorized_reseller": 20, "gray_market": 22, "clearance": 8,
+    "abused_honest": 14, "blatant_counterfeiter": 36, "subtle_counterfeiter": 16, "copycat": 14,
+}
+
+SCENARIOS: dict[str, dict[str, int]] = {
+    "mixed": _MIXED,
+    "brand_flood": _MIXED,
+    # the hard case: fakes that look like genuine goods among many look-alike honest sellers
+    "subtle": {**_MIXED, "gray_market": 36, "clearance": 14, "abused_honest": 22,
+               "blatant_counterfeiter": 5, "subtle_counterfeiter": 42, "copycat": 4},
+    "copycat": {**_MIXED, "blatant_counterfeiter": 5, "subtle_counterfeiter": 4, "copycat": 44},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SimConfig:
+    """Everything that determines a simulated file; equal configs give equal bytes."""
+
+    seed: int
+    scenario: str
+    days: float
+    scale: float
+    population: Mapping[str, int] = field(default_factory=dict)
+    flood: bool = False
+    flood_sellers: tuple[int, int] = (15, 30)
+    bad_record_rate: float = 0.002
+    duplicate_rate: float = 0.01
+    start_ms: int = START_MS
+
+    @property
+    def end_ms(self) -> int:
+        return self.start_ms + round(self.days * 86_400_000)
+
+    @property
+    def start_time(self) -> str:
+        return rfc3339(self.start_ms)
+
+
+def scenario_config(name: str, *, seed: int, days: float, scale: float,
+                    bad_record_rate: float = 0.002) -> SimConfig:
+    """Build the configuration of scenario ``name`` (see module docstring)."""
+    if name not in SCENARIOS:
+        known = ", ".join(sorted(SCENARIOS))
+        raise ValueError(f"unknown scenario {name!r}; choose one of: {known}")
+    if days <= 0 or scale <= 0:
+        raise ValueError("days and scale must be positive")
+    population = {kind: max(1, round(count * scale)) if count else 0
+                  for kind, count in SCENARIOS[name].items()}
+    return SimConfig(seed=seed, scenario=name, days=float(days), scale=float(scale),
+                     population=population, flood=name == "brand_flood",
+                     bad_record_rate=bad_record_rate)

@@ -1,0 +1,1 @@
+"""The ``brandguard`` command line: one module per command."""

@@ -1,0 +1,195 @@
+"""Records are acked in offset order per topic-partition, never past a held one."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import cast
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from streams.worker.checkpointing.ordered_acks import OrderedAcks
+from streams.worker.monitoring.metrics import Metrics
+from streams.worker.runners.base import RawEvent, Runner
+from streams.worker.runners.emitter import Emitter
+
+
+@dataclass(frozen=True)
+class Message:
+    topic: str
+    partition: int
+    offset: int
+
+
+@dataclass(eq=False)
+class Event:
+    message: Message
+    log: list[Message] = field(repr=False)
+
+    def ack(self) -> None:
+        self.log.append(self.message)
+
+
+def _events(log: list[Message], topic: str, partition: int, count: int) -> list[Event]:
+    return [Event(Message(topic, partition, offset), log) for offset in range(count)]
+
+
+def test_a_finished_record_waits_for_the_held_one_before_it() -> None:
+    log: list[Message] = []
+    held, dead_lettered, later = _events(log, "listings", 3, 3)
+    acks = OrderedAcks()
+    for event in (held, dead_lettered, later):
+        acks.received(event, 0.0)
+    acks.flushed(3, [dead_lettered, later])
+    assert log == [] and acks.waiting() == 3
+    acks.flushed(3, [held])
+    assert [m.offset for m in log] == [0, 1, 2] and acks.waiting() == 0
+
+
+def test_partitions_and_topics_do_not_wait_for_each_other() -> None:
+    log: list[Message] = []
+    listing = _events(log, "listings", 0, 1)[0]
+    order = _events(log, "orders", 0, 1)[0]
+    other_partition = _events(log, "listings", 1, 1)[0]
+    acks = OrderedAcks()
+    for event in (listing, order, other_partition):
+        acks.received(event, 0.0)
+    acks.flushed(0, [order])
+    acks.flushed(1, [other_partition])
+    assert log == [order.message, other_partition.message]
+
+
+def test_a_flush_of_another_partition_acks_nothing_here() -> None:
+    log: list[Message] = []
+    (event,) = _events(log, "listings", 2, 1)
+    acks = OrderedAcks()
+    acks.received(event, 0.0)
+    acks.flushed(5, [event])  # wrong partition: its state was not flushed
+    assert log == []
+
+
+def test_forget_drops_every_unacked_record() -> None:
+    log: list[Message] = []
+    acks = OrderedAcks()
+    first, second = _events(log, "listings", 0, 2)
+    acks.received(first, 0.0)
+    acks.received(second, 0.0)
+    acks.forget()
+    acks.flushed(0, [first, second])
+    assert log == [] and acks.waiting() == 0
+
+
+def test_oldest_age_is_that_of_the_oldest_record_still_waiting_anywhere() -> None:
+    log: list[Message] = []
+    acks = OrderedAcks()
+    assert acks.oldest_age(now=50.0) == 0.0
+    first, second = _events(log, "listings", 0, 2)
+    (order,) = _events(log, "orders", 1, 1)
+    acks.received(first, 10.0)
+    acks.received(second, 12.0)
+    acks.received(order, 11.0)
+    assert acks.oldest_age(now=20.0) == 10.0
+    acks.flushed(0, [first])  # acked: the age moves to the next oldest, on another topic
+    assert acks.oldest_age(now=20.0) == 9.0
+    acks.flushed(1, [order])
+    assert acks.oldest_age(now=20.0) == 8.0
+    acks.flushed(0, [second])
+    assert acks.oldest_age(now=20.0) == 0.0
+
+
+@given(st.lists(st.tuples(st.sampled_from(["listings", "orders"]), st.integers(0, 2)),
+                min_size=1, max_size=40), st.randoms(use_true_random=False))
+def test_acks_are_always_a_prefix_of_each_partitions_reads(
+        reads: list[tuple[str, int]], rng: random.Random) -> None:
+    log: list[Message] = []
+    offsets: dict[tuple[str, int], int] = {}
+    events = []
+    for topic, partition in reads:
+        offset = offsets.get((topic, partition), 0)
+        offsets[(topic, partition)] = offset + 1
+        events.append(Event(Message(topic, partition, offset), log))
+    acks = OrderedAcks()
+    for event in events:
+        acks.received(event, 0.0)
+    finish = events[:]
+    rng.shuffle(finish)
+    for index, event in enumerate(finish):
+        acks.flushed(event.message.partition, [event])
+        finished = {e.message for e in finish[: index + 1]}
+        for (topic, partition), count in offsets.items():
+            acked = [m.offset for m in log if (m.topic, m.partition) == (topic, partition)]
+            assert acked == list(range(len(acked)))  # in order, no gaps
+            # ... and as far as the finished records allow
+            reach = 0
+            while reach < count and Message(topic, partition, reach) in finished:
+                reach += 1
+            assert len(acked) == reach
+    assert len(log) == len(events) and acks.waiting() == 0
+
+
+class _HoldFirst(Runner):
+    """Holds offset 0 until released; finishes every other record at once."""
+
+    def __init__(self) -> None:
+        super().__init__(Emitter({}, Metrics()), Metrics(), flush_interval=0.0)
+        self.held: list[RawEvent] = []
+        self.let_go = True
+
+    def handle(self, event: RawEvent) -> list[RawEvent]:
+        if event.message.offset == 0:
+            self.held.append(event)
+            return []
+        return [event]
+
+    def release(self, partition: int, now: float) -> list[RawEvent]:
+        if not self.let_go:
+            return []
+        released, self.held = self.held, []
+        return released
+
+    def flush_state(self, partition: int) -> None:
+        pass
+
+    def reset_state(self) -> None:
+        pass
+
+
+def test_a_runner_does_not_ack_past_a_record_it_still_holds() -> None:
+    log: list[Message] = []
+    runner = _HoldFirst()
+    held, finished = _events(log, "listings", 4, 2)
+    runner.on_event(cast(RawEvent, held))
+    runner.on_event(cast(RawEvent, finished))  # flushed at once (interval 0) ...
+    assert log == []  # ... but acking it would let Faust commit past offset 0
+    runner.tick()
+    assert [m.offset for m in log] == [0, 1]
+    assert runner.acks.waiting() == 0
+
+
+def _oldest_unacked(runner: Runner) -> float | None:
+    return runner.metrics.registry.get_sample_value(
+        "brandguard_oldest_unacked_seconds", {"agent": runner.name})
+
+
+def test_a_runner_exports_how_long_its_oldest_unacked_record_has_waited() -> None:
+    log: list[Message] = []
+    runner = _HoldFirst()
+    runner.let_go = False
+    held, finished = _events(log, "listings", 4, 2)
+    runner.on_event(cast(RawEvent, held))
+    runner.on_event(cast(RawEvent, finished))
+    runner.tick()
+    age = _oldest_unacked(runner)
+    assert age is not None and age > 0.0 and log == []
+    runner.let_go = True
+    runner.tick()
+    assert _oldest_unacked(runner) == 0.0 and len(log) == 2
+
+
+def test_the_module_examples_run() -> None:
+    import doctest
+
+    from streams.worker.checkpointing import ordered_acks
+
+    assert doctest.testmod(ordered_acks).failed == 0

@@ -1,0 +1,58 @@
+"""The private parts of Faust and aiokafka that faust_internals relies on still exist.
+
+An upgrade that moves one of them fails here, not as a silent slowdown or a
+table write filed under the wrong partition in production.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import inspect
+
+import aiokafka
+import faust
+from aiokafka.client import AIOKafkaClient
+from faust.streams import _current_event
+from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
+
+from streams.worker.faust_internals import (
+    FETCH_MAX_WAIT_MS,
+    FastFetchConsumer,
+    event_context,
+    widen_producer_buffer,
+)
+
+
+class _Event:
+    """Stands in for a Faust event: event_context only keeps a weak reference."""
+
+
+def test_event_context_sets_and_restores_the_current_event() -> None:
+    assert isinstance(_current_event, contextvars.ContextVar)
+    before = _current_event.get(None)
+    event = _Event()
+    with event_context(event):  # type: ignore[arg-type]
+        ref = _current_event.get()
+        assert ref is not None and ref() is event
+    assert _current_event.get(None) is before
+
+
+def test_fetch_wait_is_read_from_the_attribute_we_set() -> None:
+    assert "_create_worker_consumer" in vars(AIOKafkaConsumerThread)
+    # set in __init__, read by start() when it builds the Fetcher
+    assert "self._fetch_max_wait_ms" in inspect.getsource(aiokafka.AIOKafkaConsumer.__init__)
+    assert "self._fetch_max_wait_ms" in inspect.getsource(aiokafka.AIOKafkaConsumer.start)
+    assert FETCH_MAX_WAIT_MS < 1500
+    assert issubclass(FastFetchConsumer, faust.transport.drivers.aiokafka.Consumer)
+
+
+def test_producer_buffer_can_be_widened() -> None:
+    app = faust.App("faust-internals-test", broker="kafka://127.0.0.1:1")
+    widen_producer_buffer(app, 12_345)
+    assert app.producer.buffer.max_messages == 12_345
+
+
+def test_metadata_refresh_is_still_on_the_client() -> None:
+    # a plain method returning an awaitable (a future), not a coroutine function
+    assert callable(AIOKafkaClient.force_metadata_update)
+    assert "_client" in inspect.getsource(aiokafka.AIOKafkaConsumer.__init__)
