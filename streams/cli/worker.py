@@ -9,6 +9,7 @@ from prometheus_client import disable_created_metrics
 
 from streams.worker.admin import ensure_topics
 from streams.worker.app import create_app
+from streams.worker.faust_internals import without_spinner
 from streams.worker.monitoring.build_info import running_build
 from streams.worker.monitoring.web import install_views
 from streams.worker.settings import load_settings
@@ -25,6 +26,6 @@ def run_cli(args: argparse.Namespace) -> int:
         print(f"created topics: {', '.join(sorted(created))}", file=sys.stderr)
     bg = create_app(settings)
     install_views(bg)
-    worker = bg.app.Worker(loglevel=args.loglevel.upper(), quiet=True)
+    worker = without_spinner(bg.app.Worker(loglevel=args.loglevel.upper(), quiet=True))
     worker.execute_from_commandline()
     return 0

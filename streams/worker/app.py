@@ -9,12 +9,17 @@ Producer and consumer settings, and why:
 - ``producer_acks=-1`` (all in-sync replicas) and idempotence: an alert or a
   dead letter acknowledged by Kafka survives a broker failure.
 - ``producer_linger_ms=10``: batches small records without adding latency
-  operators would notice on an alert.
+  operators would notice on an alert. ``producer_max_batch_size=1 MiB``:
+  aiokafka's 16 KiB default held two seller-changelog records, and the sender
+  stalled every time a batch filled.
 - ``stream_buffer_maxsize=4096``: enough read-ahead per partition for the
   event-time merger to see all three input topics, bounded memory.
-- ``broker_commit_every=1000`` / ``broker_commit_interval=2.0``: commits often
-  enough that a restart replays seconds, not minutes; replays are harmless
-  because processors de-duplicate by event id.
+- ``broker_commit_interval=2.0``: commits often enough that a restart replays
+  seconds, not minutes; replays are harmless because processors de-duplicate
+  by event id. Only the timer commits (``broker_commit_every`` is out of
+  reach): a count-triggered commit runs inside the loop that delivers records
+  to every agent and stops it while the producer flushes (1-2.6 s measured),
+  epoch marks included.
 - ``stream_wait_empty=False``: on shutdown or rebalance, do not wait for every
   event handed to an agent to be acked. Events held at the epoch gate wait for
   other partitions' marks, which may never come once the worker stops; they are
@@ -22,18 +27,27 @@ Producer and consumer settings, and why:
 - ``store="rocksdb://"``: Faust picks rocksdict when it is installed (it is a dependency).
 - ``value_serializer='raw'``: records reach our own decoder untouched, so a
   bad record becomes a dead letter with its original bytes, not a Faust error.
-- Agents run with ``concurrency=1`` and ``noack`` streams: an event is acked
-  only after the state it changed has been written to its table, and in
-  offset order (``streams.worker.checkpointing.ordered_acks``). Faust commits past an unacked
-  record when a later one of its partition is acked first (faust-streaming
-  #606, fix pending in #707), and the seller agent finishes records out of
-  order: one waits at the epoch gate while the next is dead-lettered.
+- Agents run with ``concurrency=1`` and take ``noack`` batches
+  (``noack_take``): an event is acked only after the state it changed has been
+  written to its table, and in offset order
+  (``streams.worker.checkpointing.ordered_acks``). Faust commits past an
+  unacked record when a later one of its partition is acked first
+  (faust-streaming #606, fix pending in #707), and the seller agent finishes
+  records out of order: one waits at the epoch gate while the next is
+  dead-lettered.
+- Network facts and epoch marks have an agent of their own that feeds the
+  seller runner: in the inputs' stream a mark would queue behind thousands of
+  read-ahead records, and the seller agent could not stop reading ahead
+  (``max_held``) without starving the marks that release what it holds.
+  Faust co-partitions topics of equal partition count across agents, so
+  network partition p comes to the worker that owns seller partition p.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from functools import partial
 from typing import Any, cast
 
@@ -46,7 +60,7 @@ from streams.worker.checkpointing.state_cache import StateCache
 from streams.worker.faust_internals import FastFetchConsumer, widen_producer_buffer
 from streams.worker.global_views import GlobalViews
 from streams.worker.monitoring.metrics import Metrics
-from streams.worker.runners.base import Runner
+from streams.worker.runners.base import RawEvent, Runner
 from streams.worker.runners.emitter import Emitter
 from streams.worker.runners.epoch_marks import ImageEpochs, SellerEpochs
 from streams.worker.runners.facts import BrandRunner, ImageRunner, LearnerRunner, RegistryRunner
@@ -77,8 +91,9 @@ class Brandguard:
             web_bind=settings.web_host, web_host=settings.web_host, web_port=settings.web_port,
             web_enabled=True,
             producer_acks=-1, producer_linger_ms=10, stream_buffer_maxsize=4096,
+            producer_max_batch_size=1_048_576,
             producer_threaded=False, stream_wait_empty=False,
-            broker_commit_every=1000, broker_commit_interval=2.0,
+            broker_commit_every=1_000_000_000, broker_commit_interval=2.0,
             consumer_auto_offset_reset="earliest", value_serializer="raw",
             key_serializer="raw",
             **_security(settings),
@@ -107,11 +122,17 @@ class Brandguard:
                "image": self._topic(i.image_facts), "network": self._topic(i.network_facts),
                "training_example": self._topic(i.examples), "model": self._topic(i.model),
                "brand_views": self._topic(i.brand_views)}
-        emit = Emitter(out, self.metrics)
-        self.sellers = StateCache(self._table("sellers"), SellerState.create, SellerState.from_dict)
-        self.brands = StateCache(self._table("brands"), BrandState.create, BrandState.from_dict)
+        fact_partitions = {"brand_listing": s.partitions, "brand_report": s.partitions,
+                           "image": s.image_partitions, "network": s.partitions,
+                           "training_example": 1}
+        emit = Emitter(out, self.metrics, fact_partitions, batch_size=s.fact_batch)
+        size = s.state_cache_size
+        self.sellers = StateCache(self._table("sellers"), SellerState.create,
+                                  SellerState.from_dict, size)
+        self.brands = StateCache(self._table("brands"), BrandState.create, BrandState.from_dict,
+                                 size)
         images = StateCache(self._table("images", s.image_partitions), ImageState.create,
-                            ImageState.from_dict)
+                            ImageState.from_dict, size)
         learner = StateCache(self._table("learner", 1), lambda _: LearnerState(),
                              LearnerState.from_dict)
         schemas = {s.topics.listings: "listing.v1", s.topics.orders: "order.v1",
@@ -125,14 +146,18 @@ class Brandguard:
                                           emit, self.metrics, seller_epochs,
                                           backlog=self._backlog, caught_up=self._caught_up)
         wiring: list[tuple[Runner, faust.TopicT]] = [
-            (self.seller_runner, self._topic(*schemas, i.network_facts)),
+            (self.seller_runner, self._topic(*schemas)),
+            (self.seller_runner, self._topic(i.network_facts)),
             (BrandRunner(self.brands, emit, self.metrics), self._topic(i.brand_facts)),
             (ImageRunner(images, emit, self.metrics, image_epochs), self._topic(i.image_facts)),
             (LearnerRunner(learner, emit, self.metrics), self._topic(i.examples)),
             (RegistryRunner(emit, self.metrics), self._topic(s.topics.brands)),
         ]
         for runner, topic in wiring:
-            self._agent(runner, topic)
+            inputs = runner is self.seller_runner and i.network_facts not in topic.topics
+            self._agent(runner, topic, name=runner.name if runner is not self.seller_runner
+                        else ("seller" if inputs else "seller_network"),
+                        pause=self._seller_full if inputs else None)
         self.metrics.zero_topics([*schemas, s.topics.brands])
         self.app.timer(0.25)(self._tick)
         self.app.task(self.views.run)
@@ -141,25 +166,30 @@ class Brandguard:
         # buffer throttled the worker to ~300 events/s
         widen_producer_buffer(self.app, 10_000)
 
-    def _agent(self, runner: Runner, topic: faust.TopicT) -> None:
-        self.runners.append(runner)
+    def _agent(self, runner: Runner, topic: faust.TopicT, name: str,
+               pause: Callable[[], bool] | None = None) -> None:
+        if runner not in self.runners:
+            self.runners.append(runner)
         self.source_topics.update(topic.topics)
-        views = self.views
+        views, size, within = self.views, self.settings.batch_max, self.settings.batch_wait
 
         async def agent(stream: StreamT[bytes]) -> None:
             await views.ready.wait()  # never score before the registry is loaded
-            manual = cast(faust.Stream[bytes], stream).noack()
-            handled = 0
-            async for event in manual.events():
-                runner.on_event(event)
-                handled += 1
-                if handled % 200 == 0:
-                    # A full stream buffer never suspends the agent; yield so the web
-                    # server (probes, scrapes) and timers keep their turn.
-                    await asyncio.sleep(0)
+            manual = cast(faust.Stream[bytes], cast(faust.Stream[bytes], stream).noack())
+            async for batch in manual.noack_take(size, within=within):
+                runner.on_batch(cast(list[RawEvent], batch))
+                # Stop reading ahead while too much waits at the epoch gate: the
+                # partitions' buffers fill and Faust pauses them (not the marks).
+                while pause is not None and pause():
+                    await asyncio.sleep(0.005)
+                # yield so the web server (probes, scrapes) and timers keep their turn
+                await asyncio.sleep(0)
 
-        agent.__name__ = f"{runner.name}_agent"
-        self.app.agent(topic, name=f"brandguard.{runner.name}", concurrency=1)(agent)
+        agent.__name__ = f"{name}_agent"
+        self.app.agent(topic, name=f"brandguard.{name}", concurrency=1)(agent)
+
+    def _seller_full(self) -> bool:
+        return self.seller_runner.held() >= self.settings.max_held
 
     def _backlog(self, topic: str, partition: int) -> bool:
         """Records of this partition are in Kafka but not yet handed to the agent."""

@@ -20,6 +20,11 @@ the upstream issue, so a Faust or aiokafka upgrade knows what to re-check
   requests a second.
 - :func:`widen_producer_buffer`: Faust's producer buffer holds 100 messages
   and then blocks every agent until it drains (faust-streaming #173).
+- :func:`without_spinner`: Faust's worker draws a terminal spinner and, to feed
+  it, sets the *root logger* to DEBUG (``faust/worker.py``,
+  ``_setup_spinner_handler``; no upstream issue found), whatever ``--loglevel``
+  says. Every ``logger.debug`` in Faust and aiokafka then builds a record that
+  the handler throws away: a profile of the worker caught it on every send.
 - :func:`refresh_metadata`: aiokafka's consumer has no public call that waits
   for metadata of a topic it is not subscribed to (the global views assign
   partitions by hand); ``AIOKafkaClient.force_metadata_update`` is private.
@@ -39,7 +44,7 @@ from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread, Consumer
 from faust.types import EventT
 
 __all__ = ["FETCH_MAX_WAIT_MS", "FastFetchConsumer", "event_context", "refresh_metadata",
-           "widen_producer_buffer"]
+           "widen_producer_buffer", "without_spinner"]
 
 FETCH_MAX_WAIT_MS = 100
 
@@ -75,3 +80,9 @@ def widen_producer_buffer(app: faust.App, max_messages: int) -> None:
 async def refresh_metadata(consumer: aiokafka.AIOKafkaConsumer) -> None:
     """Fetch cluster metadata now (topics created since the consumer started)."""
     await consumer._client.force_metadata_update()
+
+
+def without_spinner(worker: faust.Worker) -> faust.Worker:
+    """Keep the root logger at the configured level (no spinner, no DEBUG records)."""
+    worker.spinner = None
+    return worker

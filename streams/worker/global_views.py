@@ -53,7 +53,7 @@ class GlobalViews:
                 self.brand_views[data["brand_id"]] = BrandView(**data)
             elif topic == internal.model:
                 self.model = RiskModel.from_dict(orjson.loads(value), rule_prior)
-        except (BrandguardError, ValueError, KeyError, TypeError) as exc:
+        except (BrandguardError, ValueError, KeyError, TypeError, AttributeError) as exc:
             # Bad brand records are dead-lettered by the registry agent; here they are skipped.
             log.debug("global view skipped a record of %s: %s", topic, exc)
 

@@ -51,6 +51,17 @@ class Settings:
     api_token: str | None = None
     standby_replicas: int = 1
     log_level: str = "warning"
+    #: records an agent takes from Faust at once, and the longest it waits to fill
+    #: a batch (the latency a quiet stream adds)
+    batch_max: int = 1000
+    batch_wait: float = 0.02
+    #: records the seller agent may hold in its mergers and at the epoch gate before
+    #: it stops reading ahead (memory bound while other partitions catch up)
+    max_held: int = 20_000
+    #: facts packed into one internal record at most
+    fact_batch: int = 500
+    #: seller states kept live in memory; colder ones are read back from RocksDB
+    state_cache_size: int = 200_000
     security_protocol: SecurityProtocol = "PLAINTEXT"
     sasl_mechanism: str | None = None
     sasl_username: str | None = None
@@ -71,6 +82,11 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_API_TOKEN": "api_token",
     "BRANDGUARD_TABLE_STANDBY_REPLICAS": "standby_replicas",
     "BRANDGUARD_LOG_LEVEL": "log_level",
+    "BRANDGUARD_BATCH_MAX": "batch_max",
+    "BRANDGUARD_BATCH_WAIT_SECONDS": "batch_wait",
+    "BRANDGUARD_MAX_HELD": "max_held",
+    "BRANDGUARD_FACT_BATCH": "fact_batch",
+    "BRANDGUARD_STATE_CACHE_SIZE": "state_cache_size",
     "BRANDGUARD_KAFKA_SECURITY_PROTOCOL": "security_protocol",
     "BRANDGUARD_KAFKA_SASL_MECHANISM": "sasl_mechanism",
     "BRANDGUARD_KAFKA_SASL_USERNAME": "sasl_username",
@@ -80,7 +96,8 @@ _SCALAR_VARS: dict[str, str] = {
 _TOPIC_VARS = {f"BRANDGUARD_TOPIC_{name.upper()}": name
                for name in ("listings", "orders", "reports", "brands", "alerts", "deadletter")}
 _INTS = {"partitions", "image_partitions", "replication_factor", "web_port",
-         "standby_replicas"}
+         "standby_replicas", "batch_max", "max_held", "fact_batch", "state_cache_size"}
+_FLOATS = {"batch_wait"}
 _PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 
 
@@ -97,6 +114,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                 values[name] = int(raw)
             except ValueError:
                 raise ValueError(f"{var} must be an integer, got {raw!r}") from None
+        elif name in _FLOATS:
+            try:
+                values[name] = float(raw)
+            except ValueError:
+                raise ValueError(f"{var} must be a number, got {raw!r}") from None
         elif name == "data_dir":
             values[name] = Path(raw)
         else:

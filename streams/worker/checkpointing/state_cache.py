@@ -1,4 +1,4 @@
-"""Write-behind cache of processor state over a Faust table.
+"""Write-behind cache of processor state over a Faust table, bounded in memory.
 
 Serialising a seller's whole state for every event would write megabytes of
 changelog per second. Instead the agent keeps live state objects in memory,
@@ -7,6 +7,22 @@ to the RocksDB-backed table (and so to its changelog). The agent acks its
 events only after the flush that contains their effects, and Faust flushes
 the producer before it commits offsets, so a crash replays at most the events
 since the last flush; processors de-duplicate those by event id.
+
+At most ``capacity`` states stay live. After a flush the least recently used
+clean ones are dropped (a dirty one never is: its changes are not in the table
+yet) and read back from RocksDB when their key comes again, so memory follows
+the active population, not every seller ever seen.
+
+>>> table: dict[str, bytes] = {}
+>>> cache = StateCache(table, lambda key: {"key": key, "n": 0}, dict, capacity=2)
+>>> for key in ("a", "b", "c"):
+...     cache.get(key, partition=0)["n"] += 1
+>>> len(cache), sorted(table)            # all live and dirty until the flush
+(3, [])
+>>> cache.flush(0), len(cache), cache.evicted
+(3, 2, 1)
+>>> cache.get("a", partition=0)          # read back from the table
+{'key': 'a', 'n': 1}
 """
 
 from __future__ import annotations
@@ -23,7 +39,7 @@ class Serialisable(Protocol):
     def to_dict(self) -> dict[str, Any]: ...
 
 
-S = TypeVar("S", bound=Serialisable)
+S = TypeVar("S")
 
 
 def _default(value: Any) -> Any:
@@ -32,14 +48,23 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
+def _encode(state: Any) -> bytes:
+    data = state.to_dict() if hasattr(state, "to_dict") else state
+    return orjson.dumps(data, default=_default)
+
+
 class StateCache(Generic[S]):
     def __init__(self, table: MutableMapping[str, bytes], create: Callable[[str], S],
-                 load: Callable[[dict[str, Any]], S]) -> None:
+                 load: Callable[[dict[str, Any]], S], capacity: int = 200_000) -> None:
         self._table = table
         self._create = create
         self._load = load
+        self.capacity = capacity
+        #: live states, least recently used first
         self._live: dict[str, S] = {}
         self._dirty: dict[int, set[str]] = {}
+        #: states dropped from memory so far (they stay in the table)
+        self.evicted = 0
 
     def __len__(self) -> int:
         return len(self._live)
@@ -50,12 +75,15 @@ class StateCache(Generic[S]):
 
     def get(self, key: str, partition: int) -> S:
         """The live state of ``key``, marked dirty for ``partition``'s next flush."""
-        state = self._live.get(key)
+        state = self._live.pop(key, None)
         if state is None:
             raw = self._table.get(key)
             state = self._create(key) if raw is None else self._load(orjson.loads(raw))
-            self._live[key] = state
-        self._dirty.setdefault(partition, set()).add(key)
+        self._live[key] = state  # now the most recently used
+        dirty = self._dirty.get(partition)
+        if dirty is None:
+            dirty = self._dirty[partition] = set()
+        dirty.add(key)
         return state
 
     def peek(self, key: str) -> S | None:
@@ -70,7 +98,7 @@ class StateCache(Generic[S]):
         return len(self._dirty.get(partition, ()))
 
     def flush(self, partition: int) -> int:
-        """Write ``partition``'s dirty keys to the table.
+        """Write ``partition``'s dirty keys to the table, then trim to ``capacity``.
 
         Must run with a current Faust event of that partition: the RocksDB store
         and the changelog both file a key under the current event's partition.
@@ -79,9 +107,25 @@ class StateCache(Generic[S]):
         for key in sorted(self._dirty.pop(partition, ())):
             state = self._live.get(key)
             if state is not None:
-                self._table[key] = orjson.dumps(state.to_dict(), default=_default)
+                self._table[key] = _encode(state)
                 written += 1
+        self._trim()
         return written
+
+    def _trim(self) -> None:
+        excess = len(self._live) - self.capacity
+        if excess <= 0:
+            return
+        dirty: set[str] = set().union(*self._dirty.values())
+        victims: list[str] = []
+        for key in self._live:  # oldest first
+            if key not in dirty:
+                victims.append(key)
+                if len(victims) == excess:
+                    break
+        for key in victims:
+            del self._live[key]
+        self.evicted += len(victims)
 
     def forget(self) -> None:
         """Drop in-memory copies and dirty marks (partitions revoked: the table and

@@ -44,7 +44,7 @@ class Metrics:
             "Event time of the triggering event to alert emitted (wall clock).",
             ["entity_type"], buckets=_LATENCY_BUCKETS, registry=r)
         self.processing = Histogram("brandguard_processing_seconds",
-                                    "Processing time per record.", ["processor"],
+                                    "Processing time per batch of records.", ["processor"],
                                     buckets=_PROCESSING_BUCKETS, registry=r)
         self.table_keys = Gauge("brandguard_table_keys", "Keys held in memory per state table.",
                                 ["table"], registry=r)
@@ -86,6 +86,10 @@ class Metrics:
             "brandguard_oldest_unacked_seconds",
             "Age of the oldest record an agent has read but not acked: its partition's "
             "offset commit cannot pass it.", ["agent"], registry=r)
+        self.state_evictions = Counter(
+            "brandguard_state_evictions",
+            "Live states dropped from memory after a flush (read back from RocksDB when "
+            "their key comes again).", ["table"], registry=r)
         self.ready = Gauge("brandguard_worker_ready",
                            "1 when the worker has recovered its state and is processing.",
                            registry=r)

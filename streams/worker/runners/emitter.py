@@ -1,5 +1,16 @@
 """Where processor outputs go when live: alerts, dead letters and facts as Kafka records.
 
+Alerts, dead letters and views go out one record each: other systems read them.
+Facts and epoch marks travel between our own processors, and there the record
+is the unit Faust pays for (a send, a fetch, an event, an ack). So facts are
+packed: one record per destination partition holding a JSON array of facts and
+marks in the order they were emitted, sent when it reaches ``batch_size``, when
+a mark joins it (marks are what other partitions wait for), or on
+:meth:`flush`, which the runners call before they ack the events behind it.
+A fact lands on the partition its key would have chosen (Kafka's default
+partitioner), so state stays where earlier releases put it and table routing
+of the web views still finds it.
+
 ``send_soon`` only buffers; Faust flushes the producer before it commits
 offsets, so every output of an event is on the broker before the event's
 offset is committed (at-least-once).
@@ -11,6 +22,7 @@ import time
 from typing import Any
 
 import orjson
+from aiokafka.partitioner import murmur2
 
 from signals.contract.alert import Alert, encode_alert
 from signals.contract.deadletter import dead_letter, encode_deadletter
@@ -19,14 +31,28 @@ from signals.errors import BrandguardError
 from signals.processors.messages import EpochMark, Fact, fact_to_dict, route_key
 from streams.worker.monitoring.metrics import Metrics
 
-__all__ = ["Emitter"]
+__all__ = ["Emitter", "kafka_partition"]
+
+
+def kafka_partition(key: bytes, partitions: int) -> int:
+    """The partition Kafka's default partitioner (Java, librdkafka, aiokafka) picks."""
+    hashed: int = murmur2(key)
+    return (hashed & 0x7FFFFFFF) % partitions
 
 
 class Emitter:
-    def __init__(self, topics: dict[str, Any], metrics: Metrics) -> None:
-        """``topics``: Faust topics by role: alerts, deadletter, and one per fact kind."""
+    def __init__(self, topics: dict[str, Any], metrics: Metrics,
+                 partitions: dict[str, int] | None = None, batch_size: int = 500) -> None:
+        """``topics``: Faust topics by role: alerts, deadletter, and one per fact kind;
+        ``partitions``: partition count of each fact role's topic."""
         self._topics = topics
+        self._partitions = partitions or {}
         self.metrics = metrics
+        self.batch_size = batch_size
+        self._pending: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        self._by_name: dict[str, Any] = {t.get_topic_name(): t for t in topics.values()}
+        #: recent keys' partitions: murmur2 is pure Python in aiokafka
+        self._routes: dict[str, int] = {}
 
     def alert(self, alert: Alert) -> None:
         self._topics["alerts"].send_soon(key=alert.entity_id.encode(), value=encode_alert(alert))
@@ -44,13 +70,44 @@ class Emitter:
         self.metrics.events.labels(topic, "deadlettered").inc()
 
     def fact(self, fact: Fact) -> None:
-        self._topics[fact.kind].send_soon(key=route_key(fact).encode(),
-                                          value=orjson.dumps(fact_to_dict(fact)))
+        role = fact.kind
+        partition = self._route(role, route_key(fact))
+        name = self._topics[role].get_topic_name()
+        batch = self._pending.setdefault((name, partition), [])
+        batch.append(fact_to_dict(fact))
+        if len(batch) >= self.batch_size:
+            self._send(name, partition)
 
     def mark(self, role: str, partition: int, mark: EpochMark) -> None:
-        """An epoch mark to one partition of a fact topic (see ``epoch_marks``)."""
-        self._topics[role].send_soon(value=orjson.dumps(fact_to_dict(mark)), partition=partition)
+        """An epoch mark to one partition of a fact topic, after the facts before it."""
+        name = self._topics[role].get_topic_name()
+        self._pending.setdefault((name, partition), []).append(fact_to_dict(mark))
+        self._send(name, partition)
+
+    def flush(self) -> None:
+        """Send every packed batch (before acking the events that produced them)."""
+        for name, partition in list(self._pending):
+            self._send(name, partition)
+
+    def pending(self) -> int:
+        return sum(len(b) for b in self._pending.values())
 
     def publish(self, role: str, key: str, value: dict[str, Any]) -> None:
         """A compacted view record (model snapshot, brand view)."""
         self._topics[role].send_soon(key=key.encode(), value=orjson.dumps(value))
+
+    def _route(self, role: str, key: str) -> int:
+        partitions = self._partitions.get(role, 1)
+        if partitions == 1:
+            return 0
+        route = self._routes.get(key)
+        if route is None:
+            if len(self._routes) >= 100_000:
+                self._routes.clear()
+            route = self._routes[key] = kafka_partition(key.encode(), partitions)
+        return route
+
+    def _send(self, name: str, partition: int) -> None:
+        batch = self._pending.pop((name, partition), None)
+        if batch:
+            self._by_name[name].send_soon(value=orjson.dumps(batch), partition=partition)

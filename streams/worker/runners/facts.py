@@ -1,11 +1,18 @@
-"""Runners of the brand, image, learner and registry agents."""
+"""Runners of the brand, image, learner and registry agents.
+
+Their input records are packed (``streams.worker.runners.emitter``): each holds
+the facts and marks one partition of a sender emitted, in order. A fact that
+fails dead-letters its record once, with the original bytes; the record's
+other facts are still applied.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from signals.contract.decode import decode
-from signals.errors import BrandguardError
+from signals.errors import BrandguardError, ProcessingError
 from signals.policy.config import PolicyConfig
 from signals.processors import (
     BrandListingFact,
@@ -19,10 +26,10 @@ from signals.processors import (
     process_example,
     process_image,
 )
-from signals.processors.messages import EpochMark
+from signals.processors.messages import EpochMark, Fact
 from streams.worker.checkpointing.state_cache import StateCache
 from streams.worker.monitoring.metrics import Metrics
-from streams.worker.runners.base import CachedRunner, RawEvent, Runner, load_fact
+from streams.worker.runners.base import CachedRunner, RawEvent, Runner, load_facts
 from streams.worker.runners.emitter import Emitter
 from streams.worker.runners.epoch_marks import ImageEpochs
 
@@ -38,11 +45,12 @@ class BrandRunner(CachedRunner[BrandState]):
         self.policy = PolicyConfig()
 
     def handle(self, event: RawEvent) -> list[RawEvent]:
-        def work() -> None:
-            fact = load_fact(event.value)
+        partition, now = event.message.partition, time.time()
+
+        def apply(fact: Fact | EpochMark) -> None:
             assert isinstance(fact, BrandListingFact | BrandReportFact)
-            state = self.cache.get(fact.brand_id, event.message.partition)
-            out, view = process_brand(state, fact, self.policy, time.time())
+            state = self.cache.get(fact.brand_id, partition)
+            out, view = process_brand(state, fact, self.policy, now)
             for alert in out.alerts:
                 self.emit.alert(alert)
             if view is not None:
@@ -50,9 +58,8 @@ class BrandRunner(CachedRunner[BrandState]):
                     "brand_id": view.brand_id, "reference_prices": dict(view.reference_prices),
                     "reliability": dict(view.reliability)})
 
-        self.guarded(event, work)
+        each_fact(self, event, apply)
         return [event]
-
 
 
 class ImageRunner(CachedRunner[ImageState]):
@@ -65,23 +72,23 @@ class ImageRunner(CachedRunner[ImageState]):
         self.epochs = epochs
 
     def handle(self, event: RawEvent) -> list[RawEvent]:
-        def work() -> None:
-            fact = load_fact(event.value)
+        partition = event.message.partition
+
+        def apply(fact: Fact | EpochMark) -> None:
             if isinstance(fact, EpochMark):
-                self.epochs.heard(event.message.partition, fact)
+                self.epochs.heard(partition, fact)
                 return
             assert isinstance(fact, ImageFact)
-            out = process_image(self.cache.get(fact.phash, event.message.partition), fact)
+            out = process_image(self.cache.get(fact.phash, partition), fact)
             for f in out.facts:
                 self.emit.fact(f)
 
-        self.guarded(event, work)
+        each_fact(self, event, apply)
         return [event]
 
     def reset_state(self) -> None:
         self.epochs.forget()
         super().reset_state()
-
 
 
 class LearnerRunner(CachedRunner[LearnerState]):
@@ -94,15 +101,16 @@ class LearnerRunner(CachedRunner[LearnerState]):
         self._changed = False
 
     def handle(self, event: RawEvent) -> list[RawEvent]:
-        def work() -> None:
-            example = load_fact(event.value)
+        partition = event.message.partition
+
+        def apply(example: Fact | EpochMark) -> None:
             assert isinstance(example, TrainingExample)
-            state = self.cache.get("learner", event.message.partition)
+            state = self.cache.get("learner", partition)
             if process_example(state, example):
                 self._changed = True
                 self.metrics.model_labels.labels("positive" if example.label else "negative").inc()
 
-        self.guarded(event, work)
+        each_fact(self, event, apply)
         return [event]
 
     def reset_state(self) -> None:
@@ -136,7 +144,7 @@ class RegistryRunner(Runner):
     def handle(self, event: RawEvent) -> list[RawEvent]:
         try:
             decode(event.value, expected_schema="brand.v1")
-            self.metrics.events.labels(event.message.topic, "processed").inc()
+            self.counts[(event.message.topic, "processed")] += 1
         except BrandguardError as err:
             self._dead(event, err)
         return [event]
@@ -146,3 +154,21 @@ class RegistryRunner(Runner):
 
     def flush_state(self, partition: int) -> None:
         return None
+
+
+def each_fact(runner: Runner, event: RawEvent, apply: Callable[[Fact | EpochMark], None]) -> None:
+    """Apply every fact of a packed record; dead-letter the record once if any fails."""
+    try:
+        facts = load_facts(event.value)
+    except BrandguardError as err:
+        runner._dead(event, err)
+        return
+    failures: list[str] = []
+    for index, fact in enumerate(facts):
+        try:
+            apply(fact)
+        except Exception as exc:  # a bug must cost one fact, not the worker
+            failures.append(f"fact {index} of {len(facts)}: {type(exc).__name__}: {exc}")
+    if failures:
+        more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+        runner._dead(event, ProcessingError(failures[0] + more))

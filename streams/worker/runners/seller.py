@@ -1,13 +1,41 @@
-"""The seller agent's runner: listings, orders, reports and network facts of a seller."""
+"""The seller agent's runner: listings, orders, reports and network facts of a seller.
+
+A record's path, in order (one batch at a time, all synchronous):
+
+1. **Read.** :meth:`Runner.on_batch` notes each record for its ordered ack
+   (``checkpointing.ordered_acks``) and its offset for the lag metric.
+2. **Decode.** A record that breaks the contract is dead-lettered with its
+   original bytes and counts as done.
+3. **Merge.** Per partition, the :class:`~signals.eventtime.merge.EventTimeMerger`
+   holds a record until the seller's other input topics have shown a later
+   event time (or are idle), so listings, orders and reports leave in
+   event-time order, as replay reads them.
+4. **Epoch gate.** A merged record of epoch N waits in
+   :class:`~streams.worker.runners.epoch_marks.SellerEpochs` until every image
+   partition has passed on the seller-network news of the epochs it may count
+   (marks arrive on the network-facts topic, read by a second agent that calls
+   :meth:`SellerRunner.on_batch` too, so news never queues behind inputs).
+5. **Process.** ``signals.processors.process_seller`` updates the live state
+   (``checkpointing.state_cache``) and returns alerts, sent at once, and facts,
+   packed per destination partition by the :class:`Emitter`.
+6. **Flush.** Once per second or per 2,000 finished records of a partition,
+   its dirty sellers are written to the table (RocksDB and changelog) and the
+   packed facts are handed to the producer.
+7. **Ack.** Only then are the partition's finished records acked, in offset
+   order per topic-partition; Faust commits the acked prefix after flushing the
+   producer, so a crash replays at most the unflushed tail, which
+   ``process_seller`` de-duplicates by event id.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 
 from signals.contract.decode import decode
 from signals.contract.events import ListingEvent, OrderEvent, ReportEvent
-from signals.errors import BrandguardError
+from signals.errors import BrandguardError, ProcessingError
 from signals.eventtime.merge import EventTimeMerger
 from signals.policy.config import PolicyConfig
 from signals.processors import Context, NetworkFact, SellerState, process_seller
@@ -16,7 +44,7 @@ from streams.worker.checkpointing.state_cache import StateCache
 from streams.worker.faust_internals import event_context
 from streams.worker.global_views import GlobalViews
 from streams.worker.monitoring.metrics import Metrics
-from streams.worker.runners.base import CachedRunner, RawEvent, load_fact
+from streams.worker.runners.base import CachedRunner, RawEvent, load_facts
 from streams.worker.runners.emitter import Emitter
 from streams.worker.runners.epoch_marks import SellerEpochs
 
@@ -48,41 +76,48 @@ class SellerRunner(CachedRunner[SellerState]):
         # Stricter than "no backlog": the consumer has shown this partition's end.
         self.caught_up = caught_up or (lambda topic, partition: True)
         self._mergers: dict[int, EventTimeMerger[Held]] = {}
+        self._dedup_hits: Counter[str] = Counter()
+
+    def handle_batch(self, events: Sequence[RawEvent]) -> list[RawEvent]:
+        ctx = self._context()
+        done: list[RawEvent] = []
+        touched: set[int] = set()
+        now = time.monotonic()
+        for event in events:
+            msg = event.message
+            if msg.topic == self.network_topic:
+                done.extend(self._network(event, ctx))
+                continue
+            try:
+                decoded = decode(event.value, expected_schema=self.schemas[msg.topic])
+            except BrandguardError as err:
+                self._dead(event, err)
+                done.append(event)
+                continue
+            assert isinstance(decoded, ListingEvent | OrderEvent | ReportEvent)
+            merger = self._merger(msg.partition)
+            if msg.partition not in touched:
+                touched.add(msg.partition)
+                self._set_backlog(merger, msg.partition)
+            for item in merger.push(msg.topic, decoded.ts, (event, decoded), now):
+                self.epochs.hold(msg.partition, item[1].ts, item, now)
+        for partition in touched:
+            done.extend(self._drain(partition, ctx))
+        self._count_dedup()
+        return done
 
     def handle(self, event: RawEvent) -> list[RawEvent]:
-        msg = event.message
-        if msg.topic == self.network_topic:
-            loaded: list[NetworkFact | EpochMark] = []
-            self.guarded(event, lambda: loaded.append(load_fact(event.value)))
-            if not loaded:
-                return [event]  # dead-lettered: an internal record we cannot read
-            fact = loaded[0]
-            if isinstance(fact, EpochMark):
-                self.epochs.heard(msg.partition, fact)
-                return [event, *self._drain(msg.partition)]
-            self._apply(event, fact)
-            return [event]
-        try:
-            decoded = decode(event.value, expected_schema=self.schemas[msg.topic])
-        except BrandguardError as err:
-            self._dead(event, err)
-            return [event]
-        assert isinstance(decoded, ListingEvent | OrderEvent | ReportEvent)
-        merger = self._merger(msg.partition)
-        for topic in self.schemas:
-            merger.set_backlog(topic, self.backlog(topic, msg.partition))
-        released = merger.push(msg.topic, decoded.ts, (event, decoded), time.monotonic())
-        return self._hold(msg.partition, released)
+        return self.handle_batch([event])
 
     def release(self, partition: int, now: float) -> list[RawEvent]:
         merger = self._mergers.get(partition)
         if merger is None:
             return []
-        for topic in self.schemas:
-            merger.set_backlog(topic, self.backlog(topic, partition))
-        released = merger.poll(now)
+        self._set_backlog(merger, partition)
+        for item in merger.poll(now):
+            self.epochs.hold(partition, item[1].ts, item, now)
         self.epochs.tick(partition, now, backlog=self._unread(partition) or len(merger) > 0)
-        return self._hold(partition, released)
+        return self._drain(partition, self._context())
 
     def tick_unseen(self, partitions: set[int], now: float) -> None:
         """Assigned partitions this worker has no event of: they may be idle, and
@@ -90,22 +125,50 @@ class SellerRunner(CachedRunner[SellerState]):
         for partition in partitions - self._mergers.keys():
             self.epochs.tick(partition, now, backlog=self._unread(partition))
 
+    def held(self) -> int:
+        """Records waiting in the mergers or at the epoch gate."""
+        return self.epochs.held() + sum(len(m) for m in self._mergers.values())
+
+    def _set_backlog(self, merger: EventTimeMerger[Held], partition: int) -> None:
+        for topic in self.schemas:
+            merger.set_backlog(topic, self.backlog(topic, partition))
+
     def _unread(self, partition: int) -> bool:
         return not all(self.caught_up(topic, partition) for topic in self.schemas)
 
-    def _hold(self, partition: int, released: list[Held]) -> list[RawEvent]:
-        """Merged events wait at the epoch gate for the other partitions' network news."""
-        now = time.monotonic()
-        for item in released:
-            self.epochs.hold(partition, item[1].ts, item, now)
-        return self._drain(partition)
+    def _context(self) -> Context:
+        return Context(self.views.registry, self.views.brand_views, self.views.model,
+                       self.policy, time.time())
 
-    def _drain(self, partition: int) -> list[RawEvent]:
+    def _network(self, event: RawEvent, ctx: Context) -> list[RawEvent]:
+        """A packed record of network facts and image partitions' marks."""
+        partition = event.message.partition
+        try:
+            facts = load_facts(event.value)
+        except BrandguardError as err:
+            self._dead(event, err)
+            return [event]
+        marked = False
+        for fact in facts:
+            if isinstance(fact, EpochMark):
+                self.epochs.heard(partition, fact)
+                marked = True
+            elif isinstance(fact, NetworkFact):
+                self._apply(event, fact, ctx)
+            else:
+                self._dead(event, ProcessingError(f"{fact.kind} fact on the network topic"))
+        self.counts[(event.message.topic, "processed")] += 1
+        return [event, *self._drain(partition, ctx)] if marked else [event]
+
+    def _drain(self, partition: int, ctx: Context) -> list[RawEvent]:
         done: list[RawEvent] = []
         # One batch at a time: the next epoch's mark may go out only after this
-        # batch's image facts have been sent.
+        # batch's image facts have been emitted (the emitter keeps their order).
         while batch := self.epochs.release(partition, time.monotonic()):
-            done.extend(self._process(batch))
+            for event, decoded in batch:
+                with event_context(event):
+                    self._apply(event, decoded, ctx)
+                done.append(event)
         return done
 
     def _merger(self, partition: int) -> EventTimeMerger[Held]:
@@ -115,33 +178,37 @@ class SellerRunner(CachedRunner[SellerState]):
                 self.schemas, self.idle_after, time.monotonic())
         return merger
 
-    def _process(self, released: list[Held]) -> list[RawEvent]:
-        for event, decoded in released:
-            with event_context(event):
-                self._apply(event, decoded)
-        return [event for event, _ in released]
-
-    def _apply(self, event: RawEvent, msg: SellerInput) -> None:
-        def work() -> None:
+    def _apply(self, event: RawEvent, msg: SellerInput, ctx: Context) -> None:
+        try:
             state = self.cache.get(msg.seller_id, event.message.partition)
-            ctx = Context(self.views.registry, self.views.brand_views, self.views.model,
-                          self.policy, time.time())
             first_report = _is_first_report(state, msg)
             out = process_seller(state, msg, ctx)
-            if first_report and not out.duplicate:
-                snap = state.listings.get(msg.listing_id)  # type: ignore[union-attr]
-                alerted = snap is not None and snap.alerted_at is not None
-                self.metrics.first_reports.labels("true" if alerted else "false").inc()
-            topic = event.message.topic
-            self.metrics.events.labels(topic, "duplicate" if out.duplicate else "processed").inc()
-            if out.duplicate:
-                self.metrics.dedup_hits.labels(topic).inc()
-            for alert in out.alerts:
-                self.emit.alert(alert)
-            for fact in out.facts:
-                self.emit.fact(fact)
+        except BrandguardError as err:
+            self._dead(event, err)
+            return
+        except Exception as exc:  # a bug must cost one record, not the worker
+            self._dead(event, ProcessingError(f"{type(exc).__name__}: {exc}"))
+            return
+        if isinstance(msg, NetworkFact):
+            pass  # counted per record by _network
+        elif out.duplicate:
+            self.counts[(event.message.topic, "duplicate")] += 1
+            self._dedup_hits[event.message.topic] += 1
+        else:
+            self.counts[(event.message.topic, "processed")] += 1
+        if first_report and not out.duplicate:
+            snap = state.listings.get(msg.listing_id)  # type: ignore[union-attr]
+            alerted = snap is not None and snap.alerted_at is not None
+            self.metrics.first_reports.labels("true" if alerted else "false").inc()
+        for alert in out.alerts:
+            self.emit.alert(alert)
+        for fact in out.facts:
+            self.emit.fact(fact)
 
-        self.guarded(event, work)
+    def _count_dedup(self) -> None:
+        for topic, n in self._dedup_hits.items():
+            self.metrics.dedup_hits.labels(topic).inc(n)
+        self._dedup_hits.clear()
 
     def reset_state(self) -> None:
         self._mergers.clear()

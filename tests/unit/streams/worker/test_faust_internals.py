@@ -56,3 +56,22 @@ def test_metadata_refresh_is_still_on_the_client() -> None:
     # a plain method returning an awaitable (a future), not a coroutine function
     assert callable(AIOKafkaClient.force_metadata_update)
     assert "_client" in inspect.getsource(aiokafka.AIOKafkaConsumer.__init__)
+
+
+def test_without_spinner_keeps_the_root_logger_at_its_level() -> None:
+    import logging
+
+    from streams.worker.faust_internals import without_spinner
+
+    app = faust.App("faust-internals-spinner", broker="kafka://127.0.0.1:1")
+    worker = without_spinner(app.Worker(loglevel="WARNING", quiet=True))
+    root = logging.getLogger("spinner-check")
+    root.addHandler(logging.NullHandler())
+    root.setLevel(logging.WARNING)
+    worker.on_setup_root_logger(root, logging.WARNING)
+    assert root.level == logging.WARNING
+    # with the spinner Faust would have lowered it to DEBUG
+    spinning = app.Worker(loglevel="WARNING", quiet=True)
+    assert spinning.spinner is not None
+    spinning.on_setup_root_logger(root, logging.WARNING)
+    assert root.level == logging.DEBUG
