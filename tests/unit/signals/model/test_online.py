@@ -1,4 +1,5 @@
-"""RiskModel: cold start, trust, learning direction, determinism, read-only scoring."""
+"""RiskModel: cold start, trust, learning direction, determinism, read-only scoring; the
+canonical feature copy it learns from."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from signals.errors import ProcessingError
 from signals.model import ModelConfig, RiskModel
+from signals.model.online import _canonical
 
 INFORMATIVE = {
     "price_discount": 1.4,
@@ -169,3 +171,10 @@ def test_a_bad_training_example_is_a_processing_error_and_teaches_nothing() -> N
         model.learn_one({"price_discount": 1.0}, True, delay_seconds=math.inf)
     assert model.labels_seen == 0
     assert model.to_dict() == RiskModel(weak_prior).to_dict()
+
+
+def test_canonical_features_are_sorted_and_drop_non_finite_values() -> None:
+    assert list(_canonical({"b": 1, "a": 2.5})) == ["a", "b"]
+    assert _canonical({"b": 1, "a": 2.5}) == {"a": 2.5, "b": 1.0}
+    assert _canonical({"x": float("nan"), "y": float("inf"), "z": 1e308, "w": 1e308}) == {
+        "w": 1e308, "z": 1e308}
