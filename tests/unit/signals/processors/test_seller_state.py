@@ -77,7 +77,7 @@ def test_network_counts_follow_every_change() -> None:
                         max_size=12),
        limit=st.integers(min_value=1, max_value=6))
 def test_remembered_phashes_keep_list_and_set_alike(batches: list[list[str]], limit: int) -> None:
-    state, plain = SellerState.create("s1"), []
+    state, plain = SellerState.create("s1"), list[str]()
     for batch in batches:
         new = [h for h in dict.fromkeys(batch) if h not in state.known_phashes()]
         state.remember_phashes(new, limit)
