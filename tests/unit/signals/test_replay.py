@@ -1,9 +1,11 @@
-"""Replay properties the contract promises: deterministic alerts, duplicates ignored."""
+"""Replay properties the contract promises: deterministic alerts, duplicates ignored; and the
+garbage collector's thresholds, raised for a replay, are always put back."""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 
 import orjson
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from signals.contract.alert import Alert, encode_alert
 from signals.contract.deadletter import DeadLetter
 from signals.evaluation.simulator import scenario_config, simulate
-from signals.replay import replay_lines
+from signals.replay import fewer_full_collections, replay_lines
 
 
 @functools.cache
@@ -74,3 +76,21 @@ def test_bad_lines_are_dead_lettered_with_their_line_number(bad: bytes) -> None:
     lines = [*list(_lines())[:50], bad, *list(_lines())[50:60]]
     _, dead = _replay(lines, 0.0)
     assert 51 in [d.offset for d in dead]
+
+
+def test_gc_thresholds_are_restored_even_when_the_block_raises() -> None:
+    before = gc.get_threshold()
+    try:
+        with fewer_full_collections():
+            raise RuntimeError("boom")
+    except RuntimeError:
+        pass
+    assert gc.get_threshold() == before
+
+
+def test_replay_restores_gc_thresholds() -> None:
+    before = gc.get_threshold()
+    summary, _ = replay_lines([b"not json", b""], "f", lambda: 0.0, lambda a: None,
+                              lambda d: None)
+    assert summary.lines == 2 and summary.events == 1 and summary.dead_letters
+    assert gc.get_threshold() == before

@@ -1,4 +1,5 @@
-"""Perceptual-hash parsing, distance and the banded near-neighbour index."""
+"""Perceptual-hash parsing, distance and the banded near-neighbour index, whose answers
+equal a brute-force Hamming scan in both band layouts and across the switch between them."""
 
 from __future__ import annotations
 
@@ -110,3 +111,55 @@ def test_lookup_reads_a_small_fraction_of_100k_hashes() -> None:
         index.add(rng.getrandbits(64), f"s{i}")
     query = rng.getrandbits(64)
     assert len(index._candidates(query)) < 100_000 / 200
+
+
+@pytest.mark.parametrize("max_distance", [0, 3, 6, 10])
+def test_small_and_grown_index_equal_a_scan(max_distance: int) -> None:
+    rng = random.Random(max_distance)
+    index = PhashIndex(max_distance)
+    centre = rng.getrandbits(64)
+    pairs: list[tuple[int, str]] = []
+    for size in (50, 400, 3000):
+        while len(pairs) < size:
+            h = flip(rng, centre, rng.randint(0, 14)) if rng.random() < 0.3 else (
+                rng.getrandbits(64))
+            pairs.append((h, f"o{len(pairs) % 7}"))
+            index.add(h, pairs[-1][1])
+        for _ in range(30):
+            query = flip(rng, centre, rng.randint(0, 4))
+            assert index.near(query) == brute_force(pairs, query, max_distance)
+
+
+def test_a_registry_sized_index_probes_few_buckets() -> None:
+    index = PhashIndex()
+    rng = random.Random(3)
+    for i in range(150):
+        index.add(rng.getrandbits(64), f"b{i}")
+    assert len(index._masks) == 7 and not any(index._flip_masks)
+    for i in range(1000):
+        index.add(rng.getrandbits(64), f"s{i}")
+    assert len(index._masks) == 4 and all(index._flip_masks)
+
+
+def test_near_matches_a_brute_force_scan_through_the_layout_switch() -> None:
+    rng = random.Random(7)
+    index = PhashIndex()
+    stored: dict[int, set[str]] = {}
+    layouts = set()
+    for step in range(1400):
+        phash = rng.getrandbits(64)
+        owner = f"o{step % 13}"
+        index.add(phash, owner)
+        stored.setdefault(phash, set()).add(owner)
+        if step % 9 == 0:  # some hashes leave again: their band entries must go too
+            victim = rng.choice(sorted(stored))
+            for o in sorted(stored.pop(victim)):
+                index.discard(victim, o)
+        if step % 50 == 0:
+            layouts.add(index._narrow)
+            pairs = [(h, o) for h, owners in stored.items() for o in owners]
+            for base in rng.sample(sorted(stored), min(10, len(stored))):
+                probe = flip(rng, base, rng.randint(0, 8))
+                for limit in (0, 3, 6):
+                    assert index.near(probe, limit) == brute_force(pairs, probe, limit)
+    assert layouts == {True, False}

@@ -1,9 +1,9 @@
-"""Trust schedule and prior/learned blending."""
+"""Trust schedule and prior/learned blending (bit for bit the merged-dict computation)."""
 
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from signals.model.blend import TrustSchedule, blend_contributions, blend_probability
@@ -79,3 +79,27 @@ def test_contributions_are_blended_and_ordered_strongest_first() -> None:
 def test_equal_strengths_are_ordered_by_name_for_a_stable_explanation() -> None:
     mixed = blend_contributions({"zeta": 1.0}, {"alpha": -1.0}, 0.5)
     assert list(mixed) == ["alpha", "zeta"]
+
+
+def _plain_blend(prior: dict[str, float], learned: dict[str, float],
+                 trust: float) -> dict[str, float]:
+    keep = 1.0 - trust
+    mixed = {n: keep * prior.get(n, 0.0) + trust * learned.get(n, 0.0)
+             for n in {**prior, **learned}}
+    return dict(sorted(mixed.items(), key=lambda kv: (-abs(kv[1]), kv[0])))
+
+
+_FEATURE_NAMES = st.sampled_from(["a", "b", "brand_typo", "counterfeit_vocab", "z"])
+_FINITE = st.floats(min_value=-50, max_value=50) | st.just(-0.0)
+
+
+@settings(max_examples=300)
+@given(st.dictionaries(_FEATURE_NAMES, _FINITE), st.dictionaries(_FEATURE_NAMES, _FINITE),
+       st.floats(min_value=0.0, max_value=1.0))
+def test_blend_matches_the_merged_dict_computation(prior: dict[str, float],
+                                                   learned: dict[str, float],
+                                                   trust: float) -> None:
+    got = blend_contributions(prior, learned, trust)
+    want = _plain_blend(prior, learned, trust)
+    assert list(got) == list(want)
+    assert [v.hex() for v in got.values()] == [v.hex() for v in want.values()]

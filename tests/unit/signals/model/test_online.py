@@ -1,4 +1,6 @@
-"""RiskModel: cold start, trust, learning direction, determinism, read-only scoring."""
+"""RiskModel: cold start, trust, learning direction, determinism, read-only scoring; the
+canonical feature copy it learns from, and the learned contributions from the remembered
+per-feature scaling (kept in step with every label), bit for bit the plain computations."""
 
 from __future__ import annotations
 
@@ -7,9 +9,13 @@ import random
 from collections.abc import Iterator, Mapping
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from signals.errors import ProcessingError
 from signals.model import ModelConfig, RiskModel
+from signals.model.online import _canonical
+from signals.model.prior import rule_prior
 
 INFORMATIVE = {
     "price_discount": 1.4,
@@ -169,3 +175,58 @@ def test_a_bad_training_example_is_a_processing_error_and_teaches_nothing() -> N
         model.learn_one({"price_discount": 1.0}, True, delay_seconds=math.inf)
     assert model.labels_seen == 0
     assert model.to_dict() == RiskModel(weak_prior).to_dict()
+
+
+def test_canonical_features_are_sorted_and_drop_non_finite_values() -> None:
+    assert list(_canonical({"b": 1, "a": 2.5})) == ["a", "b"]
+    assert _canonical({"b": 1, "a": 2.5}) == {"a": 2.5, "b": 1.0}
+    assert _canonical({"x": float("nan"), "y": float("inf"), "z": 1e308, "w": 1e308}) == {
+        "w": 1e308, "z": 1e308}
+
+
+_FEATURE_NAMES = st.sampled_from(["a", "b", "brand_typo", "counterfeit_vocab", "z"])
+_FEATURE_VALUES = (st.floats(allow_nan=True, allow_infinity=True) | st.integers(-5, 5)
+                   | st.booleans())
+
+
+def _plain_canonical(x: dict[str, float]) -> dict[str, float]:
+    return {k: float(x[k]) for k in sorted(x) if math.isfinite(float(x[k]))}
+
+
+@given(st.dictionaries(_FEATURE_NAMES, _FEATURE_VALUES))
+def test_canonical_is_the_plain_sorted_finite_copy(x: dict[str, float]) -> None:
+    got = _canonical(x)
+    want = _plain_canonical(x)
+    assert list(got) == list(want)
+    assert all(got[k].hex() == want[k].hex() for k in want)
+
+
+def test_canonical_keeps_finite_values_whose_sum_overflows() -> None:
+    assert _canonical({"b": 1e308, "a": 1e308, "c": -math.inf}) == {"a": 1e308, "b": 1e308}
+
+
+def _plain_learned(model: RiskModel, features: dict[str, float]) -> dict[str, float]:
+    scaler, weights = model._scaler, model._regression._weights
+    out = {}
+    for name, value in features.items():
+        var = scaler.vars.get(name, 0.0)
+        out[name] = (weights.get(name, 0.0) * ((value - scaler.means.get(name, 0.0)) / var**0.5)
+                     if var else 0.0)
+    return out
+
+
+def test_learned_contributions_follow_every_label() -> None:
+    rng = random.Random(3)
+    model = RiskModel(rule_prior)
+    feature_names = ["a", "b", "brand_typo", "counterfeit_vocab"]
+    for step in range(60):
+        x = _canonical({n: rng.choice([0.0, 1.0, rng.random()]) for n in feature_names})
+        if step % 7 == 3:
+            x = _canonical({"a": 1.0, "z": 2.0})  # another name tuple, remembered apart
+        probability, contributions = model._learned(x)
+        want = _plain_learned(model, x)
+        assert contributions == want and list(contributions) == list(want)
+        logit = model._regression.intercept + math.fsum(want.values())
+        assert probability == (1.0 / (1.0 + math.exp(-logit)) if logit >= 0
+                               else math.exp(logit) / (1.0 + math.exp(logit)))
+        model.learn_one(x, rng.random() < 0.4)

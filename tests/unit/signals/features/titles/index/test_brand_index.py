@@ -1,4 +1,5 @@
-"""Brand term index: exact, homoglyph and typo matches, negatives, registry semantics, scale."""
+"""Brand term index: exact, homoglyph and typo matches, negatives, registry semantics, scale;
+an index updated in place answers exactly like one built from scratch."""
 
 from __future__ import annotations
 
@@ -386,3 +387,91 @@ def test_lookups_remembered_across_registry_changes_answer_like_a_fresh_index() 
             assert live.match_title(title) == live.scan_title(title), title
     fresh = BrandIndex.from_brands(live.to_records())
     assert [live.match_title(t) for t in titles] == [fresh.match_title(t) for t in titles]
+
+
+# --- updated in place, the index answers like one built from scratch ---------------------
+
+_WORD_SYLLABLES = ("vel", "mo", "ra", "nor", "th", "peak", "ri", "dge", "line", "sum", "mit",
+                   "ka", "iro", "lu", "ne", "ster", "ion", "ax")
+
+
+def _random_word(rng: random.Random) -> str:
+    return "".join(rng.choice(_WORD_SYLLABLES) for _ in range(rng.randint(1, 4))).capitalize()
+
+
+def _random_brand(rng: random.Random, brand_id: str, ts: float) -> BrandEvent:
+    return BrandEvent(f"e-{brand_id}-{ts}", "t", ts, brand_id, _random_word(rng),
+                      aliases=tuple(_random_word(rng) for _ in range(rng.randint(0, 2))),
+                      protected_terms=tuple(
+                          f"{_random_word(rng)} {rng.choice(['', 'Pro', '7'])}".strip()
+                          for _ in range(rng.randint(0, 3))))
+
+
+def _misspelt(rng: random.Random, text: str) -> str:
+    chars = list(text)
+    for _ in range(rng.randint(0, 2)):
+        i = rng.randrange(len(chars))
+        chars[i] = rng.choice(["", chars[i] * 2, "1", "0", " ", chars[i].upper()])
+    return "".join(chars)
+
+
+def _random_titles(rng: random.Random, brands: list[BrandEvent], n: int) -> list[str]:
+    out = []
+    for _ in range(n):
+        b = rng.choice(brands)
+        term = rng.choice([b.name, *b.aliases, *b.protected_terms])
+        out.append(f"{_random_word(rng)} {_misspelt(rng, term)} {_random_word(rng)} "
+                   f"for {_random_word(rng)}")
+    return out
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_updates_in_place_match_a_fresh_index(seed: int) -> None:
+    rng = random.Random(seed)
+    brands = {f"b{i}": _random_brand(rng, f"b{i}", 0.0) for i in range(12)}
+    index = BrandIndex.from_brands(brands.values())
+    titles = _random_titles(rng, list(brands.values()), 150)
+    for title in titles:
+        index.match_title(title)  # fill the remembered lookups and verdicts
+    for step in range(1, 6):
+        target = rng.choice(sorted(brands))
+        if rng.random() < 0.3:
+            index.remove(target)
+            del brands[target]
+        else:
+            brands[target] = _random_brand(rng, target, float(step))
+            index.upsert(brands[target])
+        titles += _random_titles(rng, list(brands.values()) or [_random_brand(rng, "x", 0.0)],
+                                 30)
+        fresh = BrandIndex.from_brands(brands.values())
+        assert [index.match_title(t) for t in titles] == [fresh.match_title(t) for t in titles]
+
+
+def test_a_new_brand_spelled_like_a_cached_typo_is_that_brand_now() -> None:
+    velmora = BrandEvent("e1", "t", 0.0, "v", "Velmora")
+    index = BrandIndex.from_brands([velmora])
+    assert [(m.brand_id, m.match_kind) for m in index.match_title("Velmorra bag")] == [
+        ("v", "typo")]
+    index.upsert(BrandEvent("e2", "t", 1.0, "w", "Velmorra"))
+    assert [(m.brand_id, m.match_kind) for m in index.match_title("Velmorra bag")] == [
+        ("w", "exact")]
+    index.remove("w")
+    assert [(m.brand_id, m.match_kind) for m in index.match_title("Velmorra bag")] == [
+        ("v", "typo")]
+
+
+def test_titles_with_none_one_or_several_matches_agree_with_the_scan() -> None:
+    # matching skips overlap resolution below two candidates: titles with one, two or
+    # no matches must come out as the registry-wide scan finds them
+    index = BrandIndex.from_brands([
+        BrandEvent("e1", "t", 0.0, "b1", "Velmora", protected_terms=("X7",)),
+        BrandEvent("e2", "t", 0.0, "b2", "Castellan", aliases=("Castelan Co",)),
+    ])
+    titles = ["Plain canvas tote", "Ve1mora bag", "Velmora X7 case, Castelan strap",
+              "Castellan Castellan", "", "Vel mora Vellmora"]
+    counts = set()
+    for title in titles:
+        matched = index.match_title(title)
+        assert matched == index.scan_title(title)
+        counts.add(min(len(matched), 2))
+    assert counts == {0, 1, 2}

@@ -3,13 +3,10 @@ same time; a table the caller replaces, or a new time, gives a new Context."""
 
 from __future__ import annotations
 
-import gc
-
 from signals.contract.events import OrderEvent
 from signals.pipeline import PipelineState, step
 from signals.policy.config import PolicyConfig
 from signals.processors import Context
-from signals.replay import fewer_full_collections, replay_lines
 
 
 def _order(n: int) -> OrderEvent:
@@ -38,21 +35,3 @@ def test_context_is_reused_only_while_nothing_in_it_changed() -> None:
     step(state, _order(4), 6.0)
     assert state.context.policy is state.policy  # type: ignore[union-attr]
     assert _fields(state.context) == _fresh(state, 6.0)
-
-
-def test_gc_thresholds_are_restored_even_when_the_block_raises() -> None:
-    before = gc.get_threshold()
-    try:
-        with fewer_full_collections():
-            raise RuntimeError("boom")
-    except RuntimeError:
-        pass
-    assert gc.get_threshold() == before
-
-
-def test_replay_restores_gc_thresholds() -> None:
-    before = gc.get_threshold()
-    summary, _ = replay_lines([b"not json", b""], "f", lambda: 0.0, lambda a: None,
-                              lambda d: None)
-    assert summary.lines == 2 and summary.events == 1 and summary.dead_letters
-    assert gc.get_threshold() == before

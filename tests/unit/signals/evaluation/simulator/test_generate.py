@@ -1,21 +1,16 @@
-"""The simulator: deterministic, contract-valid, and its ground truth matches its events."""
+"""simulate(): deterministic, contract-valid, and its ground truth matches its events."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
-from typing import Any
 
 import orjson
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from signals.contract.decode import decode
 from signals.contract.events import BrandEvent, Event, ListingEvent, ReportEvent
@@ -23,8 +18,7 @@ from signals.contract.timefmt import parse_rfc3339
 from signals.errors import DecodeError
 from signals.evaluation.simulator import Simulation, scenario_config, simulate
 from signals.evaluation.simulator.flood import FLOOD_WINDOW_MS
-from signals.evaluation.simulator.names import BRAND_CATALOGUE, FAKE_VOCABULARY, typosquat
-from streams.cli.simulate import run_cli
+from signals.evaluation.simulator.names import BRAND_CATALOGUE, FAKE_VOCABULARY
 
 _EVENT_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 _PHASH = re.compile(r"[0-9a-f]{16}")
@@ -279,27 +273,3 @@ def test_focused_scenarios_are_dominated_by_their_tactic(scenario: str, main_tac
 
 def test_default_run_size_is_in_the_intended_range(week: Simulation) -> None:
     assert 30_000 <= len(week.lines) <= 60_000
-
-
-@settings(max_examples=300, deadline=None)
-@given(seed=st.integers(0, 2**32), brand=st.sampled_from(BRAND_CATALOGUE))
-def test_typosquat_never_returns_the_real_name(seed: int, brand: Any) -> None:
-    import random
-
-    squatted = typosquat(random.Random(seed), brand.name)
-    assert squatted.casefold() != brand.name.casefold()
-    assert "\n" not in squatted and squatted.strip()
-
-
-def test_cli_writes_file_and_truth(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    out, truth_path = tmp_path / "events.jsonl", tmp_path / "truth.json"
-    args = argparse.Namespace(seed=8, days=0.5, out=str(out), truth=str(truth_path),
-                              scenario="mixed", scale=0.2)
-    assert run_cli(args) == 0
-    data = out.read_bytes()
-    expected = simulate(scenario_config("mixed", seed=8, days=0.5, scale=0.2))
-    assert data == b"".join(line + b"\n" for line in expected.lines)
-    assert json.loads(truth_path.read_text()) == expected.truth
-    assert "lines in" in capsys.readouterr().out
-    args.scenario = "nonsense"
-    assert run_cli(args) == 2

@@ -1,5 +1,6 @@
-"""SellerState.network_counts remembers its answer for the span of cutoffs where it cannot
-change; asked at any cutoffs in any order, it must answer what a fresh count answers."""
+"""SellerState: network_counts remembers its answer for the span of cutoffs where it cannot
+change, and asked at any cutoffs in any order it must answer what a fresh count answers;
+the remembered image hashes keep their list and set alike."""
 
 from __future__ import annotations
 
@@ -56,3 +57,30 @@ def test_an_image_turned_stock_photo_stops_counting_after_it_did() -> None:
     state.merge_network("h", [("a", 1.0, None), ("b", 2.0, None)], 7.0)
     assert [state.network_counts(t) for t in (2.0, 3.0, 7.0, 8.0, 2.5)] == [
         (0, 0), (1, 0), (1, 0), (0, 0), (1, 0)]
+
+
+def test_network_counts_follow_every_change() -> None:
+    state = SellerState.create("s1")
+    assert state.network_counts(100.0) == (0, 0)
+    state.merge_network("h1", [("s1", 1.0, None), ("s2", 2.0, None), ("s3", 3.0, 4.0)], None)
+    assert state.network_counts(100.0) == (2, 1)
+    state.merge_network("h2", [("s1", 5.0, None), ("s4", 6.0, None)], None)
+    assert state.network_counts(100.0) == (3, 1)
+    assert state.network_counts(5.5) == (2, 1)  # another cutoff is counted afresh
+    state.merge_network("h1", [("s2", 1.5, 1.5)], None)  # an earlier use, now flagged
+    assert state.network_counts(100.0) == (3, 2)
+    assert SellerState.from_dict(state.to_dict()).network_counts(100.0) == (3, 2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(batches=st.lists(st.lists(st.sampled_from([f"h{i}" for i in range(9)]), max_size=4),
+                        max_size=12),
+       limit=st.integers(min_value=1, max_value=6))
+def test_remembered_phashes_keep_list_and_set_alike(batches: list[list[str]], limit: int) -> None:
+    state, plain = SellerState.create("s1"), list[str]()
+    for batch in batches:
+        new = [h for h in dict.fromkeys(batch) if h not in state.known_phashes()]
+        state.remember_phashes(new, limit)
+        plain = (plain + [h for h in dict.fromkeys(batch) if h not in plain])[-limit:]
+        assert state.phashes == plain and state.known_phashes() == set(plain)
+    assert SellerState.from_dict(state.to_dict()).known_phashes() == set(plain)
