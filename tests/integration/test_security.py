@@ -75,6 +75,13 @@ def _worker(env: dict[str, str], unique: str, tmp_path: Path) -> WorkerProcess:
     return WorkerProcess(env=full, port=port, log=tmp_path / "worker.log")
 
 
+def _status(worker: WorkerProcess, path: str) -> int | None:
+    try:
+        return worker.request(path)[0]
+    except OSError:
+        return None
+
+
 def _produce_cli(path: Path, env: dict[str, str]) -> None:
     """``brandguard produce`` with the worker's environment: its security settings too."""
     result = subprocess.run([sys.executable, "-m", "streams.cli.main", "produce", str(path),
@@ -91,7 +98,7 @@ def test_worker_scores_on_a_secured_listener(secured: tuple[Broker, Pki], listen
     app_id = worker.env["BRANDGUARD_APP_ID"]
     try:
         # ready means the global-views consumer read the (empty) registry: it connected
-        wait_for(lambda: worker.request("/readyz")[0] == 200, 90, "/readyz 200", worker)
+        wait_for(lambda: _status(worker, "/readyz") == 200, 90, "/readyz 200", worker)
         lines = simulate(scenario_config("mixed", seed=9, days=1.0, scale=0.2)).lines
         head = next(i for i, line in enumerate(lines) if b'"schema":"brand.v1"' not in line)
         (tmp_path / "registry.jsonl").write_bytes(b"\n".join(lines[:head]) + b"\n")
