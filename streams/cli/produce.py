@@ -27,7 +27,8 @@ from confluent_kafka import KafkaError, Message, Producer
 
 from signals.contract.events import SCHEMA_TOPICS
 from streams.cli.progress import Progress
-from streams.worker.settings import Settings, load_settings
+from streams.worker.security import librdkafka_config
+from streams.worker.settings import load_settings
 
 __all__ = ["DEFAULT_BOOTSTRAP", "ProduceSummary", "Route", "produce_file", "producer_config",
            "route", "run_cli"]
@@ -191,15 +192,6 @@ def produce_file(path: str | Path, bootstrap: str, *, rate: float = 0.0,
     return summary
 
 
-def _client_config(settings: Settings) -> dict[str, str]:
-    optional = {"sasl.mechanism": settings.sasl_mechanism,
-                "sasl.username": settings.sasl_username,
-                "sasl.password": settings.sasl_password, "ssl.ca.location": settings.ssl_cafile}
-    config: dict[str, str] = {"security.protocol": settings.security_protocol}
-    config.update({name: value for name, value in optional.items() if value})
-    return config
-
-
 def _report(summary: ProduceSummary) -> None:
     delivered = sorted(summary.delivered.items())
     per_topic = ", ".join(f"{topic} {count:,}" for topic, count in delivered)
@@ -219,6 +211,6 @@ def run_cli(args: argparse.Namespace) -> int:
         return 2
     summary = produce_file(args.events, bootstrap, rate=args.rate,
                            topics=settings.topics.for_schema(), progress=not args.quiet,
-                           client_config=_client_config(settings))
+                           client_config=librdkafka_config(settings))
     _report(summary)
     return 0 if summary.ok else 1

@@ -25,6 +25,7 @@ from confluent_kafka import Consumer
 from streams.localkafka.broker import broker_status, start_broker, stop_broker
 from streams.worker.admin import ensure_topics
 from streams.worker.monitoring.build_info import running_build
+from streams.worker.security import librdkafka_config
 from streams.worker.settings import Settings, load_settings
 
 __all__ = ["run_cli"]
@@ -91,7 +92,8 @@ def _alert_line(raw: bytes) -> str:
 
 def _watch(settings: Settings, port: int, producer: subprocess.Popen[bytes]) -> None:
     consumer = Consumer({"bootstrap.servers": settings.bootstrap, "group.id": f"run-{os.getpid()}",
-                         "auto.offset.reset": "latest", "enable.auto.commit": False})
+                         "auto.offset.reset": "latest", "enable.auto.commit": False,
+                         **librdkafka_config(settings)})
     consumer.subscribe([settings.topics.alerts])
     last, last_t, alerts = 0.0, time.monotonic(), 0
     try:

@@ -3,7 +3,12 @@ for local runs and integration tests: ``brandguard kafka start|stop|status``.
 
 The broker runs detached in its own process group, so it outlives the command
 that started it; a state file in the state folder records its pid and ports
-so a later ``stop`` or ``status`` (another process) can find it."""
+so a later ``stop`` or ``status`` (another process) can find it.
+
+With a ``BrokerSecurity`` the broker also serves secured listeners next to its
+PLAINTEXT one (which stays the bootstrap, for test set-up): SASL_SSL and
+SASL_PLAINTEXT with SCRAM-SHA-512 users created when the data folder is
+formatted, and SSL that requires a client certificate (mutual TLS)."""
 
 from __future__ import annotations
 
@@ -11,14 +16,15 @@ import argparse
 import base64
 import contextlib
 import json
+import re
 import secrets
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from string import Template
 
@@ -46,8 +52,10 @@ from streams.localkafka.process import (
 
 __all__ = [
     "PINNED_VERSION",
+    "SECURED_LISTENERS",
     "SUPPORTED_VERSIONS",
     "Broker",
+    "BrokerSecurity",
     "KafkaLocalError",
     "broker_status",
     "ensure_jars",
@@ -55,6 +63,7 @@ __all__ = [
     "pick_free_ports",
     "render_server_properties",
     "run_cli",
+    "secure_server_properties",
     "start_broker",
     "stop_broker",
 ]
@@ -71,6 +80,28 @@ _TOOL_JVM_FLAGS = ("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
 
 Progress = Callable[[str], None]
 
+#: the listeners a secured broker adds, named after their security protocol
+SECURED_LISTENERS = ("SASL_SSL", "SSL", "SASL_PLAINTEXT")
+SCRAM_MECHANISM = "SCRAM-SHA-512"
+_SCRAM_SAFE = re.compile(r"^[A-Za-z0-9._-]+$")
+
+
+@dataclass(frozen=True)
+class BrokerSecurity:
+    """TLS material and SCRAM users for the secured listeners.
+
+    ``keystore``: PEM file with the broker's private key (unencrypted PKCS#8)
+    and its certificate chain; its certificate must name 127.0.0.1 (clients
+    verify the host). ``truststore``: PEM file of the CAs whose client
+    certificates the SSL listener accepts. ``scram_users``: user -> password,
+    both limited to letters, digits and ``._-`` (the storage tool's
+    ``--add-scram`` syntax has no quoting).
+    """
+
+    keystore: Path
+    truststore: Path
+    scram_users: Mapping[str, str] = field(default_factory=dict)
+
 
 @dataclass(frozen=True)
 class Broker:
@@ -81,6 +112,8 @@ class Broker:
     state_dir: Path
     log_path: Path
     version: str
+    #: secured listener (``SASL_SSL``, ``SSL``, ``SASL_PLAINTEXT``) -> host:port
+    listeners: Mapping[str, str] = field(default_factory=dict)
 
 
 def new_cluster_id(random_bytes: Callable[[int], bytes] = secrets.token_bytes) -> str:
@@ -129,16 +162,65 @@ def render_server_properties(
     )
 
 
+def secure_server_properties(
+    properties: str, ports: Mapping[str, int], security: BrokerSecurity
+) -> str:
+    """``properties`` with the secured listeners of ``ports`` (protocol -> port) added.
+
+    The PLAINTEXT listener stays the inter-broker one; the secured ones are
+    on loopback only, like it. No authorizer is set: an authenticated user
+    may do anything, a client that fails to authenticate nothing.
+    """
+    lines = properties.splitlines()
+    current = {line.split("=", 1)[0]: line.split("=", 1)[1] for line in lines
+               if "=" in line and not line.lstrip().startswith("#")}
+    added = ",".join(f"{name}://127.0.0.1:{port}" for name, port in ports.items())
+    overrides = {
+        "listeners": f"{current['listeners']},{added}",
+        "advertised.listeners": f"{current['advertised.listeners']},{added}",
+        "listener.security.protocol.map": current["listener.security.protocol.map"] + "".join(
+            f",{name}:{name}" for name in ports),
+    }
+    kept = [line for line in lines if line.split("=", 1)[0] not in overrides]
+    jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
+    extra = [
+        "", "# Secured listeners (streams/localkafka/broker.py, secure_server_properties).",
+        *(f"{key}={value}" for key, value in overrides.items()),
+        f"sasl.enabled.mechanisms={SCRAM_MECHANISM}",
+        *(f"listener.name.{name.lower()}.{SCRAM_MECHANISM.lower()}.sasl.jaas.config={jaas}"
+          for name in ports if name.startswith("SASL_")),
+        # PEM key stores (Kafka 2.7+): no JKS conversion, no store passwords.
+        "ssl.keystore.type=PEM", f"ssl.keystore.location={security.keystore.resolve()}",
+        "ssl.truststore.type=PEM", f"ssl.truststore.location={security.truststore.resolve()}",
+        # mutual TLS on the SSL listener only; SASL_SSL clients authenticate by password
+        "listener.name.ssl.ssl.client.auth=required",
+    ]
+    return "\n".join(kept + extra) + "\n"
+
+
+def _scram_arguments(users: Mapping[str, str]) -> list[str]:
+    arguments = []
+    for user, password in users.items():
+        if not (_SCRAM_SAFE.match(user) and _SCRAM_SAFE.match(password)):
+            raise KafkaLocalError(f"SCRAM user {user!r}: names and passwords are limited to "
+                                  "letters, digits and ._- here")
+        arguments += ["--add-scram", f"{SCRAM_MECHANISM}=[name={user},password={password}]"]
+    return arguments
+
+
 def _java_command(
     java: str, flags: tuple[str, ...], lib: Path, version: str, *args: str
 ) -> list[str]:
     return [java, *flags, log_config_flag(version), "-cp", f"{lib}/*", *args]
 
 
-def _format_storage(java: str, lib: Path, version: str, config: Path) -> None:
+def _format_storage(java: str, lib: Path, version: str, config: Path,
+                    scram_users: Mapping[str, str] | None = None) -> None:
     command = _java_command(
         java, _TOOL_JVM_FLAGS, lib, version, "kafka.tools.StorageTool", "format",
         f"--cluster-id={new_cluster_id()}", "-c", str(config),
+        # SCRAM credentials live in the KRaft metadata log: written at format time
+        *_scram_arguments(scram_users or {}),
     )
     result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     if result.returncode != 0:
@@ -155,13 +237,15 @@ def _read_state(state_dir: Path) -> Broker | None:
             bootstrap=str(raw["bootstrap"]), pid=int(raw["pid"]),
             state_dir=Path(raw["state_dir"]), log_path=Path(raw["log_path"]),
             version=str(raw["version"]),
+            listeners={str(k): str(v) for k, v in dict(raw.get("listeners", {})).items()},
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def _write_state(broker: Broker) -> None:
-    record = {key: str(value) if isinstance(value, Path) else value
+    record = {key: str(value) if isinstance(value, Path) else
+              dict(value) if isinstance(value, Mapping) else value
               for key, value in asdict(broker).items()}
     path = broker.state_dir / _STATE_FILE
     tmp = path.with_suffix(".tmp")
@@ -208,20 +292,24 @@ def _launch(java: str, lib: Path, version: str, state_dir: Path) -> int:
     return launch_detached(command, state_dir / _LOG_FILE, cwd=state_dir)
 
 
-def _prepare_state_dir(state_dir: Path, auto_create_topics: bool) -> int:
-    """Fresh data folder and config; returns the broker's client port."""
+def _prepare_state_dir(state_dir: Path, auto_create_topics: bool,
+                       security: BrokerSecurity | None = None) -> tuple[int, dict[str, int]]:
+    """Fresh data folder and config; returns the client port and the secured ones."""
     if broker_status(state_dir) is not None:
         raise KafkaLocalError(f"a broker is already running from {state_dir}")
     state_dir.mkdir(parents=True, exist_ok=True)
     data_dir = state_dir.resolve() / _DATA_DIR
     shutil.rmtree(data_dir, ignore_errors=True)
     (state_dir / _STATE_FILE).unlink(missing_ok=True)
-    broker_port, controller_port = pick_free_ports(2)
-    (state_dir / "server.properties").write_text(
-        render_server_properties(broker_port, controller_port, data_dir, auto_create_topics),
-        encoding="utf-8",
-    )
-    return broker_port
+    broker_port, controller_port, *secured_ports = pick_free_ports(
+        2 + (len(SECURED_LISTENERS) if security else 0))
+    secured = dict(zip(SECURED_LISTENERS, secured_ports, strict=False))
+    properties = render_server_properties(broker_port, controller_port, data_dir,
+                                          auto_create_topics)
+    if security is not None:
+        properties = secure_server_properties(properties, secured, security)
+    (state_dir / "server.properties").write_text(properties, encoding="utf-8")
+    return broker_port, secured
 
 
 def start_broker(
@@ -232,25 +320,33 @@ def start_broker(
     auto_create_topics: bool = False,
     timeout_s: float = 90.0,
     progress: Progress | None = None,
+    security: BrokerSecurity | None = None,
 ) -> Broker:
-    """Format a fresh KRaft data folder, start the broker and wait until it serves."""
+    """Format a fresh KRaft data folder, start the broker and wait until it serves.
+
+    With ``security``, also on the secured listeners (``Broker.listeners``).
+    """
     say = progress or (lambda _message: None)
     kafka_major(version)
     java = check_java()
     say(f"fetching Kafka {version} jars (cached after the first run)")
     lib = ensure_jars(version, cache_dir)
-    port = _prepare_state_dir(state_dir, auto_create_topics)
+    port, secured = _prepare_state_dir(state_dir, auto_create_topics, security)
     say("formatting the KRaft data folder")
-    _format_storage(java, lib, version, state_dir.resolve() / "server.properties")
+    _format_storage(java, lib, version, state_dir.resolve() / "server.properties",
+                    security.scram_users if security else None)
     say(f"starting Kafka {version} on 127.0.0.1:{port}")
     pid = _launch(java, lib, version, state_dir)
     broker = Broker(
         bootstrap=f"127.0.0.1:{port}", pid=pid, state_dir=state_dir.resolve(),
         log_path=state_dir.resolve() / _LOG_FILE, version=version,
+        listeners={name: f"127.0.0.1:{p}" for name, p in secured.items()},
     )
     _write_state(broker)
     try:
         _wait_ready(broker, port, timeout_s)
+        for secured_port in secured.values():
+            _wait_ready(broker, secured_port, timeout_s)
     except KafkaLocalError as exc:
         stop_broker(state_dir)
         raise KafkaLocalError(f"{exc}; log tail:\n{log_tail(broker.log_path)}") from exc

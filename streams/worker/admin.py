@@ -6,6 +6,7 @@ from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
+from streams.worker.security import librdkafka_config
 from streams.worker.settings import Settings
 from streams.worker.topics import internal_topics
 
@@ -14,17 +15,7 @@ __all__ = ["client_config", "ensure_topics", "topic_specs"]
 
 def client_config(settings: Settings) -> dict[str, str | int | float | bool]:
     """librdkafka connection settings, including SASL/TLS when configured."""
-    conf: dict[str, str | int | float | bool] = {"bootstrap.servers": settings.bootstrap,
-            "security.protocol": settings.security_protocol.lower()}
-    if settings.sasl_mechanism:
-        conf["sasl.mechanisms"] = settings.sasl_mechanism
-    if settings.sasl_username:
-        conf["sasl.username"] = settings.sasl_username
-    if settings.sasl_password:
-        conf["sasl.password"] = settings.sasl_password
-    if settings.ssl_cafile:
-        conf["ssl.ca.location"] = settings.ssl_cafile
-    return conf
+    return {"bootstrap.servers": settings.bootstrap, **librdkafka_config(settings)}
 
 
 def topic_specs(settings: Settings) -> list[NewTopic]:

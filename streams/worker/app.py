@@ -246,18 +246,10 @@ class Brandguard:
 
 
 def _security(settings: Settings) -> dict[str, Any]:
-    if settings.security_protocol == "PLAINTEXT":
-        return {}
-    import ssl
+    from streams.worker.security import faust_credentials
 
-    context = ssl.create_default_context(cafile=settings.ssl_cafile)
-    if settings.sasl_mechanism:
-        credentials = faust.SASLCredentials(username=settings.sasl_username,
-                                            password=settings.sasl_password,
-                                            mechanism=settings.sasl_mechanism,
-                                            ssl_context=context)
-        return {"broker_credentials": credentials}
-    return {"broker_credentials": faust.SSLCredentials(context)}
+    credentials = faust_credentials(settings)
+    return {} if credentials is None else {"broker_credentials": credentials}
 
 
 def create_app(settings: Settings) -> Brandguard:

@@ -21,6 +21,7 @@ from signals.model.online import RiskModel
 from signals.model.prior import rule_prior
 from signals.registry import Registry
 from streams.worker.faust_internals import refresh_metadata
+from streams.worker.security import aiokafka_kwargs
 from streams.worker.settings import Settings
 from streams.worker.topics import internal_topics
 
@@ -59,7 +60,8 @@ class GlobalViews:
 
     async def run(self) -> None:
         consumer = AIOKafkaConsumer(bootstrap_servers=self.settings.bootstrap, group_id=None,
-                                    enable_auto_commit=False, auto_offset_reset="earliest")
+                                    enable_auto_commit=False, auto_offset_reset="earliest",
+                                    **aiokafka_kwargs(self.settings))
         await consumer.start()
         try:
             parts = await self._partitions(consumer)

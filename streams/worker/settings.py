@@ -67,6 +67,12 @@ class Settings:
     sasl_username: str | None = None
     sasl_password: str | None = None
     ssl_cafile: str | None = None
+    #: client certificate (PEM) for mutual TLS, e.g. Strimzi's or MSK's TLS authentication
+    ssl_certfile: str | None = None
+    #: private key (PEM) of ssl_certfile
+    ssl_keyfile: str | None = None
+    #: password of an encrypted ssl_keyfile
+    ssl_key_password: str | None = None
     topics: Topics = field(default_factory=Topics)
 
 
@@ -92,6 +98,9 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_KAFKA_SASL_USERNAME": "sasl_username",
     "BRANDGUARD_KAFKA_SASL_PASSWORD": "sasl_password",
     "BRANDGUARD_KAFKA_SSL_CAFILE": "ssl_cafile",
+    "BRANDGUARD_KAFKA_SSL_CERTFILE": "ssl_certfile",
+    "BRANDGUARD_KAFKA_SSL_KEYFILE": "ssl_keyfile",
+    "BRANDGUARD_KAFKA_SSL_KEY_PASSWORD": "ssl_key_password",
 }
 _TOPIC_VARS = {f"BRANDGUARD_TOPIC_{name.upper()}": name
                for name in ("listings", "orders", "reports", "brands", "alerts", "deadletter")}

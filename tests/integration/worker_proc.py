@@ -122,10 +122,13 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str,
                          + (f":\n{worker.tail()}" if worker else ""))
 
 
-def read_topic(bootstrap: str, topic: str) -> list[tuple[bytes | None, bytes]]:
-    """Every record currently in ``topic`` (all partitions, up to the high watermark)."""
+def read_topic(bootstrap: str, topic: str,
+               config: dict[str, str] | None = None) -> list[tuple[bytes | None, bytes]]:
+    """Every record currently in ``topic`` (all partitions, up to the high watermark);
+    ``config`` adds client settings (security)."""
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"reader-{time.time_ns()}",
-                         "enable.auto.commit": False, "auto.offset.reset": "earliest"})
+                         "enable.auto.commit": False, "auto.offset.reset": "earliest",
+                         **(config or {})})
     try:
         parts = consumer.list_topics(topic, timeout=10).topics[topic].partitions
         ends = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1]

@@ -312,3 +312,34 @@ def test_port_open_sees_a_listener() -> None:
 
 def test_log_tail_of_a_missing_file(tmp_path: Path) -> None:
     assert log_tail(tmp_path / "nope.log") == "(no log)"
+
+
+def test_secured_listeners_are_added_on_loopback(tmp_path: Path) -> None:
+    from streams.localkafka.broker import BrokerSecurity, secure_server_properties
+
+    plain = render_server_properties(40001, 40002, tmp_path / "data")
+    security = BrokerSecurity(keystore=tmp_path / "ks.pem", truststore=tmp_path / "ca.pem")
+    props = _parse_properties(secure_server_properties(
+        plain, {"SASL_SSL": 40003, "SSL": 40004, "SASL_PLAINTEXT": 40005}, security))
+    assert props["listeners"] == (
+        "PLAINTEXT://127.0.0.1:40001,CONTROLLER://127.0.0.1:40002,SASL_SSL://127.0.0.1:40003,"
+        "SSL://127.0.0.1:40004,SASL_PLAINTEXT://127.0.0.1:40005")
+    assert props["advertised.listeners"].split(",")[1:] == [
+        "SASL_SSL://127.0.0.1:40003", "SSL://127.0.0.1:40004", "SASL_PLAINTEXT://127.0.0.1:40005"]
+    assert props["inter.broker.listener.name"] == "PLAINTEXT"
+    assert "SASL_PLAINTEXT:SASL_PLAINTEXT" in props["listener.security.protocol.map"]
+    assert props["listener.name.ssl.ssl.client.auth"] == "required"
+    assert "ssl.client.auth" not in props  # SASL_SSL clients need no certificate
+    assert props["ssl.keystore.type"] == props["ssl.truststore.type"] == "PEM"
+    assert props["sasl.enabled.mechanisms"] == "SCRAM-SHA-512"
+    assert "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config" in props
+    assert "listener.name.ssl.scram-sha-512.sasl.jaas.config" not in props
+
+
+def test_scram_users_must_need_no_quoting() -> None:
+    from streams.localkafka.broker import _scram_arguments
+
+    assert _scram_arguments({"bg": "pw-1"}) == [
+        "--add-scram", "SCRAM-SHA-512=[name=bg,password=pw-1]"]
+    with pytest.raises(KafkaLocalError, match="letters, digits"):
+        _scram_arguments({"bg": "p,w]"})
