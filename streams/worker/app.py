@@ -46,16 +46,20 @@ Producer and consumer settings, and why:
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any, cast
 
 import faust
+from confluent_kafka import Producer
 from faust.types import TP, StreamT
 
 from signals.policy.config import PolicyConfig
 from signals.processors import BrandState, ImageState, LearnerState, SellerState
+from streams.worker.admin import client_config
+from streams.worker.checkpointing.delivery import DeliveryFailed, OutputProducer, producer_config
 from streams.worker.checkpointing.state_cache import StateCache
 from streams.worker.faust_internals import FastFetchConsumer, widen_producer_buffer
 from streams.worker.global_views import GlobalViews
@@ -69,6 +73,8 @@ from streams.worker.settings import Settings
 from streams.worker.topics import internal_topics
 
 __all__ = ["Brandguard", "create_app"]
+
+log = logging.getLogger(__name__)
 
 RAW: dict[str, Any] = {"key_type": bytes, "value_type": bytes,
                        "key_serializer": "raw", "value_serializer": "raw"}
@@ -115,17 +121,16 @@ class Brandguard:
 
     def _build(self) -> None:
         s, i = self.settings, internal_topics(self.settings)
-        out = {"alerts": self._topic(s.topics.alerts),
-               "deadletter": self._topic(s.topics.deadletter),
-               "brand_listing": self._topic(i.brand_facts),
-               "brand_report": self._topic(i.brand_facts),
-               "image": self._topic(i.image_facts), "network": self._topic(i.network_facts),
-               "training_example": self._topic(i.examples), "model": self._topic(i.model),
-               "brand_views": self._topic(i.brand_views)}
+        out = {"alerts": s.topics.alerts, "deadletter": s.topics.deadletter,
+               "brand_listing": i.brand_facts, "brand_report": i.brand_facts,
+               "image": i.image_facts, "network": i.network_facts,
+               "training_example": i.examples, "model": i.model, "brand_views": i.brand_views}
         fact_partitions = {"brand_listing": s.partitions, "brand_report": s.partitions,
                            "image": s.image_partitions, "network": s.partitions,
                            "training_example": 1}
-        emit = Emitter(out, self.metrics, fact_partitions, batch_size=s.fact_batch)
+        # librdkafka starts its threads here, when the app is built, not at import
+        self.outputs = OutputProducer(Producer(producer_config(client_config(s))))
+        emit = Emitter(self.outputs, out, self.metrics, fact_partitions, batch_size=s.fact_batch)
         size = s.state_cache_size
         self.sellers = StateCache(self._table("sellers"), SellerState.create,
                                   SellerState.from_dict, size)
@@ -177,7 +182,10 @@ class Brandguard:
             await views.ready.wait()  # never score before the registry is loaded
             manual = cast(faust.Stream[bytes], cast(faust.Stream[bytes], stream).noack())
             async for batch in manual.noack_take(size, within=within):
-                runner.on_batch(cast(list[RawEvent], batch))
+                try:
+                    runner.on_batch(cast(list[RawEvent], batch))
+                except DeliveryFailed as exc:
+                    await self._stop_for(exc)
                 # Stop reading ahead while too much waits at the epoch gate: the
                 # partitions' buffers fill and Faust pauses them (not the marks).
                 while pause is not None and pause():
@@ -209,9 +217,19 @@ class Brandguard:
         for runner in self.runners:
             runner.reset()
 
+    async def _stop_for(self, exc: DeliveryFailed) -> None:
+        """Outputs were lost: the events behind them must be processed again, by a
+        fresh process, from the last commit (never acked, so never committed)."""
+        log.error("stopping: an output could not be delivered: %s", exc)
+        await self.app.crash(exc)
+
     async def _tick(self) -> None:
         for runner in self.runners:
-            runner.tick()
+            try:
+                runner.tick()
+            except DeliveryFailed as exc:
+                await self._stop_for(exc)
+                return
         self.metrics.epoch_held.set(self.seller_runner.epochs.held())
         self.metrics.ready.set(1 if self.views.ready.is_set() else 0)
         self._ticks += 1

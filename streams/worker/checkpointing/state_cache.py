@@ -8,6 +8,12 @@ events only after the flush that contains their effects, and Faust flushes
 the producer before it commits offsets, so a crash replays at most the events
 since the last flush; processors de-duplicate those by event id.
 
+A flush is two steps: :meth:`StateCache.snapshot` serialises a partition's
+dirty states as they are now, and :meth:`StateCache.write` puts them in the
+table later, once the outputs of the events behind them are delivered. In the
+other order a crash between the two would leave state that remembers an event
+(so its redelivery is skipped as a duplicate) whose alerts never left.
+
 At most ``capacity`` states stay live. After a flush the least recently used
 clean ones are dropped (a dirty one never is: its changes are not in the table
 yet) and read back from RocksDB when their key comes again, so memory follows
@@ -63,6 +69,8 @@ class StateCache(Generic[S]):
         #: live states, least recently used first
         self._live: dict[str, S] = {}
         self._dirty: dict[int, set[str]] = {}
+        #: keys in snapshots not yet written: never evicted (the table is behind)
+        self._unwritten: dict[str, int] = {}
         #: states dropped from memory so far (they stay in the table)
         self.evicted = 0
 
@@ -98,25 +106,40 @@ class StateCache(Generic[S]):
         return len(self._dirty.get(partition, ()))
 
     def flush(self, partition: int) -> int:
-        """Write ``partition``'s dirty keys to the table, then trim to ``capacity``.
+        """Write ``partition``'s dirty keys to the table now (snapshot, then write)."""
+        return self.write(self.snapshot(partition))
 
-        Must run with a current Faust event of that partition: the RocksDB store
-        and the changelog both file a key under the current event's partition.
-        """
-        written = 0
+    def snapshot(self, partition: int) -> list[tuple[str, bytes]]:
+        """``partition``'s dirty states, serialised as they are now; no longer dirty."""
+        taken: list[tuple[str, bytes]] = []
         for key in sorted(self._dirty.pop(partition, ())):
             state = self._live.get(key)
             if state is not None:
-                self._table[key] = _encode(state)
-                written += 1
+                taken.append((key, _encode(state)))
+                self._unwritten[key] = self._unwritten.get(key, 0) + 1
+        return taken
+
+    def write(self, snapshot: list[tuple[str, bytes]]) -> int:
+        """Put a snapshot in the table, then trim the live states to ``capacity``.
+
+        Must run with a current Faust event of the snapshot's partition: the
+        RocksDB store and the changelog both file a key under that partition.
+        """
+        for key, raw in snapshot:
+            self._table[key] = raw
+            left = self._unwritten[key] - 1
+            if left:
+                self._unwritten[key] = left
+            else:
+                del self._unwritten[key]
         self._trim()
-        return written
+        return len(snapshot)
 
     def _trim(self) -> None:
         excess = len(self._live) - self.capacity
         if excess <= 0:
             return
-        dirty: set[str] = set().union(*self._dirty.values())
+        dirty: set[str] = set().union(*self._dirty.values(), self._unwritten)
         victims: list[str] = []
         for key in self._live:  # oldest first
             if key not in dirty:
@@ -132,6 +155,7 @@ class StateCache(Generic[S]):
         the re-read of uncommitted records rebuild them)."""
         self._live.clear()
         self._dirty.clear()
+        self._unwritten.clear()
 
     def items(self) -> list[tuple[str, S]]:
         """Every state this worker holds: the table's, overridden by live copies."""

@@ -1,10 +1,11 @@
 """Per-agent glue: decode, hand to a ``signals`` processor, emit, flush state, ack.
 
 Agents take the records Faust has buffered, a batch at a time, and pass each
-batch here. A runner applies it to in-memory state (``StateCache``), emits
-the outputs, and acks the records only after their partition's state has been
-written to the table and their packed facts handed to the producer, and only
-in offset order (``streams.worker.checkpointing.ordered_acks``). Everything
+batch here. A runner applies it to in-memory state (``StateCache``) and emits
+the outputs. A flush snapshots a partition's dirty state and sends its packed
+facts; once every output produced before the flush is delivered, the snapshot
+is written to the table and the records are acked, in offset order
+(``streams.worker.checkpointing``). Everything
 that costs per call rather than per event (the clock, metric label look-ups,
 flush checks) happens once per batch, so the ``signals`` core dominates. All
 of this is synchronous, so two coroutines (an agent and the flush timer) never
@@ -14,8 +15,9 @@ interleave inside one batch.
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import orjson
@@ -36,6 +38,17 @@ RawEvent = EventT[bytes]
 S = TypeVar("S", bound=Serialisable)
 
 
+@dataclass
+class _Flushed:
+    """A partition's flush waiting for its outputs' delivery."""
+
+    ticket: int
+    partition: int
+    events: list[RawEvent]
+    snapshot: Any
+    context: RawEvent
+
+
 class Runner:
     """Shared flush-and-ack bookkeeping; subclasses implement :meth:`handle`."""
 
@@ -54,6 +67,7 @@ class Runner:
         self.positions: dict[tuple[str, int], int] = {}
         #: (topic, outcome) counts of the batch in hand, added to the metric once
         self.counts: Counter[tuple[str, str]] = Counter()
+        self._undelivered: deque[_Flushed] = deque()
 
     # -- subclass interface -------------------------------------------------
     def handle(self, event: RawEvent) -> list[RawEvent]:
@@ -71,8 +85,13 @@ class Runner:
         """Events a time-based rule lets go (merger idling); none by default."""
         return []
 
-    def flush_state(self, partition: int) -> None:
-        raise NotImplementedError
+    def snapshot_state(self, partition: int) -> Any:
+        """The partition's changed state, taken now, written by :meth:`write_state`."""
+        return None
+
+    def write_state(self, snapshot: Any) -> None:
+        """Put a snapshot in the table (runs with an event of its partition current)."""
+        return None
 
     # -- driver ---------------------------------------------------------------
     def on_batch(self, events: Sequence[RawEvent]) -> None:
@@ -102,6 +121,7 @@ class Runner:
         now = time.monotonic()
         for partition in partitions:
             self._maybe_flush(partition, now)
+        self.ack_delivered()
 
     def on_event(self, event: RawEvent) -> None:
         """A batch of one (tests and callers that have a single record)."""
@@ -119,12 +139,26 @@ class Runner:
             self.flush(partition, now)
 
     def flush(self, partition: int, now: float) -> None:
-        """Write the partition's state, hand its packed facts to the producer, then ack."""
-        with event_context(self._last[partition]):
-            self.flush_state(partition)
+        """Snapshot the partition's state and send its packed facts; the snapshot is
+        written and the events acked once those outputs are delivered."""
+        snapshot = self.snapshot_state(partition)
         self.emit.flush()
-        self.acks.flushed(partition, self._pending.pop(partition, []))
+        self._undelivered.append(_Flushed(self.emit.ticket(), partition,
+                                          self._pending.pop(partition, []), snapshot,
+                                          self._last[partition]))
         self._flushed_at[partition] = now
+
+    def ack_delivered(self) -> None:
+        """Write and ack every flush whose outputs the broker has acknowledged."""
+        while self._undelivered and self.emit.out.delivered(self._undelivered[0].ticket):
+            done = self._undelivered.popleft()
+            with event_context(done.context):
+                self.write_state(done.snapshot)
+            self.acks.flushed(done.partition, done.events)
+
+    def undelivered(self) -> int:
+        """Flushes waiting for their outputs' delivery."""
+        return len(self._undelivered)
 
     def reset(self) -> None:
         """Partitions were revoked: forget everything not yet acked.
@@ -134,6 +168,7 @@ class Runner:
         """
         self._pending.clear()
         self._last.clear()
+        self._undelivered.clear()
         self.acks.forget()
         self.reset_state()
 
@@ -149,6 +184,7 @@ class Runner:
             self._count()
             if self._pending.get(partition):
                 self.flush(partition, now)
+        self.ack_delivered()
         self.metrics.oldest_unacked.labels(self.name).set(self.acks.oldest_age(now))
 
     def guarded(self, event: RawEvent, work: Callable[[], None]) -> bool:
@@ -183,9 +219,12 @@ class CachedRunner(Runner, Generic[S]):
     def reset_state(self) -> None:
         self.cache.forget()
 
-    def flush_state(self, partition: int) -> None:
+    def snapshot_state(self, partition: int) -> list[tuple[str, bytes]]:
+        return self.cache.snapshot(partition)
+
+    def write_state(self, snapshot: Any) -> None:
         evicted = self.cache.evicted
-        self.cache.flush(partition)
+        self.cache.write(snapshot)
         if self.cache.evicted > evicted:
             self.metrics.state_evictions.labels(self.table_name).inc(self.cache.evicted - evicted)
         self.metrics.table_keys.labels(self.table_name).set(len(self.cache))

@@ -11,9 +11,10 @@ A fact lands on the partition its key would have chosen (Kafka's default
 partitioner), so state stays where earlier releases put it and table routing
 of the web views still finds it.
 
-``send_soon`` only buffers; Faust flushes the producer before it commits
-offsets, so every output of an event is on the broker before the event's
-offset is committed (at-least-once).
+Everything goes out through one librdkafka producer
+(``streams.worker.checkpointing.delivery``); runners ack an event only once
+every output produced before its flush is delivered, so an event's outputs
+are on the broker before its offset is committed (at-least-once).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from signals.contract.deadletter import dead_letter, encode_deadletter
 from signals.contract.timefmt import format_rfc3339, parse_rfc3339
 from signals.errors import BrandguardError
 from signals.processors.messages import EpochMark, Fact, fact_to_dict, route_key
+from streams.worker.checkpointing.delivery import OutputProducer
 from streams.worker.monitoring.metrics import Metrics
 
 __all__ = ["Emitter", "kafka_partition"]
@@ -41,21 +43,21 @@ def kafka_partition(key: bytes, partitions: int) -> int:
 
 
 class Emitter:
-    def __init__(self, topics: dict[str, Any], metrics: Metrics,
+    def __init__(self, out: OutputProducer, topics: dict[str, str], metrics: Metrics,
                  partitions: dict[str, int] | None = None, batch_size: int = 500) -> None:
-        """``topics``: Faust topics by role: alerts, deadletter, and one per fact kind;
-        ``partitions``: partition count of each fact role's topic."""
+        """``topics``: topic names by role: alerts, deadletter, brand_views, model, and
+        one per fact kind; ``partitions``: partition count of each fact role's topic."""
+        self.out = out
         self._topics = topics
         self._partitions = partitions or {}
         self.metrics = metrics
         self.batch_size = batch_size
         self._pending: dict[tuple[str, int], list[dict[str, Any]]] = {}
-        self._by_name: dict[str, Any] = {t.get_topic_name(): t for t in topics.values()}
         #: recent keys' partitions: murmur2 is pure Python in aiokafka
         self._routes: dict[str, int] = {}
 
     def alert(self, alert: Alert) -> None:
-        self._topics["alerts"].send_soon(key=alert.entity_id.encode(), value=encode_alert(alert))
+        self.out.send(self._topics["alerts"], encode_alert(alert), alert.entity_id.encode())
         self.metrics.alerts.labels(alert.entity_type, alert.severity).inc()
         self.metrics.score.labels(alert.entity_type).observe(alert.score)
         lag = time.time() - parse_rfc3339(alert.trigger_event_time)
@@ -65,14 +67,14 @@ class Emitter:
              error: BrandguardError) -> None:
         record = dead_letter(source_topic=topic, partition=partition, offset=offset, key=key,
                              value=value, error=error, failed_at=format_rfc3339(time.time()))
-        self._topics["deadletter"].send_soon(key=key, value=encode_deadletter(record))
+        self.out.send(self._topics["deadletter"], encode_deadletter(record), key)
         self.metrics.deadletters.labels(error.error_code).inc()
         self.metrics.events.labels(topic, "deadlettered").inc()
 
     def fact(self, fact: Fact) -> None:
         role = fact.kind
         partition = self._route(role, route_key(fact))
-        name = self._topics[role].get_topic_name()
+        name = self._topics[role]
         batch = self._pending.setdefault((name, partition), [])
         batch.append(fact_to_dict(fact))
         if len(batch) >= self.batch_size:
@@ -80,7 +82,7 @@ class Emitter:
 
     def mark(self, role: str, partition: int, mark: EpochMark) -> None:
         """An epoch mark to one partition of a fact topic, after the facts before it."""
-        name = self._topics[role].get_topic_name()
+        name = self._topics[role]
         self._pending.setdefault((name, partition), []).append(fact_to_dict(mark))
         self._send(name, partition)
 
@@ -94,7 +96,11 @@ class Emitter:
 
     def publish(self, role: str, key: str, value: dict[str, Any]) -> None:
         """A compacted view record (model snapshot, brand view)."""
-        self._topics[role].send_soon(key=key.encode(), value=orjson.dumps(value))
+        self.out.send(self._topics[role], orjson.dumps(value), key.encode())
+
+    def ticket(self) -> int:
+        """Covers every output so far (see :meth:`OutputProducer.delivered`)."""
+        return self.out.ticket()
 
     def _route(self, role: str, key: str) -> int:
         partitions = self._partitions.get(role, 1)
@@ -110,4 +116,4 @@ class Emitter:
     def _send(self, name: str, partition: int) -> None:
         batch = self._pending.pop((name, partition), None)
         if batch:
-            self._by_name[name].send_soon(value=orjson.dumps(batch), partition=partition)
+            self.out.send(name, orjson.dumps(batch), partition=partition)

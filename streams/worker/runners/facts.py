@@ -117,8 +117,12 @@ class LearnerRunner(CachedRunner[LearnerState]):
         super().reset_state()
         self._changed = False
 
-    def flush_state(self, partition: int) -> None:
-        super().flush_state(partition)
+    def snapshot_state(self, partition: int) -> list[tuple[str, bytes]]:
+        snapshot = super().snapshot_state(partition)
+        self._publish(partition)
+        return snapshot
+
+    def _publish(self, partition: int) -> None:
         if not self._changed:
             return
         self._changed = False
@@ -150,9 +154,6 @@ class RegistryRunner(Runner):
         return [event]
 
     def reset_state(self) -> None:
-        return None
-
-    def flush_state(self, partition: int) -> None:
         return None
 
 

@@ -117,7 +117,9 @@ class SellerRunner(CachedRunner[SellerState]):
         for item in merger.poll(now):
             self.epochs.hold(partition, item[1].ts, item, now)
         self.epochs.tick(partition, now, backlog=self._unread(partition) or len(merger) > 0)
-        return self._drain(partition, self._context())
+        done = self._drain(partition, self._context())
+        self._count_dedup()
+        return done
 
     def tick_unseen(self, partitions: set[int], now: float) -> None:
         """Assigned partitions this worker has no event of: they may be idle, and
@@ -148,16 +150,18 @@ class SellerRunner(CachedRunner[SellerState]):
         except BrandguardError as err:
             self._dead(event, err)
             return [event]
-        marked = False
+        marked = news = False
         for fact in facts:
             if isinstance(fact, EpochMark):
                 self.epochs.heard(partition, fact)
                 marked = True
             elif isinstance(fact, NetworkFact):
                 self._apply(event, fact, ctx)
+                news = True
             else:
                 self._dead(event, ProcessingError(f"{fact.kind} fact on the network topic"))
-        self.counts[(event.message.topic, "processed")] += 1
+        if news:  # records of marks alone are protocol, not input
+            self.counts[(event.message.topic, "processed")] += 1
         return [event, *self._drain(partition, ctx)] if marked else [event]
 
     def _drain(self, partition: int, ctx: Context) -> list[RawEvent]:

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import cast
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from streams.worker.checkpointing.ordered_acks import OrderedAcks
-from streams.worker.monitoring.metrics import Metrics
-from streams.worker.runners.base import RawEvent, Runner
-from streams.worker.runners.emitter import Emitter
 
 
 @dataclass(frozen=True)
@@ -126,65 +122,6 @@ def test_acks_are_always_a_prefix_of_each_partitions_reads(
                 reach += 1
             assert len(acked) == reach
     assert len(log) == len(events) and acks.waiting() == 0
-
-
-class _HoldFirst(Runner):
-    """Holds offset 0 until released; finishes every other record at once."""
-
-    def __init__(self) -> None:
-        super().__init__(Emitter({}, Metrics()), Metrics(), flush_interval=0.0)
-        self.held: list[RawEvent] = []
-        self.let_go = True
-
-    def handle(self, event: RawEvent) -> list[RawEvent]:
-        if event.message.offset == 0:
-            self.held.append(event)
-            return []
-        return [event]
-
-    def release(self, partition: int, now: float) -> list[RawEvent]:
-        if not self.let_go:
-            return []
-        released, self.held = self.held, []
-        return released
-
-    def flush_state(self, partition: int) -> None:
-        pass
-
-    def reset_state(self) -> None:
-        pass
-
-
-def test_a_runner_does_not_ack_past_a_record_it_still_holds() -> None:
-    log: list[Message] = []
-    runner = _HoldFirst()
-    held, finished = _events(log, "listings", 4, 2)
-    runner.on_event(cast(RawEvent, held))
-    runner.on_event(cast(RawEvent, finished))  # flushed at once (interval 0) ...
-    assert log == []  # ... but acking it would let Faust commit past offset 0
-    runner.tick()
-    assert [m.offset for m in log] == [0, 1]
-    assert runner.acks.waiting() == 0
-
-
-def _oldest_unacked(runner: Runner) -> float | None:
-    return runner.metrics.registry.get_sample_value(
-        "brandguard_oldest_unacked_seconds", {"agent": runner.name})
-
-
-def test_a_runner_exports_how_long_its_oldest_unacked_record_has_waited() -> None:
-    log: list[Message] = []
-    runner = _HoldFirst()
-    runner.let_go = False
-    held, finished = _events(log, "listings", 4, 2)
-    runner.on_event(cast(RawEvent, held))
-    runner.on_event(cast(RawEvent, finished))
-    runner.tick()
-    age = _oldest_unacked(runner)
-    assert age is not None and age > 0.0 and log == []
-    runner.let_go = True
-    runner.tick()
-    assert _oldest_unacked(runner) == 0.0 and len(log) == 2
 
 
 def test_the_module_examples_run() -> None:

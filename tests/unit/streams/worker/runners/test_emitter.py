@@ -1,0 +1,79 @@
+"""The emitter: contract records one by one, internal facts packed per partition."""
+
+from __future__ import annotations
+
+import orjson
+from aiokafka.partitioner import DefaultPartitioner
+
+from signals.processors.messages import EpochMark, ImageFact, fact_from_dict
+from streams.worker.runners.base import load_facts
+from streams.worker.runners.emitter import kafka_partition
+from tests.unit.streams.worker.fakes import Librdkafka, emitter
+
+
+def _image(n: int, phash: str = "0123456789abcdef") -> ImageFact:
+    return ImageFact(fact_id=f"f{n}", phash=phash, ts=float(n), seller_id=f"s{n}", flagged=False)
+
+
+def test_kafka_partition_is_the_default_partitioner() -> None:
+    for key in (b"", b"seller-1", b"brand-xyz", "ünïcode".encode()):
+        for count in (1, 2, 8, 12):
+            expected = DefaultPartitioner()(key, list(range(count)), list(range(count)))
+            assert kafka_partition(key, count) == expected
+
+
+def test_facts_wait_for_a_flush_and_go_out_as_one_record_per_partition() -> None:
+    lib = Librdkafka()
+    emit = emitter(lib, partitions={"image": 4})
+    facts = [_image(n, phash=f"{n:016x}") for n in range(20)]
+    for fact in facts:
+        emit.fact(fact)
+    assert lib.sent == [] and emit.pending() == 20
+    emit.flush()
+    assert emit.pending() == 0
+    partitions = [p for _, _, _, p in lib.sent]
+    assert len(partitions) == len(set(partitions)) <= 4
+    received = [f for _, value, _, _ in lib.sent for f in load_facts(value)]
+    assert sorted(f.fact_id for f in received) == sorted(f.fact_id for f in facts)
+    for topic, value, _, partition in lib.sent:
+        assert topic == "facts-image"
+        for fact in load_facts(value):
+            assert isinstance(fact, ImageFact)
+            assert kafka_partition(fact.phash.encode(), 4) == partition
+
+
+def test_a_mark_follows_the_facts_before_it_and_goes_out_at_once() -> None:
+    lib = Librdkafka()
+    emit = emitter(lib, partitions={"image": 1})
+    emit.fact(_image(1))
+    emit.mark("image", 0, EpochMark(source=3, until=7))
+    assert len(lib.sent) == 1
+    kinds = [item["kind"] for item in orjson.loads(lib.sent[0][1] or b"")]
+    assert kinds == ["image", "epoch_mark"]
+
+
+def test_a_full_batch_goes_out_without_waiting_for_a_flush() -> None:
+    lib = Librdkafka()
+    emit = emitter(lib, partitions={"image": 1}, batch_size=3)
+    for n in range(7):
+        emit.fact(_image(n))
+    assert [len(load_facts(v)) for _, v, _, _ in lib.sent] == [3, 3]
+    emit.flush()
+    assert [len(load_facts(v)) for _, v, _, _ in lib.sent] == [3, 3, 1]
+
+
+def test_old_single_fact_records_still_load() -> None:
+    raw = orjson.dumps({"kind": "image", "fact_id": "f", "phash": "0123456789abcdef",
+                        "ts": 1.0, "seller_id": "s", "flagged": True})
+    assert load_facts(raw) == [fact_from_dict(orjson.loads(raw))]
+
+
+def test_every_output_is_covered_by_the_ticket() -> None:
+    lib = Librdkafka(auto=False)
+    emit = emitter(lib)
+    emit.publish("brand_views", "b1", {"brand_id": "b1"})
+    ticket = emit.ticket()
+    assert not emit.out.delivered(ticket)
+    lib.deliver()
+    assert emit.out.delivered(ticket)
+    assert lib.sent[0][:3] == ("brand-views", b'{"brand_id":"b1"}', b"b1")

@@ -1,0 +1,111 @@
+"""The seller runner: decode, merge, gate, process, and the network agent's records."""
+
+from __future__ import annotations
+
+import orjson
+
+from signals.processors import SellerState
+from signals.processors.messages import EpochMark, NetworkFact, fact_to_dict
+from streams.worker.checkpointing.state_cache import StateCache
+from streams.worker.global_views import GlobalViews
+from streams.worker.monitoring.metrics import Metrics
+from streams.worker.runners.emitter import Emitter
+from streams.worker.runners.epoch_marks import SellerEpochs
+from streams.worker.runners.seller import Held, SellerRunner
+from streams.worker.settings import load_settings
+from tests.unit.streams.worker.fakes import Librdkafka, Message, emitter, events
+
+SCHEMAS = {"orders": "order.v1", "listings": "listing.v1", "reports": "report.v1"}
+NETWORK = "facts-network"
+
+
+def _order(n: int, seller: str = "s1", status: str = "placed") -> bytes:
+    return orjson.dumps({"schema": "order.v1", "event_id": f"o-{seller}-{n}",
+                         "event_time": f"2026-11-27T14:{n:02d}:00Z", "order_id": f"o{n}",
+                         "listing_id": "l1", "seller_id": seller, "buyer_id": "b1",
+                         "status": status, "unit_price": 12.5, "currency": "USD",
+                         "quantity": 1})
+
+
+def _runner(lib: Librdkafka) -> tuple[SellerRunner, dict[str, bytes], Emitter]:
+    table: dict[str, bytes] = {}
+    emit = emitter(lib, partitions={"image": 1})
+    metrics = Metrics()
+    epochs: SellerEpochs[Held] = SellerEpochs(3600.0, 1, lambda p, m: emit.mark("image", p, m),
+                                              metrics)
+    cache = StateCache(table, SellerState.create, SellerState.from_dict)
+    views = GlobalViews(load_settings({}))
+    # every input topic of the partition has shown its end: the merger need not wait
+    runner = SellerRunner(cache, views, SCHEMAS, NETWORK, emit, metrics, epochs,
+                          caught_up=lambda topic, partition: True, idle_after=0.0)
+    runner.flush_interval = 0.0
+    return runner, table, emit
+
+
+def _open_gate(log: list[Message], offset: int = 0, until: int = 10**9) -> list:
+    mark = orjson.dumps([fact_to_dict(EpochMark(source=0, until=until))])
+    return events(log, NETWORK, 0, [mark], first=offset)
+
+
+def test_a_bad_record_is_dead_lettered_with_its_bytes_and_acked() -> None:
+    log: list[Message] = []
+    lib = Librdkafka()
+    runner, _, _ = _runner(lib)
+    runner.on_batch(events(log, "orders", 0, [b"{not json"]))
+    dead = [orjson.loads(v or b"") for topic, v, _, _ in lib.sent if topic == "deadletter"]
+    assert [d["error_code"] for d in dead] == ["invalid_json"]
+    assert [m.offset for m in log] == [0]
+
+
+def test_events_wait_at_the_gate_until_the_image_partitions_news_arrives() -> None:
+    log: list[Message] = []
+    lib = Librdkafka()
+    runner, table, _ = _runner(lib)
+    runner.on_batch(events(log, "orders", 0, [_order(1), _order(2)]))
+    runner.tick()  # the merger lets them go (idle), the gate holds them
+    assert runner.held() == 2 and table == {} and log == []
+    runner.on_batch(_open_gate(log))
+    runner.tick()
+    assert runner.held() == 0
+    assert sorted((m.topic, m.offset) for m in log) == [
+        ("facts-network", 0), ("orders", 0), ("orders", 1)]
+    state = SellerState.from_dict(orjson.loads(table["s1"]))
+    assert state.aggregates.to_dict() == runner.cache.get("s1", 0).aggregates.to_dict()
+
+
+def test_a_redelivered_event_counts_as_a_duplicate() -> None:
+    log: list[Message] = []
+    runner, _, _ = _runner(Librdkafka())
+    runner.on_batch(_open_gate(log))
+    runner.on_batch(events(log, "orders", 0, [_order(1), _order(1)]))
+    runner.tick()
+    metric = runner.metrics.registry.get_sample_value
+    assert metric("brandguard_events_total", {"topic": "orders", "outcome": "processed"}) == 1
+    assert metric("brandguard_events_total", {"topic": "orders", "outcome": "duplicate"}) == 1
+    assert metric("brandguard_dedup_hits_total", {"topic": "orders"}) == 1
+
+
+def test_network_facts_change_the_sellers_state_and_marks_alone_are_not_counted() -> None:
+    log: list[Message] = []
+    runner, table, _ = _runner(Librdkafka())
+    runner.on_batch(_open_gate(log))
+    fact = NetworkFact(fact_id="n1", seller_id="s9", ts=1_000.0, phash="0123456789abcdef",
+                       members=(("s8", 900.0, 950.0),), stock_since=None)
+    runner.on_batch(events(log, NETWORK, 0, [orjson.dumps([fact_to_dict(fact)])], first=1))
+    runner.tick()
+    assert "s9" in table
+    metric = runner.metrics.registry.get_sample_value
+    assert metric("brandguard_events_total", {"topic": NETWORK, "outcome": "processed"}) == 1
+
+
+def test_nothing_is_acked_before_its_outputs_are_delivered() -> None:
+    log: list[Message] = []
+    lib = Librdkafka(auto=False)
+    runner, table, _ = _runner(lib)
+    runner.on_batch(_open_gate(log))
+    runner.on_batch(events(log, "orders", 0, [_order(1)]))
+    runner.tick()
+    assert log == [] and table == {}  # the mark it sent to the image partition is in flight
+    lib.deliver()
+    runner.tick()
+    assert len(log) == 2 and "s1" in table
