@@ -60,7 +60,7 @@ def accepted_characters(term: str) -> tuple[frozenset[str], ...]:
     the same registered terms are compared over and over).
 
     >>> [sorted(s) for s in accepted_characters("l7")]
-    [['!', '1', '|', 'l'], ['7']]
+    [['1', 'l'], ['7']]
     """
     return tuple([_PASSES_FOR.get(c, _EMPTY) | {c} for c in term])
 
