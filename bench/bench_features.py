@@ -28,7 +28,7 @@ from collections.abc import Callable
 
 from signals.contract.events import BrandEvent
 from signals.features.phash import PhashIndex, hamming
-from signals.features.titles.index.brand_index import BrandIndex, TermMatch, clear_probe_caches
+from signals.features.titles.index.brand_index import BrandIndex, TermMatch
 
 __all__ = ["main"]
 
@@ -140,9 +140,7 @@ def bench_titles(args: argparse.Namespace) -> None:
           f"{max(len(t) for t, _, _ in titles)} chars")
 
     def uncached(title: str) -> list[TermMatch]:
-        index._lookup_cache.clear()
-        index._verdicts.clear()
-        clear_probe_caches()
+        index.clear_memos()
         return index.match_title(title)
 
     alone, _ = _rate(lambda: [uncached(t) for t, _, _ in titles], len(titles))

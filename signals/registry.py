@@ -14,7 +14,9 @@ from typing import Final
 from signals.contract.events import BrandEvent
 from signals.features.phash import PhashIndex, parse_phash
 from signals.features.titles.index.brand_index import BrandIndex, TermMatch
-from signals.features.titles.title_facts import TitleFactsCache
+from signals.features.titles.title_facts import DEFAULT_ENTRIES, TitleFacts
+from signals.features.titles.vocabulary import Vocabulary
+from signals.memo import Memo
 
 __all__ = ["ImageMatch", "Registry"]
 
@@ -59,11 +61,14 @@ class Registry:
         # official images near each listing hash seen since the last change: sellers
         # list the same photos again and again
         #: by distance, then hash
-        self._near_official: dict[int, dict[str, tuple[tuple[str, int], ...]]] = {}
-        #: the facts of titles matched against this registry (signals.features.titles.title_facts);
-        #: held here rather than in a weak table keyed by registry, as a mypyc-compiled
-        #: class takes no weak references
-        self.title_cache = TitleFactsCache()
+        self._near_official: dict[int, Memo[str, tuple[tuple[str, int], ...]]] = {}
+        #: the counterfeit and sale vocabularies, reading titles with the term index's
+        #: tokenizer: both split the same titles
+        self.vocabulary = Vocabulary(self._terms.tokenizer)
+        #: title -> (terms_version, facts) of the titles matched against this registry
+        #: (signals.features.titles.title_facts); least recently used out: a catalogue's
+        #: titles can outnumber the bound
+        self.title_memo: Memo[str, tuple[int, TitleFacts]] = Memo(DEFAULT_ENTRIES, lru=True)
 
     def __len__(self) -> int:
         return len(self._brands)
@@ -126,14 +131,12 @@ class Registry:
 
     def _near_owners(self, phash: str, max_distance: int) -> tuple[tuple[str, int], ...]:
         """(owner, distance) of the official images near ``phash``, remembered."""
-        cache = self._near_official.get(max_distance)
-        if cache is None:
-            cache = self._near_official[max_distance] = {}
-        owners = cache.get(phash)
+        memo = self._near_official.get(max_distance)
+        if memo is None:
+            memo = self._near_official[max_distance] = Memo(_NEAR_CACHE_SIZE)
+        owners = memo.get(phash)
         if owners is None:
-            if len(cache) >= _NEAR_CACHE_SIZE:
-                cache.clear()
-            owners = cache[phash] = tuple([
+            owners = memo.put(phash, tuple([
                 (owner, distance)
-                for _hash, owner, distance in self._images.near(parse_phash(phash), max_distance)])
+                for _hash, owner, distance in self._images.near(parse_phash(phash), max_distance)]))
         return owners

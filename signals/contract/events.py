@@ -171,6 +171,8 @@ class _BrandSchema:
     schema: ClassVar[str] = "brand.v1"
 
 
+# The generated __init__ (interpreted, compiled or not): a brand record comes a few
+# times per thousand events, where the classes above are built for every one.
 @dataclass(frozen=True, slots=True)
 class BrandEvent(_BrandSchema):
     event_id: str
@@ -184,25 +186,6 @@ class BrandEvent(_BrandSchema):
     reference_price: float | None = None
     currency: str | None = None
     official_image_phashes: tuple[str, ...] = ()
-
-    # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
-    # generated one interpreted, and this class is built on the hot path.
-    def __init__(self, event_id: str, event_time: str, ts: float, brand_id: str, name: str,
-                 aliases: tuple[str, ...] = (), protected_terms: tuple[str, ...] = (),
-                 authorized_sellers: tuple[str, ...] = (), reference_price: float | None = None,
-                 currency: str | None = None,
-                 official_image_phashes: tuple[str, ...] = ()) -> None:
-        object.__setattr__(self, "event_id", event_id)
-        object.__setattr__(self, "event_time", event_time)
-        object.__setattr__(self, "ts", ts)
-        object.__setattr__(self, "brand_id", brand_id)
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "aliases", aliases)
-        object.__setattr__(self, "protected_terms", protected_terms)
-        object.__setattr__(self, "authorized_sellers", authorized_sellers)
-        object.__setattr__(self, "reference_price", reference_price)
-        object.__setattr__(self, "currency", currency)
-        object.__setattr__(self, "official_image_phashes", official_image_phashes)
 
 
 Event = ListingEvent | OrderEvent | ReportEvent | BrandEvent

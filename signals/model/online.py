@@ -23,12 +23,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from typing import Any
 
 from river import linear_model, preprocessing
 
 from signals.errors import ProcessingError
+from signals.memo import Memo
 from signals.model import codec
 from signals.model.blend import TrustSchedule, blend_probability
 from signals.model.delayed_metrics import DelayedLabelMetrics
@@ -113,6 +113,9 @@ class RiskModel:
         #: per feature (weight, mean, standard deviation), or None while its variance is 0;
         #: valid until the next label moves them
         self._scaling: dict[str, tuple[float, float, float] | None] = {}
+        #: feature names -> the same, sorted (_canonical): scorers send the same names
+        #: every time
+        self._sorted_names: Memo[tuple[str, ...], tuple[str, ...]] = Memo(64)
 
     @property
     def version(self) -> str:
@@ -130,7 +133,7 @@ class RiskModel:
 
     def score_one(self, x: Mapping[str, float]) -> ModelScore:
         """Blend of prior and learned model for one feature vector (read-only)."""
-        features = _finite(x)
+        features = _finite(x, self._sorted_names)
         prior, prior_contributions = self._call_prior(features)
         if self.labels_seen < self.config.warmup_labels:
             return ModelScore(prior, prior, None, 0.0, prior_contributions)
@@ -152,7 +155,7 @@ class RiskModel:
         ``scored_probability`` the probability given then; without it the
         current blended score stands in (still made before learning from ``x``).
         """
-        features = _canonical(x)
+        features = _canonical(x, self._sorted_names)
         learned_before, _ = self._learned(features)
         served = (
             scored_probability
@@ -242,7 +245,8 @@ class RiskModel:
         return model
 
 
-def _finite(x: Mapping[str, float]) -> dict[str, float]:
+def _finite(x: Mapping[str, float],
+            sorted_names: Memo[tuple[str, ...], tuple[str, ...]]) -> dict[str, float]:
     """``x`` itself when it is a dict of finite floats (a scorer's usual vector), else
     :func:`_canonical` of it.
 
@@ -252,34 +256,37 @@ def _finite(x: Mapping[str, float]) -> dict[str, float]:
     always canonicalises.
     """
     if not isinstance(x, dict):
-        return _canonical(x)
+        return _canonical(x, sorted_names)
     isfinite = math.isfinite
     for value in x.values():
         if type(value) is not float or not isfinite(value):
-            return _canonical(x)
+            return _canonical(x, sorted_names)
     return x
 
 
-def _canonical(x: Mapping[str, float]) -> dict[str, float]:
+def _canonical(x: Mapping[str, float],
+               sorted_names: Memo[tuple[str, ...], tuple[str, ...]] | None = None,
+               ) -> dict[str, float]:
     """Sorted keys, float values, non-finite values dropped.
 
     River sums in dict order, so sorting makes scores independent of the
     caller's key order; a NaN or infinity would poison the weights for good,
-    so such a feature counts as missing.
+    so such a feature counts as missing. ``sorted_names``, when given, remembers the
+    order of each set of names.
     """
     out: dict[str, float] = {}
     isfinite = math.isfinite
-    for name in _sorted_names(tuple(x)):
+    names = tuple(x)
+    order = sorted_names.get(names) if sorted_names is not None else None
+    if order is None:
+        order = tuple(sorted(names))
+        if sorted_names is not None:
+            sorted_names.put(names, order)
+    for name in order:
         value = float(x[name])
         if isfinite(value):
             out[name] = value
     return out
-
-
-@lru_cache(maxsize=64)
-def _sorted_names(names: tuple[str, ...]) -> tuple[str, ...]:
-    """Feature names in sorted order; scorers send the same names every time."""
-    return tuple(sorted(names))
 
 
 def _sigmoid(logit: float) -> float:

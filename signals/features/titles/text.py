@@ -23,13 +23,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Final, Literal, NamedTuple
 
 from signals.features.titles.homoglyphs import HOMOGLYPHS, LATIN_FOLDS, SKELETON_CLASSES
+from signals.memo import Memo
 
 __all__ = [
     "Token",
+    "Tokenizer",
     "collapse_repeats",
     "normalize",
     "plain",
@@ -88,8 +89,10 @@ def _norm_letter(ch: str) -> str:
     return "".join(c for c in s if c.isalnum())
 
 
-@lru_cache(maxsize=8192)
-def _char_forms(ch: str) -> tuple[_CharKind, str, str]:
+CharForms = tuple[_CharKind, str, str]
+
+
+def _char_forms(ch: str) -> CharForms:
     """(kind, plain form, normalised form) of one character."""
     category = unicodedata.category(ch)
     if category.startswith("M"):
@@ -119,26 +122,42 @@ def token_spans(text: str) -> list[Token]:
     >>> [(t.plain, t.start) for t in token_spans("V@lmora Ca$h $50 a@ @")]  # ASCII fast path
     [('v@lmora', 0), ('ca$h', 8), ('50', 14), ('a@', 17)]
     """
-    return list(_recent_token_spans(text))
+    return list(_split(text, None))
 
 
-#: titles whose words are remembered: the brand index and both vocabularies split the
-#: same title, and a registry change re-matches the titles seen before it
+#: titles whose words a tokenizer remembers: the brand index and both vocabularies
+#: split the same title, and a registry change re-matches the titles seen before it
 _RECENT_TITLES: Final = 4096
-_recent_spans: Final[dict[str, tuple[Token, ...]]] = {}
+#: characters whose forms a tokenizer remembers (the Unicode path looks up every one)
+_KNOWN_CHARACTERS: Final = 8192
 
 
-def _recent_token_spans(text: str) -> tuple[Token, ...]:
-    # a plain dict rather than lru_cache: compiled, a hit is a native lookup
-    spans = _recent_spans.get(text)
-    if spans is None:
-        if len(_recent_spans) >= _RECENT_TITLES:
-            _recent_spans.clear()
-        # Most titles are plain ASCII, where both folds are just lower case: one regex
-        # instead of a Unicode lookup per character (same tokens, see the unit tests).
-        spans = _ascii_token_spans(text) if text.isascii() else tuple(_token_spans_unicode(text))
-        _recent_spans[text] = spans
-    return spans
+class Tokenizer:
+    """:func:`token_spans` and :func:`tokens` of recent titles, remembered.
+
+    >>> words = Tokenizer()
+    >>> words.token_spans("Vеlmora bag") is words.token_spans("Vеlmora bag")
+    True
+    >>> words.tokens("Vеlmora bag")
+    ['velmora', 'bag']
+    """
+
+    def __init__(self) -> None:
+        self._spans: Memo[str, tuple[Token, ...]] = Memo(_RECENT_TITLES)
+        self._chars: Memo[str, CharForms] = Memo(_KNOWN_CHARACTERS)
+
+    def token_spans(self, text: str) -> tuple[Token, ...]:
+        spans = self._spans.get(text)
+        return self._spans.put(text, _split(text, self._chars)) if spans is None else spans
+
+    def tokens(self, text: str) -> list[str]:
+        return [t.norm for t in self.token_spans(text)]
+
+
+def _split(text: str, chars: Memo[str, CharForms] | None) -> tuple[Token, ...]:
+    # Most titles are plain ASCII, where both folds are just lower case: one regex
+    # instead of a Unicode lookup per character (same tokens, see the unit tests).
+    return _ascii_token_spans(text) if text.isascii() else tuple(_token_spans_unicode(text, chars))
 
 
 def _ascii_token_spans(text: str) -> tuple[Token, ...]:
@@ -160,13 +179,18 @@ def _ascii_token_spans(text: str) -> tuple[Token, ...]:
     return tuple(found)
 
 
-def _token_spans_unicode(text: str) -> list[Token]:
+def _token_spans_unicode(text: str, chars: Memo[str, CharForms] | None = None) -> list[Token]:
     found: list[Token] = []
     plains: list[str] = []
     norms: list[str] = []
     start = end = -1
     for i, ch in enumerate(text):
-        kind, plain_form, norm_form = _char_forms(ch)
+        forms = chars.get(ch) if chars is not None else None
+        if forms is None:
+            forms = _char_forms(ch)
+            if chars is not None:
+                chars.put(ch, forms)
+        kind, plain_form, norm_form = forms
         if ch in _LETTER_STAND_INS and _touches_letter(text, i):
             kind, plain_form, norm_form = "word", ch, ch
         if kind == "word" or (kind == "mark" and start >= 0):
@@ -208,7 +232,7 @@ def tokens(text: str) -> list[str]:
     >>> tokens("Vel-mora (Х7), 100% ORIGINAL!")
     ['vel', 'mora', 'x7', '100', 'original']
     """
-    return [t.norm for t in _recent_token_spans(text)]
+    return [t.norm for t in _split(text, None)]
 
 
 def collapse_repeats(s: str) -> str:

@@ -4,7 +4,7 @@ Matching a title against the brand registry and the vocabularies is the
 costliest part of scoring, and a title comes back often: every price change is
 an ``updated`` event with the same title, and sellers list the same product in
 several colours. The facts depend only on the title and the registry, so they
-are kept in a bounded least-recently-used table per :class:`Registry`, with
+are kept in a bounded least-recently-used memo the :class:`Registry` owns, with
 the matches re-done when a registered term changes (its ``terms_version``
 moves; a new price or seller list leaves them as they were). Memoising a pure
 function changes no result, only the time it takes.
@@ -21,18 +21,16 @@ True
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from signals.features.titles.brand_target import compatibility_flags
 from signals.features.titles.index.brand_index import TermMatch
-from signals.features.titles.vocabulary import title_vocabulary
 
-if TYPE_CHECKING:  # the registry owns a cache of this module's: imported the other way
+if TYPE_CHECKING:  # the registry owns the memo of this module's facts: imported the other way
     from signals.registry import Registry
 
-__all__ = ["TitleFacts", "TitleFactsCache", "title_facts"]
+__all__ = ["DEFAULT_ENTRIES", "TitleFacts", "compute_title_facts", "title_facts"]
 
 #: distinct titles remembered per registry; a few MB at most
 DEFAULT_ENTRIES = 8192
@@ -72,39 +70,23 @@ def compute_title_facts(reg: Registry, title: str,
     matches = tuple(reg.match_title(title)) if title else ()
     compat = tuple(compatibility_flags(title, matches)) if matches else ()
     if vocabulary is None:
-        vocab, sale = title_vocabulary(title)
+        vocab, sale = reg.vocabulary.title_vocabulary(title)
     else:
         vocab, sale = vocabulary.vocab, vocabulary.sale
     return TitleFacts(matches, compat, vocab, sale, _closest_typo(matches))
 
 
-class TitleFactsCache:
-    """A bounded LRU of :class:`TitleFacts`, each tagged with the version of the
-    registered terms it was matched against; an older one is re-matched on use."""
-
-    def __init__(self, max_entries: int = DEFAULT_ENTRIES) -> None:
-        self.max_entries = max_entries
-        self._entries: OrderedDict[str, tuple[int, TitleFacts]] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def get(self, reg: Registry, title: str) -> TitleFacts:
-        version = reg.terms_version
-        entry = self._entries.get(title)
-        if entry is not None:
-            self._entries.move_to_end(title)
-            if entry[0] == version:
-                return entry[1]
-            facts = compute_title_facts(reg, title, entry[1])  # a term changed: re-match
-        else:
-            facts = compute_title_facts(reg, title)
-        self._entries[title] = (version, facts)
-        if len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
-        return facts
-
-
 def title_facts(reg: Registry, title: str) -> TitleFacts:
-    """The facts of ``title`` against ``reg``, from the registry's cache when known."""
-    return reg.title_cache.get(reg, title)
+    """The facts of ``title`` against ``reg``, from the registry's memo when known; each
+    is tagged with the version of the registered terms it was matched against, and an
+    older one is re-matched on use."""
+    version = reg.terms_version
+    entry = reg.title_memo.get(title)
+    if entry is not None:
+        if entry[0] == version:
+            return entry[1]
+        facts = compute_title_facts(reg, title, entry[1])  # a term changed: re-match
+    else:
+        facts = compute_title_facts(reg, title)
+    reg.title_memo.put(title, (version, facts))
+    return facts

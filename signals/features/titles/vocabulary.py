@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from typing import Final
 
 from signals.features.titles.homoglyphs import SKELETON_CLASSES
-from signals.features.titles.text import tokens
+from signals.features.titles.text import Tokenizer, tokens
+from signals.memo import Memo
 
-__all__ = ["CLEARANCE_TERMS", "COUNTERFEIT_TERMS", "counterfeit_terms", "sale_terms",
-           "title_vocabulary"]
+__all__ = ["CLEARANCE_TERMS", "COUNTERFEIT_TERMS", "Vocabulary", "counterfeit_terms",
+           "sale_terms", "title_vocabulary"]
 
 _LOOKALIKES = str.maketrans(SKELETON_CLASSES)
 _ONE_TO_ONE = re.compile(r"(?<![\d.:/])1\s*:\s*1(?![\d.:/])")
@@ -33,21 +34,13 @@ _A_PLUS_QUALITY = re.compile(r"(?<![a-z0-9])a\s*\+\s*(?:quality|grade)")
 _MIN_SPELLED_OUT = 4
 
 
+#: words whose keys a :class:`Vocabulary` remembers
 _KEY_MEMO_SIZE: Final = 1 << 14
-_key_memo: Final[dict[str, str]] = {}
 
 
 def _key(word: str) -> str:
-    # remembered in a plain dict: compiled, a native lookup, where lru_cache is a call
-    # through the interpreter
-    key = _key_memo.get(word)
-    if key is None:
-        if len(_key_memo) >= _KEY_MEMO_SIZE:
-            _key_memo.clear()
-        # digits stand in for letters only inside words: "100" stays a number
-        key = word.translate(_LOOKALIKES) if any(c.isalpha() for c in word) else word
-        _key_memo[word] = key
-    return key
+    # digits stand in for letters only inside words: "100" stays a number
+    return word.translate(_LOOKALIKES) if any(c.isalpha() for c in word) else word
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +244,28 @@ def sale_terms(title: str) -> tuple[str, ...]:
 def _sale(keys: list[str]) -> tuple[str, ...]:
     found = _scan(keys, _SALE_TABLE)
     return tuple(t for t in CLEARANCE_TERMS if t in found) if found else ()
+
+
+class Vocabulary:
+    """:func:`title_vocabulary` for a stream: the words of recent titles (from
+    ``tokenizer``, which the brand index shares) and their keys are remembered.
+
+    >>> Vocabulary(Tokenizer()).title_vocabulary("Replica Velmora tote, clearance")
+    (('replica',), True)
+    """
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        self._tokenizer = tokenizer
+        self._keys: Memo[str, str] = Memo(_KEY_MEMO_SIZE)
+
+    def _key(self, word: str) -> str:
+        key = self._keys.get(word)
+        return self._keys.put(word, _key(word)) if key is None else key
+
+    def title_vocabulary(self, title: str) -> tuple[tuple[str, ...], bool]:
+        toks = self._tokenizer.tokens(title)
+        keys = [self._key(w) for w in toks]
+        return _counterfeit(title, toks, keys), bool(_sale(keys))
 
 
 def title_vocabulary(title: str) -> tuple[tuple[str, ...], bool]:

@@ -32,25 +32,36 @@ from signals.features.titles.index.brand_terms import (
     classify,
 )
 from signals.features.titles.index.term_keys import (
+    MEMO_SIZE,
     Table,
-    clear_probe_caches,
     discard_id,
     file_id,
     token_key,
 )
 from signals.features.titles.index.term_tables import TermTables
 from signals.features.titles.match_resolution import Candidate, resolve_overlaps
-from signals.features.titles.text import Token, token_spans
+from signals.features.titles.text import Token, Tokenizer
+from signals.memo import Memo
 
 __all__ = ["HOMOGLYPH_MIN_LEN", "TYPO_MIN_LEN", "BrandIndex", "MatchKind", "TermKind",
-           "TermMatch", "clear_probe_caches"]
+           "TermMatch"]
 
 #: window keys (and verdicts) remembered, a few MB; kept up to date as terms come and go
 _LOOKUP_CACHE_SIZE: Final = 100_000
+#: term spellings whose look-alike characters are remembered (typo_cost)
+_ACCEPTED_SIZE: Final = 4096
 
 
-_UNKNOWN: Final = object()
+#: the verdict remembered for "no match" (a memo holds no None)
+_NO_MATCH: Final = object()
 _NO_TERMS: Final[frozenset[int]] = frozenset()
+
+
+def _remembered(lookups: Memo[str, frozenset[int]], key: str) -> frozenset[int]:
+    """A lookup known to be remembered (listed in ``_cached_by_first``)."""
+    ids = lookups.get(key)
+    assert ids is not None
+    return ids
 
 
 def _same_terms(a: BrandEvent, b: BrandEvent) -> bool:
@@ -68,7 +79,8 @@ class BrandIndex:
     [('Velmora', 'homoglyph', 'Ve1mora'), ('Velmora', 'typo', 'Vel mora'), ('X7', 'exact', 'X7')]
     """
 
-    def __init__(self, common_words: Iterable[str] = COMMON_WORDS) -> None:
+    def __init__(self, common_words: Iterable[str] = COMMON_WORDS,
+                 tokenizer: Tokenizer | None = None) -> None:
         self._common = frozenset(w.casefold() for w in common_words)
         self._brands: dict[str, BrandEvent] = {}
         self._brand_term_ids: dict[str, list[int]] = {}
@@ -81,11 +93,20 @@ class BrandIndex:
         #: bumps whenever a term is added or removed; what depends only on the terms
         #: (a title's matches) stays valid while it stays
         self.terms_version = 0
-        self._lookup_cache: dict[str, frozenset[int]] = {}
+        #: splits titles into words, remembering recent titles (shared with whoever
+        #: else reads the same titles: the registry gives it to the vocabularies)
+        self.tokenizer = tokenizer if tokenizer is not None else Tokenizer()
+        self._token_keys: Memo[str, str] = Memo(MEMO_SIZE)  # a word's skeleton (token_key)
+        #: window key -> ids of the terms it finds; kept up to date as terms come and go
+        self._lookups: Memo[str, frozenset[int]] = Memo(_LOOKUP_CACHE_SIZE)
         # the remembered keys by first character: every key a term can be reached from
         # starts with the term key's own, so a new term only revisits those
         self._cached_by_first: dict[str, set[str]] = {}
-        self._verdicts: dict[tuple[int, tuple[str, ...], tuple[str, ...]], object] = {}
+        #: (term id, window plain words, window norms) -> classify's verdict, or _NO_MATCH
+        self._verdicts: Memo[tuple[int, tuple[str, ...], tuple[str, ...]], object] = Memo(
+            _LOOKUP_CACHE_SIZE)
+        #: per term spelling, the characters that pass for each of its own (typo_cost)
+        self._accepted: Memo[str, tuple[frozenset[str], ...]] = Memo(_ACCEPTED_SIZE)
         # bounds only grow; stale bounds after a removal cost a few extra lookups, never a match
         self._max_words = 1
         self._max_key_len = 0
@@ -159,27 +180,35 @@ class BrandIndex:
     def _learn_term(self, term_id: int, term: BrandTerm, filed: list[set[str]]) -> None:
         """Add a new term to the remembered lookups it would have been found by."""
         first, size, spread = term.key[:1], len(term.key), 2 * term.max_edits
-        cache = self._lookup_cache
+        cache = self._lookups
         for key in self._cached_by_first.get(first, ()):
             reachable = key == term.key or (term.max_edits and abs(len(key) - size) <= spread)
             if reachable and self._tables.reaches(term, filed, key):
-                cache[key] = cache[key] | {term_id}
+                cache.put(key, _remembered(cache, key) | {term_id})
         # a window spelling the new term exactly is that term now, not someone's typo
-        self._verdicts = {k: v for k, v in self._verdicts.items() if k[1] != term.plain}
+        plain = term.plain
+        self._verdicts.discard_where(lambda k: k[1] == plain)
 
     def _forget_terms(self, terms: dict[int, BrandTerm]) -> None:
         """Drop terms from the remembered lookups and verdicts."""
         gone = frozenset(terms)
         plains = {t.plain for t in terms.values()}
-        cache = self._lookup_cache
+        cache = self._lookups
         # a key only ever finds terms starting with its own first character
         for first in {t.key[:1] for t in terms.values()}:
             for key in self._cached_by_first.get(first, ()):
-                ids = cache[key]
+                ids = _remembered(cache, key)
                 if not ids.isdisjoint(gone):
-                    cache[key] = ids - gone
-        self._verdicts = {k: v for k, v in self._verdicts.items()
-                          if k[0] not in gone and k[1] not in plains}
+                    cache.put(key, ids - gone)
+        self._verdicts.discard_where(lambda k: k[0] in gone or k[1] in plains)
+
+    def clear_memos(self) -> None:
+        """Forget every remembered lookup and verdict (benchmarks measuring cold ones)."""
+        self._lookups.clear()
+        self._cached_by_first.clear()
+        self._verdicts.clear()
+        self._token_keys.clear()
+        self._tables.clear_memos()
 
 
     def match_title(self, title: str) -> list[TermMatch]:
@@ -202,10 +231,10 @@ class BrandIndex:
 
         A flag rather than a lookup function passed in: compiled, a direct call of a
         method and of ``dict.get`` is native, a call through a parameter is not."""
-        toks = token_spans(title)
-        token_keys = [token_key(t.norm) for t in toks]
+        toks = self.tokenizer.token_spans(title)
+        token_keys = [token_key(t.norm, self._token_keys) for t in toks]
         longest = self._max_key_len + 4
-        max_words, remembered = self._max_words, self._lookup_cache
+        max_words, remembered = self._max_words, self._lookups
         candidates: list[Candidate] = []
         for first in range(len(toks)):
             key, last = "", first
@@ -236,18 +265,17 @@ class BrandIndex:
     def _lookup(self, key: str) -> frozenset[int]:
         """:meth:`TermTables.search`, remembered until the registry changes: title words
         repeat."""
-        found = self._lookup_cache.get(key)
+        found = self._lookups.get(key)
         if found is None:
-            if len(self._lookup_cache) >= _LOOKUP_CACHE_SIZE:
-                self._lookup_cache.clear()
-                self._cached_by_first.clear()
+            if self._lookups.full():
+                self._cached_by_first.clear()  # as the put below empties the lookups
             ids = self._tables.search(key)
             # most windows find nothing: one shared empty set instead of thousands
-            found = self._lookup_cache[key] = frozenset(ids) if ids else _NO_TERMS
+            found = self._lookups.put(key, frozenset(ids) if ids else _NO_TERMS)
             self._cached_by_first.setdefault(key[:1], set()).add(key)
         return found
 
-    def _check(self, term_id: int, term: BrandTerm, window: list[Token],
+    def _check(self, term_id: int, term: BrandTerm, window: tuple[Token, ...],
                title: str) -> TermMatch | None:
         verdict = self._classified(term_id, term, window)
         if verdict is None:
@@ -258,13 +286,12 @@ class BrandIndex:
                          title[start:end], start, end)
 
     def _classified(self, term_id: int, term: BrandTerm,
-                    window: list[Token]) -> tuple[MatchKind, float] | None:
+                    window: tuple[Token, ...]) -> tuple[MatchKind, float] | None:
         """:func:`classify`, remembered until the registry changes: brand names and their
         usual misspellings come back in title after title."""
         key = (term_id, tuple([t.plain for t in window]), tuple([t.norm for t in window]))
-        verdict = self._verdicts.get(key, _UNKNOWN)
-        if verdict is _UNKNOWN:
-            if len(self._verdicts) >= _LOOKUP_CACHE_SIZE:
-                self._verdicts.clear()
-            verdict = self._verdicts[key] = classify(term, window, self._common, self._by_plain)
-        return verdict  # type: ignore[return-value]
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts.put(key, classify(
+                term, window, self._common, self._by_plain, self._accepted) or _NO_MATCH)
+        return None if verdict is _NO_MATCH else verdict  # type: ignore[return-value]

@@ -23,8 +23,9 @@ from typing import Final, Literal
 
 from signals.contract.events import BrandEvent
 from signals.features.titles.homoglyphs import DIGIT_SWAPS
-from signals.features.titles.index.distance import lookalike, typo_cost
+from signals.features.titles.index.distance import accepted_characters, lookalike, typo_cost
 from signals.features.titles.text import Token, skeleton_key, token_spans
+from signals.memo import Memo
 
 __all__ = ["HOMOGLYPH_MIN_LEN", "TWO_EDIT_LEN", "TYPO_MIN_LEN", "BrandTerm", "MatchKind",
            "TermKind", "TermMatch", "brand_terms", "classify", "make_term"]
@@ -126,11 +127,14 @@ def _too_many_swaps(window: str, term: BrandTerm) -> bool:
 
 
 def classify(term: BrandTerm, window: Sequence[Token], common_words: Collection[str],
-             registered: Collection[tuple[str, ...]]) -> tuple[MatchKind, float] | None:
+             registered: Collection[tuple[str, ...]],
+             accepted: Memo[str, tuple[frozenset[str], ...]] | None = None,
+             ) -> tuple[MatchKind, float] | None:
     """What the window of title words is to the term, with its similarity; None if nothing.
 
     ``registered`` holds the plain words of every registered term: a window
     spelling one of them exactly is that term, not a typo of this one.
+    ``accepted`` remembers :func:`accepted_characters` by term spelling, when given.
 
     >>> from signals.features.titles.text import token_spans
     >>> term = make_term("b1", "Velmora", "name")
@@ -146,7 +150,12 @@ def classify(term: BrandTerm, window: Sequence[Token], common_words: Collection[
     text = " ".join(t.norm for t in window)
     if _too_many_swaps(text, term):
         return None
-    cost = typo_cost(text, term.norm, float(term.max_edits))
+    chars = None
+    if accepted is not None:
+        chars = accepted.get(term.norm)
+        if chars is None:
+            chars = accepted.put(term.norm, accepted_characters(term.norm))
+    cost = typo_cost(text, term.norm, float(term.max_edits), chars)
     if cost == 0.0:
         return "homoglyph", 1.0
     if math.isinf(cost) or not lookalike(text[0], term.norm[0]):

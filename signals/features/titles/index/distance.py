@@ -20,11 +20,10 @@ terms with a few dictionary lookups instead of comparing against them all.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 from signals.features.titles.homoglyphs import LOOKALIKE_LETTERS
 
-__all__ = ["collapsed_deletions", "deletions", "lookalike", "typo_cost"]
+__all__ = ["accepted_characters", "collapsed_deletions", "deletions", "lookalike", "typo_cost"]
 
 #: cost of an edit that touches a digit of the term: more than any allowed limit
 _BLOCKED = 100.0
@@ -56,19 +55,24 @@ for _typed, _letters in LOOKALIKE_LETTERS.items():
         _PASSES_FOR[_letter] = _PASSES_FOR.get(_letter, frozenset()) | {_typed}
 
 
-@lru_cache(maxsize=4096)
-def _accepted(term: str) -> tuple[frozenset[str], ...]:
-    """Per term character, every typed character that passes for it (remembered: the
-    same registered terms are compared over and over)."""
+def accepted_characters(term: str) -> tuple[frozenset[str], ...]:
+    """Per term character, every typed character that passes for it (worth remembering:
+    the same registered terms are compared over and over).
+
+    >>> [sorted(s) for s in accepted_characters("l7")]
+    [['1', 'l'], ['7']]
+    """
     return tuple([_PASSES_FOR.get(c, _EMPTY) | {c} for c in term])
 
 
-def typo_cost(window: str, term: str, limit: float = math.inf) -> float:
+def typo_cost(window: str, term: str, limit: float = math.inf,
+              accepted: tuple[frozenset[str], ...] | None = None) -> float:
     """Weighted edit cost of writing ``term`` as ``window``; ``inf`` once over ``limit``.
 
     Every insertion or deletion costs at least half an edit, so only cells
     within ``2 * limit`` of the diagonal can stay under the limit (a banded
-    DP: linear in the length for a fixed limit).
+    DP: linear in the length for a fixed limit). ``accepted`` is
+    :func:`accepted_characters` of ``term``, when the caller remembers it.
 
     >>> typo_cost("velmora", "velmora"), typo_cost("ve1mora", "velmora")
     (0.0, 0.0)
@@ -81,7 +85,9 @@ def typo_cost(window: str, term: str, limit: float = math.inf) -> float:
     band = n + m if math.isinf(limit) else int(2 * limit)
     if abs(n - m) > band:
         return math.inf
-    ins, dels, accepted = _insert_costs(window), _delete_costs(term), _accepted(term)
+    ins, dels = _insert_costs(window), _delete_costs(term)
+    if accepted is None:
+        accepted = accepted_characters(term)
     subs = [_BLOCKED if c.isdigit() else 1.0 for c in term]
     before: list[float] = []
     prev = [math.inf] * (m + 1)

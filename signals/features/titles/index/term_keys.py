@@ -3,26 +3,26 @@
 A registered term is filed under its skeleton key (and, when typos are allowed,
 under keys from its deletion neighbourhood); a title window is looked up under
 the keys of its own neighbourhood (symmetric delete). These are the pieces
-both sides share, with the caches that make a stream's repeated words cheap.
+both sides share; the memos that make a stream's repeated words cheap are the
+callers' (the term tables and the brand index own theirs).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Final, TypeVar
 
 from signals.features.titles.index.brand_terms import TYPO_MIN_LEN
 from signals.features.titles.index.distance import collapsed_deletions
 from signals.features.titles.text import skeleton_key
+from signals.memo import Memo
 
-__all__ = ["TWO_EDIT_ENDS", "Probes", "Table", "clear_probe_caches", "discard_id", "file_id",
+__all__ = ["MEMO_SIZE", "TWO_EDIT_ENDS", "Probes", "Table", "discard_id", "file_id",
            "head_probes", "hits", "join_keys", "neighbourhood", "one_edit_probes",
            "tail_neighbourhood", "tail_probes", "token_key"]
 
 #: two-edit terms are keyed by the deletion neighbourhoods of this long a skeleton head and tail
 TWO_EDIT_ENDS: Final = 7
 _K = TypeVar("_K")
-_V = TypeVar("_V")
 Table = dict[_K, tuple[int, ...]]  # key -> ids of the terms filed under it
 
 
@@ -40,74 +40,45 @@ def tail_neighbourhood(key: str, depth: int) -> set[str]:
     return collapsed_deletions(key[-TWO_EDIT_ENDS:], depth)
 
 
-# Query keys of a window key, one function per table, remembered: title words repeat
-# across a stream ("bag", "leather"), and computing neighbourhoods is most of a
-# cold lookup's cost. Separate, so a lookup computes only the ones it needs. Plain
-# dicts rather than lru_cache: compiled, a dict lookup is native, an lru_cache call
-# goes through the interpreter's calling convention.
-_MEMO_SIZE: Final = 1 << 16
+# Query keys of a window key, one function per table, remembered in a memo of the
+# caller's (the term tables): title words repeat across a stream ("bag", "leather"),
+# and computing neighbourhoods is most of a cold lookup's cost. Separate, so a lookup
+# computes only the ones it needs.
+#: a bound, not a policy: a stream's vocabulary is far smaller
+MEMO_SIZE: Final = 1 << 16
 # Probes are tuples: compiled, a loop over a tuple is native, over a set it is not.
 Probes = tuple[str, ...]
-_one_edit_memo: Final[dict[str, Probes]] = {}
-_head_memo: Final[dict[str, Probes]] = {}
-_tail_memo: Final[dict[str, Probes]] = {}
-_token_key_memo: Final[dict[str, str]] = {}
 
 
-def _remember(memo: dict[str, _V], key: str, value: _V) -> _V:
-    if len(memo) >= _MEMO_SIZE:
-        memo.clear()  # a bound, not a policy: a stream's vocabulary is far smaller
-    memo[key] = value
-    return value
+def one_edit_probes(key: str, memo: Memo[str, Probes]) -> Probes:
+    probes = memo.get(key)
+    return memo.put(key, tuple(neighbourhood(key, 1))) if probes is None else probes
 
 
-def _remembered(memo: dict[str, Probes], part: str, build: Callable[[str], Probes]) -> Probes:
-    probes = memo.get(part)
-    return _remember(memo, part, build(part)) if probes is None else probes
-
-
-def _one_edit(key: str) -> Probes:
-    return tuple(neighbourhood(key, 1))
-
-
-def _two_edit_head(head: str) -> Probes:
-    return tuple(neighbourhood(head, 2))
-
-
-def _two_edit_tail(tail: str) -> Probes:
-    return tuple(tail_neighbourhood(tail, 2))
-
-
-def one_edit_probes(key: str) -> Probes:
-    return _remembered(_one_edit_memo, key, _one_edit)
-
-
-def head_probes(key: str) -> Probes:
+def head_probes(key: str, memo: Memo[str, Probes]) -> Probes:
     # remembered by the head alone: "leather", "leatherbag" and "leatherbagblack" share it
     head = key[:TWO_EDIT_ENDS]
     if len(key) < TYPO_MIN_LEN:
         return (head,)  # no typos: the deletion neighbourhood of depth 0
-    return _remembered(_head_memo, head, _two_edit_head)
+    probes = memo.get(head)
+    return memo.put(head, tuple(neighbourhood(head, 2))) if probes is None else probes
 
 
-def tail_probes(key: str) -> Probes:
+def tail_probes(key: str, memo: Memo[str, Probes]) -> Probes:
     tail = key[-TWO_EDIT_ENDS:]
     if len(key) < TYPO_MIN_LEN:
         return (tail,)
-    return _remembered(_tail_memo, tail, _two_edit_tail)
+    probes = memo.get(tail)
+    return memo.put(tail, tuple(tail_neighbourhood(tail, 2))) if probes is None else probes
 
 
-def clear_probe_caches() -> None:
-    """Forget every remembered neighbourhood (benchmarks measuring cold lookups)."""
-    for memo in (_one_edit_memo, _head_memo, _tail_memo):
-        memo.clear()
-    _token_key_memo.clear()
-
-
-def token_key(norm: str) -> str:
-    """One word's skeleton; a window's key is its words' keys joined by :func:`join_keys`."""
-    key = _token_key_memo.get(norm)
-    return _remember(_token_key_memo, norm, skeleton_key((norm,))) if key is None else key
+def token_key(norm: str, memo: Memo[str, str] | None = None) -> str:
+    """One word's skeleton; a window's key is its words' keys joined by :func:`join_keys`.
+    Remembered in ``memo`` when given."""
+    if memo is None:
+        return skeleton_key((norm,))
+    key = memo.get(norm)
+    return memo.put(norm, skeleton_key((norm,))) if key is None else key
 
 
 def join_keys(left: str, right: str) -> str:

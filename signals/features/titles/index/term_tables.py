@@ -35,7 +35,9 @@ from typing import Final
 
 from signals.features.titles.index.brand_terms import TYPO_MIN_LEN, BrandTerm
 from signals.features.titles.index.term_keys import (
+    MEMO_SIZE,
     TWO_EDIT_ENDS,
+    Probes,
     Table,
     discard_id,
     file_id,
@@ -46,6 +48,7 @@ from signals.features.titles.index.term_keys import (
     tail_neighbourhood,
     tail_probes,
 )
+from signals.memo import Memo
 
 __all__ = ["TermTables"]
 
@@ -75,7 +78,13 @@ class TermTables:
         # neighbourhood at all
         self._reach: tuple[Counter[tuple[str, int]], Counter[tuple[str, int]]] = (
             Counter(), Counter())
-        self._head_ids: dict[str, frozenset[int]] = {}  # emptied whenever a term comes or goes
+        #: two-edit terms by window-key head (see _head_hits): emptied whenever a term
+        #: comes or goes
+        self._head_ids: Memo[str, frozenset[int]] = Memo(_HEAD_MEMO_SIZE)
+        # a window key's query keys, per table (term_keys): they depend on the key alone
+        self._one_edit_probes: Memo[str, Probes] = Memo(MEMO_SIZE)
+        self._head_probes: Memo[str, Probes] = Memo(MEMO_SIZE)
+        self._tail_probes: Memo[str, Probes] = Memo(MEMO_SIZE)
 
     def add(self, term_id: int, term: BrandTerm) -> list[set[str]]:
         """File the term; returns the key sets it is filed under, in :meth:`_filing` order
@@ -102,6 +111,12 @@ class TermTables:
                 if reach[shape] <= 0:
                     del reach[shape]
 
+    def clear_memos(self) -> None:
+        """Forget every remembered lookup (benchmarks measuring cold ones)."""
+        for memo in (self._one_edit_probes, self._head_probes, self._tail_probes):
+            memo.clear()
+        self._head_ids.clear()
+
     def _filing(self, term: BrandTerm) -> list[tuple[Table[str], set[str]]]:
         """The tables and keys a term is filed under."""
         if term.max_edits == 0:
@@ -119,11 +134,12 @@ class TermTables:
             return found
         shape = (key[:1], len(key))
         if shape in self._reach[0]:
-            found |= hits(self._one_edit_keys, one_edit_probes(key))
+            found |= hits(self._one_edit_keys, one_edit_probes(key, self._one_edit_probes))
         if shape in self._reach[1]:
             head_ids = self._head_hits(key)
             if head_ids:  # the tails only matter for terms reached from the head
-                found |= head_ids & hits(self._two_edit_tails, tail_probes(key))
+                found |= head_ids & hits(self._two_edit_tails,
+                                         tail_probes(key, self._tail_probes))
         return found
 
     def reaches(self, term: BrandTerm, filed: list[set[str]], key: str) -> bool:
@@ -135,20 +151,18 @@ class TermTables:
                 term.max_edits - 1]:
             return False
         if term.max_edits == 1:
-            return not filed[0].isdisjoint(one_edit_probes(key))
-        return not (filed[0].isdisjoint(head_probes(key))
-                    or filed[1].isdisjoint(tail_probes(key)))
+            return not filed[0].isdisjoint(one_edit_probes(key, self._one_edit_probes))
+        return not (filed[0].isdisjoint(head_probes(key, self._head_probes))
+                    or filed[1].isdisjoint(tail_probes(key, self._tail_probes)))
 
     def _head_hits(self, key: str) -> set[int] | frozenset[int]:
         """Two-edit terms reached from the key's head, remembered by the head until the
         terms change: a head ("leather") starts many windows ("leatherbag", ...)."""
         if len(key) < TYPO_MIN_LEN:  # no typos: not worth remembering
-            return hits(self._two_edit_heads, head_probes(key))
+            return hits(self._two_edit_heads, head_probes(key, self._head_probes))
         head = key[:TWO_EDIT_ENDS]
         found = self._head_ids.get(head)
         if found is None:
-            if len(self._head_ids) >= _HEAD_MEMO_SIZE:
-                self._head_ids.clear()
-            found = self._head_ids[head] = frozenset(hits(self._two_edit_heads,
-                                                          head_probes(key)))
+            found = self._head_ids.put(head, frozenset(hits(
+                self._two_edit_heads, head_probes(key, self._head_probes))))
         return found

@@ -7,7 +7,8 @@ import pytest
 from signals.contract.events import BrandEvent, ListingEvent
 from signals.features.listing import FEATURE_NAMES, Evidence, SellerSignals, listing_features
 from signals.features.titles.brand_target import compatibility_flags, resolve_target
-from signals.features.titles.title_facts import TitleFactsCache, title_facts
+from signals.features.titles.title_facts import title_facts
+from signals.memo import Memo
 from signals.registry import Registry
 
 OFFICIAL = ("00000000000000ff", "0000000000ff0000")
@@ -134,13 +135,14 @@ def test_title_facts_are_recomputed_when_the_registry_changes() -> None:
 
 
 def test_the_title_cache_is_bounded_and_keeps_the_recently_used() -> None:
-    reg, cache = _registry(), TitleFactsCache(max_entries=2)
-    first = cache.get(reg, "a North Peak")
-    cache.get(reg, "b")
-    assert cache.get(reg, "a North Peak") is first  # touched: now the most recent
-    cache.get(reg, "c")
-    assert len(cache) == 2
-    assert cache.get(reg, "a North Peak") is first
+    reg = _registry()
+    reg.title_memo = Memo(2, lru=True)
+    first = title_facts(reg, "a North Peak")
+    title_facts(reg, "b")
+    assert title_facts(reg, "a North Peak") is first  # touched: now the most recent
+    title_facts(reg, "c")
+    assert len(reg.title_memo) == 2
+    assert title_facts(reg, "a North Peak") is first
 
 
 def test_without_seller_since_no_seller_is_called_young() -> None:
