@@ -61,13 +61,18 @@ from signals.processors import BrandState, ImageState, LearnerState, SellerState
 from streams.worker.admin import client_config
 from streams.worker.checkpointing.delivery import DeliveryFailed, OutputProducer, producer_config
 from streams.worker.checkpointing.state_cache import StateCache
-from streams.worker.faust_internals import FastFetchConsumer, widen_producer_buffer
+from streams.worker.faust_internals import (
+    DirectChangelog,
+    FastFetchConsumer,
+    widen_producer_buffer,
+)
 from streams.worker.global_views import GlobalViews
 from streams.worker.monitoring.metrics import Metrics
 from streams.worker.runners.base import RawEvent, Runner
 from streams.worker.runners.emitter import Emitter
 from streams.worker.runners.epoch_marks import ImageEpochs, SellerEpochs
 from streams.worker.runners.facts import BrandRunner, ImageRunner, LearnerRunner, RegistryRunner
+from streams.worker.runners.flow import ReadAhead
 from streams.worker.runners.seller import Held, SellerRunner
 from streams.worker.settings import Settings
 from streams.worker.topics import internal_topics
@@ -119,6 +124,16 @@ class Brandguard:
         return self.app.Table(name, default=None, partitions=partitions, key_type=bytes,
                               value_type=bytes)
 
+    def _cache(self, name: str, create: Callable[[str], Any],
+               load: Callable[[dict[str, Any]], Any], size: int,
+               partitions: int | None = None) -> StateCache[Any]:
+        table = self._table(name, partitions)
+        return StateCache(table, create, load, size, DirectChangelog(table, self._send_record))
+
+    def _send_record(self, topic: str, value: bytes, key: bytes, partition: int,
+                     on_delivered: Callable[[int], None]) -> None:
+        self.outputs.send(topic, value, key, partition, on_delivered)
+
     def _build(self) -> None:
         s, i = self.settings, internal_topics(self.settings)
         out = {"alerts": s.topics.alerts, "deadletter": s.topics.deadletter,
@@ -132,14 +147,12 @@ class Brandguard:
         self.outputs = OutputProducer(Producer(producer_config(client_config(s))))
         emit = Emitter(self.outputs, out, self.metrics, fact_partitions, batch_size=s.fact_batch)
         size = s.state_cache_size
-        self.sellers = StateCache(self._table("sellers"), SellerState.create,
-                                  SellerState.from_dict, size)
-        self.brands = StateCache(self._table("brands"), BrandState.create, BrandState.from_dict,
-                                 size)
-        images = StateCache(self._table("images", s.image_partitions), ImageState.create,
-                            ImageState.from_dict, size)
-        learner = StateCache(self._table("learner", 1), lambda _: LearnerState(),
-                             LearnerState.from_dict)
+        self.sellers = self._cache("sellers", SellerState.create, SellerState.from_dict, size)
+        self.brands = self._cache("brands", BrandState.create, BrandState.from_dict, size)
+        images = self._cache("images", ImageState.create, ImageState.from_dict, size,
+                             s.image_partitions)
+        learner = self._cache("learner", lambda _: LearnerState(), LearnerState.from_dict,
+                              size, 1)
         schemas = {s.topics.listings: "listing.v1", s.topics.orders: "order.v1",
                    s.topics.reports: "report.v1"}
         policy = PolicyConfig()
@@ -161,8 +174,8 @@ class Brandguard:
         for runner, topic in wiring:
             inputs = runner is self.seller_runner and i.network_facts not in topic.topics
             self._agent(runner, topic, name=runner.name if runner is not self.seller_runner
-                        else ("seller" if inputs else "seller_network"),
-                        pause=self._seller_full if inputs else None)
+                        else ("seller" if inputs else "seller_network"))
+        self.read_ahead = ReadAhead(schemas, s.max_held, self._pause, self._resume)
         self.metrics.zero_topics([*schemas, s.topics.brands])
         self.app.timer(0.25)(self._tick)
         self.app.task(self.views.run)
@@ -171,8 +184,7 @@ class Brandguard:
         # buffer throttled the worker to ~300 events/s
         widen_producer_buffer(self.app, 10_000)
 
-    def _agent(self, runner: Runner, topic: faust.TopicT, name: str,
-               pause: Callable[[], bool] | None = None) -> None:
+    def _agent(self, runner: Runner, topic: faust.TopicT, name: str) -> None:
         if runner not in self.runners:
             self.runners.append(runner)
         self.source_topics.update(topic.topics)
@@ -186,18 +198,24 @@ class Brandguard:
                     runner.on_batch(cast(list[RawEvent], batch))
                 except DeliveryFailed as exc:
                     await self._stop_for(exc)
-                # Stop reading ahead while too much waits at the epoch gate: the
-                # partitions' buffers fill and Faust pauses them (not the marks).
-                while pause is not None and pause():
-                    await asyncio.sleep(0.005)
+                if runner is self.seller_runner:
+                    self.read_ahead.update(self.seller_runner.epochs.held_by_partition())
                 # yield so the web server (probes, scrapes) and timers keep their turn
                 await asyncio.sleep(0)
 
         agent.__name__ = f"{name}_agent"
         self.app.agent(topic, name=f"brandguard.{name}", concurrency=1)(agent)
 
-    def _seller_full(self) -> bool:
-        return self.seller_runner.held() >= self.settings.max_held
+    def _pause(self, tps: list[tuple[str, int]]) -> None:
+        # Faust's own flow control, not pause_partitions: records already fetched for
+        # a paused partition are dropped by Consumer.getmany (aiokafka has moved past
+        # them), and the partition stalls until a restart. A "buffered" one keeps them.
+        for topic, partition in tps:
+            self.app.consumer.on_buffer_full(TP(topic, partition))
+
+    def _resume(self, tps: list[tuple[str, int]]) -> None:
+        for topic, partition in tps:
+            self.app.consumer.on_buffer_drop(TP(topic, partition))
 
     def _backlog(self, topic: str, partition: int) -> bool:
         """Records of this partition are in Kafka but not yet handed to the agent."""
@@ -214,6 +232,7 @@ class Brandguard:
 
     async def _on_revoked(self, app: Any, revoked: Any, **kwargs: Any) -> None:
         self._lag.clear()
+        self.read_ahead.forget()
         for runner in self.runners:
             runner.reset()
 
@@ -230,6 +249,7 @@ class Brandguard:
             except DeliveryFailed as exc:
                 await self._stop_for(exc)
                 return
+        self.read_ahead.update(self.seller_runner.epochs.held_by_partition())
         self.metrics.epoch_held.set(self.seller_runner.epochs.held())
         self.metrics.ready.set(1 if self.views.ready.is_set() else 0)
         self._ticks += 1

@@ -55,9 +55,9 @@ class Settings:
     #: a batch (the latency a quiet stream adds)
     batch_max: int = 1000
     batch_wait: float = 0.02
-    #: records the seller agent may hold in its mergers and at the epoch gate before
-    #: it stops reading ahead (memory bound while other partitions catch up)
-    max_held: int = 20_000
+    #: records one seller partition may hold at its epoch gate before its inputs are
+    #: paused (memory bound while other partitions catch up)
+    max_held: int = 5_000
     #: facts packed into one internal record at most
     fact_batch: int = 500
     #: seller states kept live in memory; colder ones are read back from RocksDB

@@ -32,6 +32,7 @@ then stops rather than ack events whose outputs were lost.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import Any, Protocol
 
 __all__ = ["DeliveryFailed", "OutputProducer", "producer_config"]
@@ -73,15 +74,20 @@ class OutputProducer:
         self.failure: str | None = None
 
     def send(self, topic: str, value: bytes, key: bytes | None = None,
-             partition: int | None = None) -> None:
+             partition: int | None = None,
+             on_delivered: Callable[[int], None] | None = None) -> None:
+        """Produce one record; ``on_delivered`` gets its offset once the broker has it."""
         self._sent += 1
         number = self._sent
         self._waiting.append(number)
 
-        def delivered(err: Any, _msg: Any) -> None:
+        def delivered(err: Any, msg: Any) -> None:
             self._done.add(number)
-            if err is not None and self.failure is None:
-                self.failure = f"{topic}: {err}"
+            if err is not None:
+                if self.failure is None:
+                    self.failure = f"{topic}: {err}"
+            elif on_delivered is not None:
+                on_delivered(msg.offset())
 
         while True:
             try:

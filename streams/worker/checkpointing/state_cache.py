@@ -48,6 +48,10 @@ class Serialisable(Protocol):
 S = TypeVar("S")
 
 
+class _Writer(Protocol):
+    def __setitem__(self, key: str, raw: bytes) -> None: ...
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, set | frozenset):
         return sorted(value)
@@ -61,8 +65,11 @@ def _encode(state: Any) -> bytes:
 
 class StateCache(Generic[S]):
     def __init__(self, table: MutableMapping[str, bytes], create: Callable[[str], S],
-                 load: Callable[[dict[str, Any]], S], capacity: int = 200_000) -> None:
+                 load: Callable[[dict[str, Any]], S], capacity: int = 200_000,
+                 writer: _Writer | None = None) -> None:
+        """``writer``: where :meth:`write` puts a state (default: ``table`` itself)."""
         self._table = table
+        self._writer: _Writer = table if writer is None else writer
         self._create = create
         self._load = load
         self.capacity = capacity
@@ -126,7 +133,7 @@ class StateCache(Generic[S]):
         RocksDB store and the changelog both file a key under that partition.
         """
         for key, raw in snapshot:
-            self._table[key] = raw
+            self._writer[key] = raw
             left = self._unwritten[key] - 1
             if left:
                 self._unwritten[key] = left

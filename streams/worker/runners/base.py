@@ -40,13 +40,15 @@ S = TypeVar("S", bound=Serialisable)
 
 @dataclass
 class _Flushed:
-    """A partition's flush waiting for its outputs' delivery."""
+    """A partition's flush waiting for its outputs', then its state's, delivery."""
 
     ticket: int
     partition: int
     events: list[RawEvent]
     snapshot: Any
     context: RawEvent
+    #: covers the state's changelog records once written
+    written: int | None = None
 
 
 class Runner:
@@ -149,12 +151,21 @@ class Runner:
         self._flushed_at[partition] = now
 
     def ack_delivered(self) -> None:
-        """Write and ack every flush whose outputs the broker has acknowledged."""
-        while self._undelivered and self.emit.out.delivered(self._undelivered[0].ticket):
-            done = self._undelivered.popleft()
-            with event_context(done.context):
-                self.write_state(done.snapshot)
-            self.acks.flushed(done.partition, done.events)
+        """Flushes in order: once the outputs are delivered, write the state; once its
+        changelog records are delivered too, ack the records."""
+        out = self.emit.out
+        while self._undelivered:
+            head = self._undelivered[0]
+            if head.written is None:
+                if not out.delivered(head.ticket):
+                    return
+                with event_context(head.context):
+                    self.write_state(head.snapshot)
+                head.written = out.ticket()
+            if not out.delivered(head.written):
+                return
+            self._undelivered.popleft()
+            self.acks.flushed(head.partition, head.events)
 
     def undelivered(self) -> int:
         """Flushes waiting for their outputs' delivery."""

@@ -127,6 +127,9 @@ class SellerEpochs(Generic[T]):
     def held(self) -> int:
         return sum(len(p.gate) for p in self._parts.values())
 
+    def held_by_partition(self) -> dict[int, int]:
+        return {partition: len(p.gate) for partition, p in self._parts.items()}
+
     def forget(self) -> None:
         """Partitions were revoked: held events will be read again from Kafka."""
         self._parts.clear()

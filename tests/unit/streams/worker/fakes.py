@@ -54,6 +54,7 @@ class Librdkafka:
     sent: list[tuple[str, bytes | None, bytes | None, int | None]] = field(default_factory=list)
     _waiting: list[Callable[[Any, Any], None]] = field(default_factory=list)
     fail_next: str | None = None
+    delivered: int = 0
 
     def produce(self, topic: str, value: bytes | None = None, key: bytes | None = None,
                 partition: int | None = None, on_delivery: Any = None) -> None:
@@ -71,8 +72,19 @@ class Librdkafka:
         done, self._waiting = self._waiting, []
         for callback in done:
             error, self.fail_next = self.fail_next, None
-            callback(error, None)
+            self.delivered += 1
+            callback(error, _Delivered(self.delivered - 1))
         return len(done)
+
+
+@dataclass(frozen=True)
+class _Delivered:
+    """The message a delivery report carries: only its offset is read."""
+
+    at: int
+
+    def offset(self) -> int:
+        return self.at
 
 
 def emitter(librdkafka: Librdkafka | None = None, partitions: dict[str, int] | None = None,

@@ -75,3 +75,64 @@ def test_without_spinner_keeps_the_root_logger_at_its_level() -> None:
     assert spinning.spinner is not None
     spinning.on_setup_root_logger(root, logging.WARNING)
     assert root.level == logging.DEBUG
+
+
+class _Store(dict[str, bytes]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.persisted: dict[object, int] = {}
+
+    def set_persisted_offset(self, tp: object, offset: int) -> None:
+        self.persisted[tp] = offset
+
+
+class _Topic:
+    def get_topic_name(self) -> str:
+        return "app-sellers-changelog"
+
+
+class _Table:
+    def __init__(self) -> None:
+        self.data = _Store()
+        self.changelog_topic = _Topic()
+
+
+class _Msg:
+    partition = 5
+
+
+class _Current:
+    message = _Msg()
+
+
+def test_direct_changelog_writes_the_store_and_records_the_delivered_offset() -> None:
+    from faust.types import TP
+
+    from streams.worker.faust_internals import DirectChangelog
+
+    table = _Table()
+    sent: list[tuple[str, bytes, bytes, int]] = []
+    callbacks = []
+
+    def send(topic: str, value: bytes, key: bytes, partition: int, then: object) -> None:
+        sent.append((topic, value, key, partition))
+        callbacks.append(then)
+
+    writer = DirectChangelog(table, send)
+    with event_context(_Current()):  # type: ignore[arg-type]
+        writer["s1"] = b"{}"
+    assert table.data == {"s1": b"{}"}
+    assert sent == [("app-sellers-changelog", b"{}", b"s1", 5)]
+    assert table.data.persisted == {}  # not before the broker has it
+    callbacks[0](41)
+    assert table.data.persisted == {TP("app-sellers-changelog", 5): 41}
+
+
+def test_direct_changelog_refuses_a_write_without_a_current_event() -> None:
+    import pytest
+
+    from streams.worker.faust_internals import DirectChangelog
+
+    writer = DirectChangelog(_Table(), lambda *args: None)
+    with pytest.raises(RuntimeError, match="current event"):
+        writer["s1"] = b"{}"

@@ -129,3 +129,24 @@ def test_revocation_forgets_undelivered_flushes() -> None:
     lib.deliver()
     runner.tick()
     assert log == [] and runner.written == [] and runner.acks.waiting() == 0
+
+
+class _Writing(_Counter):
+    """Writes its snapshot as a state record: the runner then waits for it too."""
+
+    def write_state(self, snapshot: object) -> None:
+        super().write_state(snapshot)
+        self.emit.out.send("changelog", b"state")
+
+
+def test_records_are_acked_only_after_the_state_written_for_them_is_delivered() -> None:
+    log: list[Message] = []
+    lib = Librdkafka(auto=False)
+    runner = _Writing(lib)
+    runner.on_batch(_events(log, "orders", 1, 2))
+    lib.deliver()  # the outputs: now the state is written ...
+    runner.tick()
+    assert runner.written == [(1, 2)] and log == []  # ... but its changelog is in flight
+    lib.deliver()
+    runner.tick()
+    assert [m.offset for m in log] == [0, 1]
