@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
 __all__ = ["RFC3339_SHAPE", "format_rfc3339", "parse_rfc3339", "utc_seconds"]
@@ -37,17 +37,11 @@ RFC3339_SHAPE = re.compile(
 )
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SHOWN_CHARS = 40
-_DATE_SHAPE: Final = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])-[0-3][0-9]")
-_EPOCH_ORDINAL: Final = 719_163  # date(1970, 1, 1).toordinal()
-#: epoch day of each calendar date seen ("2026-11-27" -> 20,784): a stream's events
-#: fall on few dates, so each is checked against the calendar once
-_epoch_days: Final[dict[str, int]] = {}
-_EPOCH_DAYS_KEPT: Final = 4096
-_formatted: Final[dict[float, str]] = {}
-_FORMATTED_KEPT: Final = 256
 #: up to this many seconds from the epoch, microseconds are whole numbers below 2**53, which
 #: floats hold exactly: dividing them by 1e6 rounds once, as datetime.timestamp() does
 _LAST_EXACT_SECOND: Final = 9_007_199_253.0
+#: days of each month in a common year (index 1-12)
+_MONTH_DAYS: Final = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def parse_rfc3339(text: str) -> float:
@@ -92,11 +86,9 @@ def utc_seconds(text: str) -> float | None:
     if (size < 20 or size > 27 or size == 21 or text[size - 1] != "Z" or text[10] != "T"
             or text[13] != ":" or text[16] != ":" or (size > 20 and text[19] != ".")):
         return None
-    day = _epoch_days.get(text[:10])
+    day = _epoch_day(text)
     if day is None:
-        day = _epoch_day(text[:10])
-        if day is None:
-            return None
+        return None
     hour, minute, second = _two_digits(text, 11), _two_digits(text, 14), _two_digits(text, 17)
     if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
         return None
@@ -120,17 +112,32 @@ def _two_digits(text: str, at: int) -> int:
 
 
 def _epoch_day(text: str) -> int | None:
-    """Days since 1970-01-01 of a real ``YYYY-MM-DD`` date, remembered; else None."""
-    if _DATE_SHAPE.fullmatch(text) is None:
+    """Days since 1970-01-01 of the real ``YYYY-MM-DD`` date ``text`` starts with, else None.
+
+    Integer arithmetic (days from the civil calendar, counted in 400-year eras
+    from March), so nothing needs remembering: compiled, a few native operations.
+
+    >>> _epoch_day("1970-01-01"), _epoch_day("2026-11-27"), _epoch_day("2024-02-29")
+    (0, 20784, 19782)
+    >>> _epoch_day("2026-02-29"), _epoch_day("0000-01-01"), _epoch_day("2026-13-01")
+    (None, None, None)
+    """
+    if len(text) < 10 or text[4] != "-" or text[7] != "-":
         return None
-    try:
-        day = date.fromisoformat(text).toordinal() - _EPOCH_ORDINAL
-    except ValueError:  # 2026-02-29, year 0000
+    high, low = _two_digits(text, 0), _two_digits(text, 2)
+    month, day = _two_digits(text, 5), _two_digits(text, 8)
+    if high < 0 or low < 0 or not 1 <= month <= 12 or day < 1:
         return None
-    if len(_epoch_days) >= _EPOCH_DAYS_KEPT:
-        _epoch_days.clear()
-    _epoch_days[text] = day
-    return day
+    year = high * 100 + low
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if year < 1 or day > (29 if month == 2 and leap else _MONTH_DAYS[month]):
+        return None
+    y = year - 1 if month <= 2 else year
+    era = y // 400
+    year_of_era = y - era * 400
+    day_of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146_097 + day_of_era - 719_468
 
 
 def format_rfc3339(ts: float) -> str:
@@ -141,14 +148,7 @@ def format_rfc3339(ts: float) -> str:
     >>> format_rfc3339(-0.0005)
     '1970-01-01T00:00:00.000Z'
     """
-    # remembered: every alert of a batch is stamped with the same processing time
-    text = _formatted.get(ts)
-    if text is None:
-        text = _format(ts)
-        if len(_formatted) >= _FORMATTED_KEPT:
-            _formatted.clear()
-        _formatted[ts] = text
-    return text
+    return _format(ts)
 
 
 def _format(ts: float) -> str:

@@ -29,6 +29,7 @@ from signals.contract.alert import Alert, encode_alert
 from signals.contract.deadletter import dead_letter, encode_deadletter
 from signals.contract.timefmt import format_rfc3339, parse_rfc3339
 from signals.errors import BrandguardError
+from signals.memo import Memo
 from signals.processors.messages import EpochMark, Fact, fact_to_dict, route_key
 from streams.worker.checkpointing.delivery import OutputProducer
 from streams.worker.monitoring.metrics import Metrics
@@ -54,7 +55,7 @@ class Emitter:
         self.batch_size = batch_size
         self._pending: dict[tuple[str, int], list[dict[str, Any]]] = {}
         #: recent keys' partitions: murmur2 is pure Python in aiokafka
-        self._routes: dict[str, int] = {}
+        self._routes: Memo[str, int] = Memo(100_000)
 
     def alert(self, alert: Alert) -> None:
         self.out.send(self._topics["alerts"], encode_alert(alert), alert.entity_id.encode())
@@ -108,9 +109,7 @@ class Emitter:
             return 0
         route = self._routes.get(key)
         if route is None:
-            if len(self._routes) >= 100_000:
-                self._routes.clear()
-            route = self._routes[key] = kafka_partition(key.encode(), partitions)
+            route = self._routes.put(key, kafka_partition(key.encode(), partitions))
         return route
 
     def _send(self, name: str, partition: int) -> None:
