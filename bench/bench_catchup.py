@@ -149,8 +149,6 @@ def _days_scale(text: str) -> tuple[float, float]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--full", action="store_true",
-                        help="the issue's sizes (dense ~170k records; slow)")
     parser.add_argument("--runs", type=int, default=3, help="rounds per scenario (median)")
     parser.add_argument("--scenarios", default="dense,sparse")
     parser.add_argument("--dense", type=_days_scale, metavar="DAYS:SCALE",
@@ -167,7 +165,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def measure(lab: Lab, args: argparse.Namespace) -> dict[str, Any]:
     size = "full" if args.full else "default"
-    results: dict[str, Any] = {"size": size}
+    results: dict[str, Any] = {"size": "custom" if args.dense or args.sparse else size}
     loaded = {label: load_scenario(lab, label, size, getattr(args, label))
               for label in args.scenarios.split(",")}
     for label, scenario in loaded.items():
@@ -211,6 +209,8 @@ def report(results: dict[str, Any]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_arguments(parser)
+    parser.add_argument("--full", action="store_true",
+                        help="the issue's sizes (dense ~170k records; slow)")
     parser.add_argument("--compiled", default=str(ROOT / "build" / "compiled"),
                         help="compiled build the worker runs on (make compiled); "
                              "'' for plain Python")
