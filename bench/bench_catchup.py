@@ -46,7 +46,7 @@ from harness import (
 
 #: scenario -> (simulator name, seed, days, scale) at the default and at --full size
 SIZES: dict[str, dict[str, tuple[str, int, float, float]]] = {
-    "dense": {"default": ("mixed", 7, 1.5, 6.0), "full": ("mixed", 7, 12.0, 6.0)},
+    "dense": {"default": ("mixed", 7, 2.0, 6.0), "full": ("mixed", 7, 12.0, 6.0)},
     "sparse": {"default": ("mixed", 3, 7.0, 0.5), "full": ("mixed", 3, 7.0, 1.0)},
 }
 

@@ -9,10 +9,10 @@ done N/4, N/2, 3N/4 and N records. Printed: RSS at each mark, and the growth
 from N/2 to N in percent of the RSS at N/2 (the baseline of the same run), with
 the distinct sellers seen so far in the file.
 
-Default N fits ``make bench`` (60k); ``--full`` is the issue's 2M (marks at 1M
+Default N fits ``make bench`` (40k); ``--full`` is the issue's 2M (marks at 1M
 and 2M; an hour or more on two cores).
 
-    .venv/bin/python bench/bench_memory.py [--records 60000 | --full]
+    .venv/bin/python bench/bench_memory.py [--records 40000 | --full]
         [--compiled build/compiled] [--json out.json]
 """
 
@@ -90,7 +90,7 @@ def growing_population(records: int, seed: int = 100) -> tuple[list[bytes], list
 
 
 def measure(lab: Lab, args: argparse.Namespace) -> dict[str, Any]:
-    records = args.records or (2_000_000 if args.full else 60_000)
+    records = args.records or (2_000_000 if args.full else 40_000)
     started = time.monotonic()
     lines, sellers = growing_population(records)
     built = time.monotonic() - started
@@ -131,7 +131,7 @@ def report(r: dict[str, Any]) -> list[str]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--records", type=int, default=None,
-                        help="N (default 60,000; 2,000,000 with --full)")
+                        help="N (default 40,000; 2,000,000 with --full)")
 
 
 def main(argv: list[str] | None = None) -> int:

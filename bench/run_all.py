@@ -61,10 +61,12 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             size = (f"{cu['size']}: {sc['records']:,} rec, {sc['per_event_hour']:,}/ev-h; "
                     f"median of {r['runs']}")
             worker = r["worker"]["per_s"]
+            forced = sorted(w.get("epoch_forced", 0) for w in r["worker"]["raw"])
             rows.append((f"catch-up {label}: worker / no-op Faust agent",
                          _fmt(r["worker_vs_noop"], 3),
                          f"worker {worker['median']:,.0f}/s, no-op "
-                         f"{r['noop']['per_s']['median']:,.0f}/s", size))
+                         f"{r['noop']['per_s']['median']:,.0f}/s; epoch-forced "
+                         f"{forced[len(forced) // 2]:,.0f}/run", size))
             rows.append((f"catch-up {label}: worker / confluent+orjson",
                          _fmt(r["worker_vs_confluent"], 3),
                          f"confluent {r['confluent']['per_s']['median']:,.0f}/s", size))
@@ -76,9 +78,12 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         if so:
             size = f"{cu['size']}: dense; {so['runs']} paired run(s)"
             if "two_vs_one" in so:
+                forced = [sum(x.get("epoch_forced", 0) for x in so[k]["raw"]) / len(so[k]["raw"])
+                          for k in ("two", "one")]
                 rows.append(("scale-out: 2 workers / 1 worker", _fmt(so["two_vs_one"], 2),
                              f"2 workers {so['two']['per_s']['median']:,.0f}/s, 1 worker "
-                             f"{so['one']['per_s']['median']:,.0f}/s", size))
+                             f"{so['one']['per_s']['median']:,.0f}/s; epoch-forced "
+                             f"{forced[0]:,.0f} / {forced[1]:,.0f} per run", size))
             else:
                 rows.append(("scale-out: 2 workers / 1 worker", "DID NOT FINISH",
                              f"{len(so['failures'])} of {so['runs']} runs stalled", size))
@@ -153,11 +158,20 @@ def main(argv: list[str] | None = None) -> int:
                              "'' for plain Python")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     parser.add_argument("--trace", action="store_true", help="progress every 5 s")
+    parser.add_argument("--table-from", type=Path, metavar="JSON",
+                        help="only print the table of an earlier run's results file")
     bench_catchup.add_arguments(parser)
     bench_latency.add_arguments(parser)
     bench_memory.add_arguments(parser)
     parser.set_defaults(timeout=900.0)
     args = parser.parse_args(argv)
+    if args.table_from:
+        saved = orjson.loads(args.table_from.read_bytes())
+        print(render(table(saved)))
+        wall = saved.get("meta", {}).get("wall_s")
+        if wall:
+            print(f"wall time {wall / 60:.1f} min ({saved['meta'].get('size')} sizes)")
+        return 0
     parts = set(args.only.split(","))
     if unknown := parts - set(PARTS):
         parser.error(f"unknown parts {unknown}")
