@@ -6,6 +6,9 @@ a replay of the same file in this process (the same processors, no Kafka) as
 the baseline. Prints both and the ratio.
 
     .venv/bin/python bench/bench_live.py [--days 4] [--scale 1]
+
+Kept as the first, quick look; ``make bench`` runs ``bench/bench_catchup.py``
+instead (compiled build, no-op Faust and confluent baselines, median of runs).
 """
 
 from __future__ import annotations

@@ -107,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--compiled", type=Path, metavar="DIR",
                         help="also measure the compiled copy in DIR (make compiled)")
+    parser.add_argument("--json", type=Path, metavar="FILE",
+                        help="also write the figures here (with --compiled, both builds')")
     args = parser.parse_args(argv)
     if args.events:
         lines = args.events.read_bytes().split(b"\n")
@@ -126,13 +128,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  replay / orjson    {result['ratio']:>12.3f}")
     if args.profile:
         print(_profile(lines, 30))
+    figures = {"source": source, "repeat": args.repeat,
+               build.kind: {**result, "build": build.describe()}}
+    code = 0
     if args.compiled:
-        return _measure_compiled(args.compiled, lines, args.repeat)
-    return 0
+        code = _measure_compiled(args.compiled, lines, args.repeat, figures)
+    if args.json:
+        args.json.write_bytes(orjson.dumps(figures, option=orjson.OPT_INDENT_2))
+    return code
 
 
-def _measure_compiled(directory: Path, lines: list[bytes], repeat: int) -> int:
-    """The same measurement in a child process that imports ``signals`` from ``directory``."""
+def _measure_compiled(directory: Path, lines: list[bytes], repeat: int,
+                      figures: dict[str, object]) -> int:
+    """The same measurement in a child process that imports ``signals`` from ``directory``;
+    its figures are added to ``figures``."""
     if not (directory / "signals").is_dir():
         raise SystemExit(f"no compiled copy in {directory}; build it with make compiled")
     with tempfile.NamedTemporaryFile(suffix=".jsonl") as events:
@@ -140,8 +149,17 @@ def _measure_compiled(directory: Path, lines: list[bytes], repeat: int) -> int:
         events.flush()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             [str(directory.resolve()), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
-        return subprocess.run([sys.executable, __file__, "--events", events.name,
-                               "--repeat", str(repeat)], env=env, check=False).returncode
+        child = Path(events.name + ".json")
+        try:
+            code = subprocess.run([sys.executable, __file__, "--events", events.name,
+                                   "--repeat", str(repeat), "--json", str(child)], env=env,
+                                  check=False).returncode
+            if child.exists():
+                figures.update({k: v for k, v in orjson.loads(child.read_bytes()).items()
+                                if k not in ("source", "repeat")})
+        finally:
+            child.unlink(missing_ok=True)
+        return code
 
 
 if __name__ == "__main__":

@@ -1,0 +1,158 @@
+"""Worker memory as its seller population grows: RSS after N/2 and after N input records.
+
+The input is a chain of simulated days, each a ``mixed`` scenario with its own
+seed (so its own sellers) moved to the day after the previous one: the seller
+population grows steadily with the records (the brand registry is the first
+day's). It is produced once, then one worker (compiled build) reads it from the
+start; its resident set size (``VmRSS`` from ``/proc``) is sampled when it has
+done N/4, N/2, 3N/4 and N records. Printed: RSS at each mark, and the growth
+from N/2 to N in percent of the RSS at N/2 (the baseline of the same run), with
+the distinct sellers seen so far in the file.
+
+Default N fits ``make bench`` (40k); ``--full`` is the issue's 2M (marks at 1M
+and 2M; an hour or more on two cores).
+
+    .venv/bin/python bench/bench_memory.py [--records 40000 | --full]
+        [--compiled build/compiled] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import ROOT, Lab, rss_mb, run_until_done, simulated, worker_done
+
+from signals.contract.timefmt import parse_rfc3339
+
+DAY = 86_400.0
+#: one simulated day per chunk: ~22k records and ~2.7k sellers at scale 10
+CHUNK_SCALE = 10.0
+_TIME_FIELDS = ("event_time", "seller_since")
+
+
+def _format(ts: float) -> str:
+    ms = round(ts * 1000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + f".{ms % 1000:03d}Z"
+
+
+def _shift(line: bytes, seconds: float) -> bytes:
+    if seconds == 0:
+        return line
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return line  # a deliberately broken record: dead-lettered whatever its time
+    if not isinstance(record, dict):
+        return line
+    for name in _TIME_FIELDS:
+        value = record.get(name)
+        if isinstance(value, str):
+            try:
+                record[name] = _format(parse_rfc3339(value) + seconds)
+            except ValueError:
+                continue
+    return orjson.dumps(record)
+
+
+def growing_population(records: int, seed: int = 100) -> tuple[list[bytes], list[int]]:
+    """At least ``records`` lines, one simulated day per seed, each day after the last;
+    and the distinct sellers seen up to each quarter of ``records``."""
+    lines: list[bytes] = []
+    day = 0
+    while len(lines) < records:
+        chunk = simulated("mixed", seed=seed + day, days=1.0, scale=CHUNK_SCALE)
+        if day:
+            chunk = [_shift(line, day * DAY) for line in chunk
+                     if b'"schema":"brand.v1"' not in line]
+        lines.extend(chunk)
+        day += 1
+    lines = lines[:records]
+    marks = [records // 4, records // 2, 3 * records // 4, records]
+    sellers: set[bytes] = set()
+    counts = []
+    key = b'"seller_id":"'
+    for i, line in enumerate(lines, 1):
+        at = line.find(key)
+        if at >= 0:
+            start = at + len(key)
+            sellers.add(line[start:line.find(b'"', start)])
+        if i in marks:
+            counts.append(len(sellers))
+    return lines, counts
+
+
+def measure(lab: Lab, args: argparse.Namespace) -> dict[str, Any]:
+    records = args.records or (2_000_000 if args.full else 40_000)
+    started = time.monotonic()
+    lines, sellers = growing_population(records)
+    built = time.monotonic() - started
+    loaded = lab.load("memory", "bench-memory", lines,
+                      f"{records:,} records: {len(lines) // 22_000 + 1} chained simulated days")
+    del lines
+    print(f"  memory: {loaded.records:,} records, {sellers[-1]:,} sellers; built in {built:.0f} s, "
+          f"produced in {loaded.produce_s:.0f} s", file=sys.stderr)
+    worker = lab.worker(loaded, lab.app_id("mem-"))
+    marks = [records // 4, records // 2, 3 * records // 4, records]
+    rss: dict[int, float] = {}
+
+    def sample(mark: int, _now: float) -> None:
+        rss[mark] = rss_mb(worker.popen.pid)
+
+    try:
+        timing = run_until_done([worker], worker_done(loaded), records, args.timeout,
+                                at=marks, on_mark=sample, trace=args.trace)
+    finally:
+        lab.forget(worker)
+    half, full = rss[marks[1]], rss[marks[3]]
+    return {"size": "full" if args.full else ("custom" if args.records else "default"),
+            "runs": 1, "records": records, "scenario": loaded.summary(),
+            "marks": marks, "rss_mb": [rss[m] for m in marks], "sellers": sellers,
+            "growth_half_to_full_pct": (full - half) / half * 100.0,
+            "mb_per_1k_sellers_second_half": (full - half) / max(1, sellers[3] - sellers[1]) * 1e3,
+            "worker_per_s": timing["per_s"]}
+
+
+def report(r: dict[str, Any]) -> list[str]:
+    m, rss, sellers = r["marks"], r["rss_mb"], r["sellers"]
+    return [f"memory ({r['records']:,} records, {r['size']}): worker RSS "
+            + ", ".join(f"{rss[i]:,.0f} MiB after {m[i]:,} ({sellers[i]:,} sellers)"
+                        for i in range(4)),
+            f"  growth from N/2 to N: {r['growth_half_to_full_pct']:+.1f}% "
+            f"({r['mb_per_1k_sellers_second_half']:.2f} MiB per 1k new sellers)"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--records", type=int, default=None,
+                        help="N (default 40,000; 2,000,000 with --full)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    parser.add_argument("--full", action="store_true", help="N = 2M (slow)")
+    parser.add_argument("--timeout", type=float, default=7200.0)
+    parser.add_argument("--compiled", default=str(ROOT / "build" / "compiled"),
+                        help="compiled build the worker runs on; '' for plain Python")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--trace", action="store_true", help="progress every 5 s")
+    args = parser.parse_args(argv)
+    compiled = Path(args.compiled) if args.compiled else None
+    with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp, \
+            Lab(Path(tmp), compiled) as lab:
+        results = measure(lab, args)
+    print("\n".join(report(results)))
+    if args.json:
+        args.json.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
