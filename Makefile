@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .PHONY: install test unit integration lint typecheck bench run kafka-up kafka-down kafka-status \
-        promtool clean constraints compiled
+        promtool openssl clean constraints compiled
 
 install: $(STAMP)
 
@@ -25,6 +25,13 @@ promtool:
 	  echo "installing Debian's prometheus package (promtool + server)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null) \
 	  || echo "warning: could not install prometheus; rule tests will fail"; }
+
+# openssl makes the throw-away certificates of the secured-broker tests.
+openssl:
+	@command -v openssl >/dev/null 2>&1 || { \
+	  echo "installing Debian's openssl package"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssl >/dev/null) \
+	  || echo "warning: could not install openssl; the secured-broker tests will fail"; }
 
 # The mypyc-compiled copy of signals, rebuilt whenever a source changes; it lives
 # apart from the sources so an edit is never shadowed by an old compiled module.
@@ -42,7 +49,7 @@ $(COMPILED_STAMP): $(STAMP) $(SIGNALS_SOURCES) scripts/build_compiled.py pyproje
 # PYTHONSAFEPATH keeps the working directory, and so the plain sources, off sys.path.
 ON_COMPILED := PYTHONSAFEPATH=1 PYTHONPATH=$(COMPILED)
 
-test: install promtool lint compiled
+test: install promtool openssl lint compiled
 	BRANDGUARD_REQUIRE_COMPILED=1 BRANDGUARD_EXPECT_BUILD=python $(PY) -m pytest -q $(PYTEST_ARGS)
 	$(ON_COMPILED) BRANDGUARD_EXPECT_BUILD=compiled $(VENV)/bin/pytest -q \
 	  tests/unit tests/integration/test_worker.py::test_live_worker_matches_replay
