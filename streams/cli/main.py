@@ -25,7 +25,7 @@ def _add_kafka(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("action", choices=["start", "stop", "status"])
     p.add_argument("--dir", default=None, help="state folder (default: .run/kafka)")
     p.add_argument("--version", default=None, help="Kafka version (default: pinned)")
-    p.set_defaults(func=_handler("streams.localkafka.broker", "run_cli"))
+    p.set_defaults(func=_handler("streams.cli.kafka", "run_cli"))
 
 
 def _add_simulate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -3,7 +3,9 @@ for local runs and integration tests: ``brandguard kafka start|stop|status``.
 
 The broker runs detached in its own process group, so it outlives the command
 that started it; a state file in the state folder records its pid and ports
-so a later ``stop`` or ``status`` (another process) can find it.
+so a later ``stop`` or ``status`` (another process) can find it. Its
+configuration, secured listeners included, is made in
+:mod:`streams.localkafka.listeners`; the command is :mod:`streams.cli.kafka`.
 
 With a ``BrokerSecurity`` the broker also serves secured listeners next to its
 PLAINTEXT one (which stays the bootstrap, for test set-up): SASL_SSL and
@@ -12,32 +14,33 @@ formatted, and SSL that requires a client certificate (mutual TLS)."""
 
 from __future__ import annotations
 
-import argparse
 import base64
 import contextlib
 import json
-import re
 import secrets
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from string import Template
 
 from streams.localkafka.jars import (
     PINNED_VERSION,
     SUPPORTED_VERSIONS,
     KafkaLocalError,
     check_java,
-    deploy_dir,
     ensure_jars,
     kafka_major,
     log_config_flag,
-    repo_root,
+)
+from streams.localkafka.listeners import (
+    SECURED_LISTENERS,
+    BrokerSecurity,
+    render_server_properties,
+    scram_arguments,
+    secure_server_properties,
 )
 from streams.localkafka.process import (
     ProcessError,
@@ -52,7 +55,6 @@ from streams.localkafka.process import (
 
 __all__ = [
     "PINNED_VERSION",
-    "SECURED_LISTENERS",
     "SUPPORTED_VERSIONS",
     "Broker",
     "BrokerSecurity",
@@ -61,9 +63,6 @@ __all__ = [
     "ensure_jars",
     "new_cluster_id",
     "pick_free_ports",
-    "render_server_properties",
-    "run_cli",
-    "secure_server_properties",
     "start_broker",
     "stop_broker",
 ]
@@ -81,28 +80,6 @@ _TOOL_JVM_FLAGS = ("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
 Progress = Callable[[str], None]
 
 #: the listeners a secured broker adds, named after their security protocol
-SECURED_LISTENERS = ("SASL_SSL", "SSL", "SASL_PLAINTEXT")
-SCRAM_MECHANISM = "SCRAM-SHA-512"
-_SCRAM_SAFE = re.compile(r"^[A-Za-z0-9._-]+$")
-
-
-@dataclass(frozen=True)
-class BrokerSecurity:
-    """TLS material and SCRAM users for the secured listeners.
-
-    ``keystore``: PEM file with the broker's private key (unencrypted PKCS#8)
-    and its certificate chain; its certificate must name 127.0.0.1 (clients
-    verify the host). ``truststore``: PEM file of the CAs whose client
-    certificates the SSL listener accepts. ``scram_users``: user -> password,
-    both limited to letters, digits and ``._-`` (the storage tool's
-    ``--add-scram`` syntax has no quoting).
-    """
-
-    keystore: Path
-    truststore: Path
-    scram_users: Mapping[str, str] = field(default_factory=dict)
-
-
 @dataclass(frozen=True)
 class Broker:
     """A running broker as recorded in its state folder."""
@@ -144,70 +121,6 @@ def pick_free_ports(count: int) -> list[int]:
         return ports
 
 
-def render_server_properties(
-    broker_port: int,
-    controller_port: int,
-    data_dir: Path,
-    auto_create_topics: bool = False,
-    template: str | None = None,
-) -> str:
-    """server.properties for one combined broker+controller node."""
-    if template is None:
-        template = (deploy_dir() / "server.properties.template").read_text(encoding="utf-8")
-    return Template(template).substitute(
-        broker_port=broker_port,
-        controller_port=controller_port,
-        data_dir=data_dir,
-        auto_create_topics="true" if auto_create_topics else "false",
-    )
-
-
-def secure_server_properties(
-    properties: str, ports: Mapping[str, int], security: BrokerSecurity
-) -> str:
-    """``properties`` with the secured listeners of ``ports`` (protocol -> port) added.
-
-    The PLAINTEXT listener stays the inter-broker one; the secured ones are
-    on loopback only, like it. No authorizer is set: an authenticated user
-    may do anything, a client that fails to authenticate nothing.
-    """
-    lines = properties.splitlines()
-    current = {line.split("=", 1)[0]: line.split("=", 1)[1] for line in lines
-               if "=" in line and not line.lstrip().startswith("#")}
-    added = ",".join(f"{name}://127.0.0.1:{port}" for name, port in ports.items())
-    overrides = {
-        "listeners": f"{current['listeners']},{added}",
-        "advertised.listeners": f"{current['advertised.listeners']},{added}",
-        "listener.security.protocol.map": current["listener.security.protocol.map"] + "".join(
-            f",{name}:{name}" for name in ports),
-    }
-    kept = [line for line in lines if line.split("=", 1)[0] not in overrides]
-    jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
-    extra = [
-        "", "# Secured listeners (streams/localkafka/broker.py, secure_server_properties).",
-        *(f"{key}={value}" for key, value in overrides.items()),
-        f"sasl.enabled.mechanisms={SCRAM_MECHANISM}",
-        *(f"listener.name.{name.lower()}.{SCRAM_MECHANISM.lower()}.sasl.jaas.config={jaas}"
-          for name in ports if name.startswith("SASL_")),
-        # PEM key stores (Kafka 2.7+): no JKS conversion, no store passwords.
-        "ssl.keystore.type=PEM", f"ssl.keystore.location={security.keystore.resolve()}",
-        "ssl.truststore.type=PEM", f"ssl.truststore.location={security.truststore.resolve()}",
-        # mutual TLS on the SSL listener only; SASL_SSL clients authenticate by password
-        "listener.name.ssl.ssl.client.auth=required",
-    ]
-    return "\n".join(kept + extra) + "\n"
-
-
-def _scram_arguments(users: Mapping[str, str]) -> list[str]:
-    arguments = []
-    for user, password in users.items():
-        if not (_SCRAM_SAFE.match(user) and _SCRAM_SAFE.match(password)):
-            raise KafkaLocalError(f"SCRAM user {user!r}: names and passwords are limited to "
-                                  "letters, digits and ._- here")
-        arguments += ["--add-scram", f"{SCRAM_MECHANISM}=[name={user},password={password}]"]
-    return arguments
-
-
 def _java_command(
     java: str, flags: tuple[str, ...], lib: Path, version: str, *args: str
 ) -> list[str]:
@@ -220,7 +133,7 @@ def _format_storage(java: str, lib: Path, version: str, config: Path,
         java, _TOOL_JVM_FLAGS, lib, version, "kafka.tools.StorageTool", "format",
         f"--cluster-id={new_cluster_id()}", "-c", str(config),
         # SCRAM credentials live in the KRaft metadata log: written at format time
-        *_scram_arguments(scram_users or {}),
+        *scram_arguments(scram_users or {}),
     )
     result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     if result.returncode != 0:
@@ -374,50 +287,3 @@ def stop_broker(state_dir: Path, term_timeout_s: float = 30.0) -> bool:
     shutil.rmtree(state_dir / _DATA_DIR, ignore_errors=True)
     (state_dir / _STATE_FILE).unlink(missing_ok=True)
     return was_running
-
-
-def _eprint(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _cli_start(state_dir: Path, version: str) -> int:
-    running = broker_status(state_dir)
-    if running is not None:
-        _eprint(f"Kafka {running.version} is already running (pid {running.pid})")
-        print(f"bootstrap={running.bootstrap}")
-        return 0
-    kafka_major(version)
-    if version not in SUPPORTED_VERSIONS:
-        _eprint(f"warning: Kafka {version} is untested here; tested: "
-                f"{', '.join(SUPPORTED_VERSIONS)}")
-    started = time.monotonic()
-    broker = start_broker(state_dir, version, progress=_eprint)
-    _eprint(f"ready in {time.monotonic() - started:.1f} s (pid {broker.pid}, "
-            f"log {broker.log_path})")
-    print(f"bootstrap={broker.bootstrap}")
-    return 0
-
-
-def _cli_status(state_dir: Path) -> int:
-    broker = broker_status(state_dir)
-    if broker is None:
-        print(f"not running ({state_dir})")
-        return 1
-    print(f"running version={broker.version} bootstrap={broker.bootstrap} pid={broker.pid}")
-    return 0
-
-
-def run_cli(args: argparse.Namespace) -> int:
-    """``brandguard kafka start|stop|status [--dir DIR] [--version X.Y.Z]``."""
-    state_dir = Path(args.dir) if args.dir else repo_root() / ".run" / "kafka"
-    version = args.version or PINNED_VERSION
-    try:
-        if args.action == "start":
-            return _cli_start(state_dir, version)
-        if args.action == "stop":
-            _eprint("stopped" if stop_broker(state_dir) else f"not running ({state_dir})")
-            return 0
-        return _cli_status(state_dir)
-    except KafkaLocalError as exc:
-        _eprint(f"error: {exc}")
-        return 1

@@ -3,15 +3,12 @@
 ``create_app(settings)`` builds everything; nothing connects at import time.
 
 Producer and consumer settings, and why:
-- ``producer_threaded=False``: a threaded producer measured 2.5x faster
-  (450 -> 1,100 events/s on one worker) but lost table writes across a clean
-  restart in tests/integration (state differed from replay), so correctness wins.
-- ``producer_acks=-1`` (all in-sync replicas) and idempotence: an alert or a
-  dead letter acknowledged by Kafka survives a broker failure.
-- ``producer_linger_ms=10``: batches small records without adding latency
-  operators would notice on an alert. ``producer_max_batch_size=1 MiB``:
-  aiokafka's 16 KiB default held two seller-changelog records, and the sender
-  stalled every time a batch filled.
+- Outputs, internal facts and the tables' changelog records go through one
+  librdkafka producer (``checkpointing.delivery``: idempotent, acks from all
+  in-sync replicas), not Faust's, which sends one record per event-loop turn.
+  Faust's producer is left with what Faust itself sends; its settings
+  (``producer_acks=-1``, ``producer_linger_ms=10``, 1 MiB batches, not threaded)
+  are the safe ones.
 - ``stream_buffer_maxsize=4096``: enough read-ahead per partition for the
   event-time merger to see all three input topics, bounded memory.
 - ``broker_commit_interval=2.0``: commits often enough that a restart replays
@@ -61,11 +58,7 @@ from signals.processors import BrandState, ImageState, LearnerState, SellerState
 from streams.worker.admin import client_config
 from streams.worker.checkpointing.delivery import DeliveryFailed, OutputProducer, producer_config
 from streams.worker.checkpointing.state_cache import StateCache
-from streams.worker.faust_internals import (
-    DirectChangelog,
-    FastFetchConsumer,
-    widen_producer_buffer,
-)
+from streams.worker.faust_internals import DirectChangelog, FastFetchConsumer
 from streams.worker.global_views import GlobalViews
 from streams.worker.monitoring.metrics import Metrics
 from streams.worker.runners.base import RawEvent, Runner
@@ -134,7 +127,7 @@ class Brandguard:
                      on_delivered: Callable[[int], None]) -> None:
         self.outputs.send(topic, value, key, partition, on_delivered)
 
-    def _build(self) -> None:
+    def _emitter(self) -> Emitter:
         s, i = self.settings, internal_topics(self.settings)
         out = {"alerts": s.topics.alerts, "deadletter": s.topics.deadletter,
                "brand_listing": i.brand_facts, "brand_report": i.brand_facts,
@@ -145,7 +138,11 @@ class Brandguard:
                            "training_example": 1}
         # librdkafka starts its threads here, when the app is built, not at import
         self.outputs = OutputProducer(Producer(producer_config(client_config(s))))
-        emit = Emitter(self.outputs, out, self.metrics, fact_partitions, batch_size=s.fact_batch)
+        return Emitter(self.outputs, out, self.metrics, fact_partitions, batch_size=s.fact_batch)
+
+    def _build(self) -> None:
+        s, i = self.settings, internal_topics(self.settings)
+        emit = self._emitter()
         size = s.state_cache_size
         self.sellers = self._cache("sellers", SellerState.create, SellerState.from_dict, size)
         self.brands = self._cache("brands", BrandState.create, BrandState.from_dict, size)
@@ -163,26 +160,22 @@ class Brandguard:
         self.seller_runner = SellerRunner(self.sellers, self.views, schemas, i.network_facts,
                                           emit, self.metrics, seller_epochs,
                                           backlog=self._backlog, caught_up=self._caught_up)
-        wiring: list[tuple[Runner, faust.TopicT]] = [
-            (self.seller_runner, self._topic(*schemas)),
-            (self.seller_runner, self._topic(i.network_facts)),
-            (BrandRunner(self.brands, emit, self.metrics), self._topic(i.brand_facts)),
-            (ImageRunner(images, emit, self.metrics, image_epochs), self._topic(i.image_facts)),
-            (LearnerRunner(learner, emit, self.metrics), self._topic(i.examples)),
-            (RegistryRunner(emit, self.metrics), self._topic(s.topics.brands)),
+        wiring: list[tuple[str, Runner, faust.TopicT]] = [
+            ("seller", self.seller_runner, self._topic(*schemas)),
+            ("seller_network", self.seller_runner, self._topic(i.network_facts)),
+            ("brand", BrandRunner(self.brands, emit, self.metrics), self._topic(i.brand_facts)),
+            ("image", ImageRunner(images, emit, self.metrics, image_epochs),
+             self._topic(i.image_facts)),
+            ("learner", LearnerRunner(learner, emit, self.metrics), self._topic(i.examples)),
+            ("registry", RegistryRunner(emit, self.metrics), self._topic(s.topics.brands)),
         ]
-        for runner, topic in wiring:
-            inputs = runner is self.seller_runner and i.network_facts not in topic.topics
-            self._agent(runner, topic, name=runner.name if runner is not self.seller_runner
-                        else ("seller" if inputs else "seller_network"))
+        for name, runner, topic in wiring:
+            self._agent(runner, topic, name)
         self.read_ahead = ReadAhead(schemas, s.max_held, self._pause, self._resume)
         self.metrics.zero_topics([*schemas, s.topics.brands])
         self.app.timer(0.25)(self._tick)
         self.app.task(self.views.run)
         self.app.on_partitions_revoked.connect(self._on_revoked)  # type: ignore[arg-type]
-        # with facts, alerts and changelog writes per event, Faust's 100-message
-        # buffer throttled the worker to ~300 events/s
-        widen_producer_buffer(self.app, 10_000)
 
     def _agent(self, runner: Runner, topic: faust.TopicT, name: str) -> None:
         if runner not in self.runners:

@@ -18,8 +18,6 @@ the upstream issue, so a Faust or aiokafka upgrade knows what to re-check
   compressed 1-day scenario: 1.4-2.0 s from the last seller partition's mark
   to the image agent seeing it). 100 ms costs an idle worker ten small fetch
   requests a second.
-- :func:`widen_producer_buffer`: Faust's producer buffer holds 100 messages
-  and then blocks every agent until it drains (faust-streaming #173).
 - :func:`without_spinner`: Faust's worker draws a terminal spinner and, to feed
   it, sets the *root logger* to DEBUG (``faust/worker.py``,
   ``_setup_spinner_handler``; no upstream issue found), whatever ``--loglevel``
@@ -54,7 +52,7 @@ from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread, Consumer
 from faust.types import TP, EventT
 
 __all__ = ["FETCH_MAX_WAIT_MS", "DirectChangelog", "FastFetchConsumer", "SendRecord",
-           "event_context", "refresh_metadata", "widen_producer_buffer", "without_spinner"]
+           "event_context", "refresh_metadata", "without_spinner"]
 
 FETCH_MAX_WAIT_MS = 100
 
@@ -80,11 +78,6 @@ class _FastFetchThread(AIOKafkaConsumerThread):
 class FastFetchConsumer(Consumer):
     def _new_consumer_thread(self) -> AIOKafkaConsumerThread:
         return _FastFetchThread(self, loop=self.loop, beacon=self.beacon)
-
-
-def widen_producer_buffer(app: faust.App, max_messages: int) -> None:
-    """Let the producer buffer hold ``max_messages`` before it blocks the agents."""
-    app.producer.buffer.max_messages = max_messages
 
 
 async def refresh_metadata(consumer: aiokafka.AIOKafkaConsumer) -> None:

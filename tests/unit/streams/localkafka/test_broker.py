@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import base64
 import json
 import os
@@ -21,8 +20,6 @@ from streams.localkafka.broker import (
     broker_status,
     new_cluster_id,
     pick_free_ports,
-    render_server_properties,
-    run_cli,
     stop_broker,
 )
 from streams.localkafka.jars import (
@@ -34,6 +31,7 @@ from streams.localkafka.jars import (
     parse_java_version,
     require_tool,
 )
+from streams.localkafka.listeners import render_server_properties
 from streams.localkafka.process import (
     cmdline_of,
     end_process_group,
@@ -252,22 +250,6 @@ def test_a_live_pid_that_is_not_our_broker_is_not_running(tmp_path: Path) -> Non
     assert not (tmp_path / "broker.json").exists()
 
 
-def test_cli_status_exit_code_says_not_running(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code = run_cli(argparse.Namespace(action="status", dir=str(tmp_path), version=None))
-    assert code == 1
-    assert "not running" in capsys.readouterr().out
-
-
-def test_cli_stop_without_broker_is_fine(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code = run_cli(argparse.Namespace(action="stop", dir=str(tmp_path), version=None))
-    assert code == 0
-    assert "not running" in capsys.readouterr().err
-
-
 # --- detached processes --------------------------------------------------------
 
 def _wait_for_log(log: Path, text: str, timeout_s: float = 10.0) -> None:
@@ -315,7 +297,7 @@ def test_log_tail_of_a_missing_file(tmp_path: Path) -> None:
 
 
 def test_secured_listeners_are_added_on_loopback(tmp_path: Path) -> None:
-    from streams.localkafka.broker import BrokerSecurity, secure_server_properties
+    from streams.localkafka.listeners import BrokerSecurity, secure_server_properties
 
     plain = render_server_properties(40001, 40002, tmp_path / "data")
     security = BrokerSecurity(keystore=tmp_path / "ks.pem", truststore=tmp_path / "ca.pem")
@@ -337,7 +319,7 @@ def test_secured_listeners_are_added_on_loopback(tmp_path: Path) -> None:
 
 
 def test_scram_users_must_need_no_quoting() -> None:
-    from streams.localkafka.broker import _scram_arguments
+    from streams.localkafka.listeners import scram_arguments as _scram_arguments
 
     assert _scram_arguments({"bg": "pw-1"}) == [
         "--add-scram", "SCRAM-SHA-512=[name=bg,password=pw-1]"]

@@ -19,7 +19,6 @@ from streams.worker.faust_internals import (
     FETCH_MAX_WAIT_MS,
     FastFetchConsumer,
     event_context,
-    widen_producer_buffer,
 )
 
 
@@ -44,12 +43,6 @@ def test_fetch_wait_is_read_from_the_attribute_we_set() -> None:
     assert "self._fetch_max_wait_ms" in inspect.getsource(aiokafka.AIOKafkaConsumer.start)
     assert FETCH_MAX_WAIT_MS < 1500
     assert issubclass(FastFetchConsumer, faust.transport.drivers.aiokafka.Consumer)
-
-
-def test_producer_buffer_can_be_widened() -> None:
-    app = faust.App("faust-internals-test", broker="kafka://127.0.0.1:1")
-    widen_producer_buffer(app, 12_345)
-    assert app.producer.buffer.max_messages == 12_345
 
 
 def test_metadata_refresh_is_still_on_the_client() -> None:
