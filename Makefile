@@ -8,8 +8,10 @@ BG := $(VENV)/bin/brandguard
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install test unit integration lint typecheck bench run kafka-up kafka-down kafka-status \
-        promtool openssl clean constraints compiled
+# tests/reliability (kill -9, stale state folders) takes minutes: `make reliability`.
+test: install promtool openssl lint compiled
+	BRANDGUARD_REQUIRE_COMPILED=1 BRANDGUARD_EXPECT_BUILD=python $(PY) -m pytest -q \
+	  --ignore=tests/reliability $(PYTEST_ARGS)
 
 install: $(STAMP)
 
@@ -49,8 +51,15 @@ $(COMPILED_STAMP): $(STAMP) $(SIGNALS_SOURCES) scripts/build_compiled.py pyproje
 # PYTHONSAFEPATH keeps the working directory, and so the plain sources, off sys.path.
 ON_COMPILED := PYTHONSAFEPATH=1 PYTHONPATH=$(COMPILED)
 
+<<<<<<< HEAD
 test: install promtool openssl lint compiled
 	BRANDGUARD_REQUIRE_COMPILED=1 BRANDGUARD_EXPECT_BUILD=python $(PY) -m pytest -q $(PYTEST_ARGS)
+=======
+# tests/reliability (kill -9, stale state folders) takes minutes: `make reliability`.
+test: install promtool lint compiled
+	BRANDGUARD_REQUIRE_COMPILED=1 BRANDGUARD_EXPECT_BUILD=python $(PY) -m pytest -q \
+	  --ignore=tests/reliability $(PYTEST_ARGS)
+>>>>>>> reliability
 	$(ON_COMPILED) BRANDGUARD_EXPECT_BUILD=compiled $(VENV)/bin/pytest -q \
 	  tests/unit tests/integration/test_worker.py::test_live_worker_matches_replay
 
@@ -59,6 +68,11 @@ unit: install
 
 integration: install
 	$(PY) -m pytest -q tests/integration $(PYTEST_ARGS)
+
+# A live worker killed with SIGKILL mid-stream, and one started on a stale state folder,
+# against replay (about 10 minutes; -s prints the figures).
+reliability: install
+	$(PY) -m pytest -q -s tests/reliability $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check signals streams tests bench scripts
