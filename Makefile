@@ -48,19 +48,16 @@ $(COMPILED_STAMP): $(STAMP) $(SIGNALS_SOURCES) scripts/build_compiled.py pyproje
 
 # Everything on plain Python (which also checks the compiled copy's replays against
 # it), then the unit tests and a live worker on a real broker on the compiled copy.
-# PYTHONSAFEPATH keeps the working directory, and so the plain sources, off sys.path.
+# PYTHONSAFEPATH keeps the working directory, and so the plain sources, off sys.path;
+# --import-mode=append keeps pytest from putting the repository root (tests/ is a
+# package) ahead of the compiled copy.
 ON_COMPILED := PYTHONSAFEPATH=1 PYTHONPATH=$(COMPILED)
 
-<<<<<<< HEAD
-test: install promtool openssl lint compiled
-	BRANDGUARD_REQUIRE_COMPILED=1 BRANDGUARD_EXPECT_BUILD=python $(PY) -m pytest -q $(PYTEST_ARGS)
-=======
 # tests/reliability (kill -9, stale state folders) takes minutes: `make reliability`.
-test: install promtool lint compiled
+test: install promtool openssl lint compiled
 	BRANDGUARD_REQUIRE_COMPILED=1 BRANDGUARD_EXPECT_BUILD=python $(PY) -m pytest -q \
 	  --ignore=tests/reliability $(PYTEST_ARGS)
->>>>>>> reliability
-	$(ON_COMPILED) BRANDGUARD_EXPECT_BUILD=compiled $(VENV)/bin/pytest -q \
+	$(ON_COMPILED) BRANDGUARD_EXPECT_BUILD=compiled $(VENV)/bin/pytest -q --import-mode=append \
 	  tests/unit tests/integration/test_worker.py::test_live_worker_matches_replay
 
 unit: install

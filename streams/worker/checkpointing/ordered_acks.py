@@ -58,11 +58,25 @@ class OrderedAcks:
         self._flushed: dict[tuple[str, int], set[int]] = {}
 
     def received(self, event: Ackable, now: float) -> None:
-        """Call for every record, in the order the agent reads them (``now``: monotonic)."""
+        """Call for every record, in the order the agent reads them (``now``: monotonic).
+
+        An offset at or below one already waiting means the consumer went back (its
+        seek to the committed offset after a rebalance; records it had buffered before
+        may still arrive after that): every record from there on comes again, so the
+        older copies stop waiting. Kept, each copy of an offset would need its own
+        ack while one ack clears the offset: the partition would stall for good.
+        """
         msg = event.message
-        queue = self._waiting.get((msg.topic, msg.partition))
+        tp = (msg.topic, msg.partition)
+        queue = self._waiting.get(tp)
         if queue is None:
-            queue = self._waiting[(msg.topic, msg.partition)] = deque()
+            queue = self._waiting[tp] = deque()
+        elif queue and queue[-1][0].message.offset >= msg.offset:
+            while queue and queue[-1][0].message.offset >= msg.offset:
+                queue.pop()
+            done = self._flushed.get(tp)
+            if done:
+                done.difference_update([o for o in done if o >= msg.offset])
         queue.append((event, now))
 
     def flushed(self, partition: int, events: Iterable[Ackable]) -> None:
