@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ from harness import (
     Lab,
     Loaded,
     noop_done,
+    run_alone,
     run_until_done,
     simulated,
     spread,
@@ -217,16 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--trace", action="store_true", help="progress every 5 s")
     args = parser.parse_args(argv)
-    import orjson
-
-    compiled = Path(args.compiled) if args.compiled else None
-    with tempfile.TemporaryDirectory(prefix="bench-catchup-") as tmp, \
-            Lab(Path(tmp), compiled) as lab:
-        results = measure(lab, args)
-    print("\n".join(report(results)))
-    if args.json:
-        args.json.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
-    return 0
+    return run_alone("bench-catchup-", args, measure, report)
 
 
 if __name__ == "__main__":

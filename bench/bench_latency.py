@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -36,7 +35,7 @@ import orjson
 from confluent_kafka import Consumer, Producer, TopicPartition
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, Lab, simulated, worker_done
+from harness import ROOT, Lab, run_alone, simulated, worker_done
 
 from streams.cli.produce import producer_config, route
 
@@ -270,14 +269,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="compiled build the worker runs on; '' for plain Python")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
-    compiled = Path(args.compiled) if args.compiled else None
-    with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp, \
-            Lab(Path(tmp), compiled) as lab:
-        results = measure(lab, args)
-    print("\n".join(report(results)))
-    if args.json:
-        args.json.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
-    return 0
+    return run_alone("bench-latency-", args, measure, report)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from typing import Any
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, Lab, rss_mb, run_until_done, simulated, worker_done
+from harness import ROOT, Lab, rss_mb, run_alone, run_until_done, simulated, worker_done
 
 from signals.contract.timefmt import parse_rfc3339
 
@@ -144,14 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--trace", action="store_true", help="progress every 5 s")
     args = parser.parse_args(argv)
-    compiled = Path(args.compiled) if args.compiled else None
-    with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp, \
-            Lab(Path(tmp), compiled) as lab:
-        results = measure(lab, args)
-    print("\n".join(report(results)))
-    if args.json:
-        args.json.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
-    return 0
+    return run_alone("bench-memory-", args, measure, report)
 
 
 if __name__ == "__main__":

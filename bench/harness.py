@@ -44,8 +44,20 @@ from streams.cli.produce import produce_file  # noqa: E402
 from streams.localkafka.broker import start_broker, stop_broker  # noqa: E402
 from tests.integration.worker_proc import free_port, log_tail, stop_process  # noqa: E402
 
-__all__ = ["INPUT_ROLES", "Lab", "Loaded", "Proc", "cpu_seconds", "free_port", "rss_mb",
-           "run_until_done", "simulated", "spread", "topic_names"]
+__all__ = [
+    "INPUT_ROLES",
+    "Lab",
+    "Loaded",
+    "Proc",
+    "cpu_seconds",
+    "free_port",
+    "rss_mb",
+    "run_alone",
+    "run_until_done",
+    "simulated",
+    "spread",
+    "topic_names",
+]
 
 PARTITIONS = 8
 #: the topics a worker consumes from outside: its input records
@@ -390,3 +402,18 @@ def worker_done(loaded: Loaded) -> Callable[[str], float]:
 
 def noop_done(text: str) -> float:
     return metric_sum(text, "noop_events_total")
+
+
+def run_alone(prefix: str, args: Any, measure: Callable[[Lab, Any], dict[str, Any]],
+              report: Callable[[dict[str, Any]], list[str]]) -> int:
+    """A benchmark run on its own: its own broker (``Lab``) in a temporary folder,
+    the report printed, and the results written to ``args.json`` if given."""
+    import tempfile
+
+    compiled = Path(args.compiled) if args.compiled else None
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp, Lab(Path(tmp), compiled) as lab:
+        results = measure(lab, args)
+    print("\n".join(report(results)))
+    if args.json:
+        args.json.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
+    return 0
