@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:
 def build() -> Any:
     import faust
 
-    from streams.worker.faust_internals import FastFetchConsumer, widen_producer_buffer
+    from streams.worker.faust_internals import FastFetchConsumer
     from streams.worker.settings import load_settings
 
     s = load_settings()
@@ -47,7 +47,6 @@ def build() -> Any:
         consumer_auto_offset_reset="earliest", value_serializer="raw", key_serializer="raw",
     )
     app.transport.Consumer = FastFetchConsumer
-    widen_producer_buffer(app, 10_000)
     raw: dict[str, Any] = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw",
                            "value_serializer": "raw"}
     count = [0]

@@ -32,7 +32,9 @@ def check_state_endpoints(workers: list[WorkerProcess], live_alerts: list[dict[s
         if kind == "seller":
             agg = replay.sellers[entity].aggregates
             expected = orjson.loads(orjson.dumps(agg.summary(agg.newest)))
-            assert body["aggregates"] == expected, entity
+            differ = {k: (body["aggregates"].get(k), v) for k, v in expected.items()
+                      if body["aggregates"].get(k) != v}
+            assert body["aggregates"] == expected, (entity, differ)
     assert {kind for kind, _, _ in _sample(latest)} >= {"seller", "listing"}
     assert ask.request("/sellers/no-such-seller")[0] == 404
     if ask.env.get("BRANDGUARD_API_TOKEN"):

@@ -263,14 +263,19 @@ def _produce_registry_first(events: Path, tmp_path: Path, workers: list[WorkerPr
 
 def _wait_quiet(worker: WorkerProcess, quiet_for: float = 4.0, timeout: float = 300) -> None:
     """Facts travel through internal topics after the inputs are consumed: wait until
-    nothing changes (alerts, processed facts) for a few seconds."""
+    nothing is held at the epoch gate, nothing read is unacked, and nothing changes
+    (alerts, processed facts) for a few seconds. Quiet alone is not enough: a worker
+    that has just restarted is also quiet while its producer starts, with events
+    still held at the gate."""
     last: list[float] = [-1.0]
     since = [time.monotonic()]
 
     def settled() -> bool:
         now = (worker.metric("brandguard_alerts_total")
                + worker.metric("brandguard_processing_seconds_count"))
-        if now != last[0]:
+        pending = (worker.metric("brandguard_epoch_held_events")
+                   + worker.metric("brandguard_oldest_unacked_seconds"))
+        if now != last[0] or pending:
             last[0], since[0] = now, time.monotonic()
         return time.monotonic() - since[0] >= quiet_for
 
