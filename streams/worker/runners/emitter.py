@@ -1,6 +1,9 @@
 """Where processor outputs go when live: alerts, dead letters and facts as Kafka records.
 
 Alerts, dead letters and views go out one record each: other systems read them.
+Alerts and dead letters carry the contract's record headers
+(``signals.contract.headers``): the runner passes the input record's headers,
+and only those two outputs look at them.
 Facts and epoch marks travel between our own processors, and there the record
 is the unit Faust pays for (a send, a fetch, an event, an ack). So facts are
 packed: one record per destination partition holding a JSON array of facts and
@@ -27,6 +30,14 @@ from aiokafka.partitioner import murmur2
 
 from signals.contract.alert import Alert, encode_alert
 from signals.contract.deadletter import dead_letter, encode_deadletter
+from signals.contract.headers import (
+    InputHeaders,
+    alert_headers,
+    cloudevents_source,
+    deadletter_headers,
+    record_timestamp_ms,
+    trace_headers,
+)
 from signals.contract.timefmt import format_rfc3339, parse_rfc3339
 from signals.errors import BrandguardError
 from signals.memo import Memo
@@ -45,9 +56,12 @@ def kafka_partition(key: bytes, partitions: int) -> int:
 
 class Emitter:
     def __init__(self, out: OutputProducer, topics: dict[str, str], metrics: Metrics,
-                 partitions: dict[str, int] | None = None, batch_size: int = 500) -> None:
+                 partitions: dict[str, int] | None = None, batch_size: int = 500,
+                 ce_source: str | None = None) -> None:
         """``topics``: topic names by role: alerts, deadletter, brand_views, model, and
-        one per fact kind; ``partitions``: partition count of each fact role's topic."""
+        one per fact kind; ``partitions``: partition count of each fact role's topic;
+        ``ce_source``: the alerts' CloudEvents source."""
+        self.ce_source = ce_source or cloudevents_source("brandguard", None)
         self.out = out
         self._topics = topics
         self._partitions = partitions or {}
@@ -57,18 +71,26 @@ class Emitter:
         #: recent keys' partitions: murmur2 is pure Python in aiokafka
         self._routes: Memo[str, int] = Memo(100_000)
 
-    def alert(self, alert: Alert) -> None:
-        self.out.send(self._topics["alerts"], encode_alert(alert), alert.entity_id.encode())
+    def alert(self, alert: Alert, trigger: InputHeaders = None) -> None:
+        """``trigger``: headers of the input record that raised it (its trace context)."""
+        headers = alert_headers(alert, self.ce_source, trace_headers(trigger))
+        self.out.send(self._topics["alerts"], encode_alert(alert), alert.entity_id.encode(),
+                      headers=headers)
         self.metrics.alerts.labels(alert.entity_type, alert.severity).inc()
         self.metrics.score.labels(alert.entity_type).observe(alert.score)
         lag = time.time() - parse_rfc3339(alert.trigger_event_time)
         self.metrics.alert_latency.labels(alert.entity_type).observe(max(0.0, lag))
 
     def dead(self, topic: str, partition: int, offset: int, key: bytes | None, value: bytes,
-             error: BrandguardError) -> None:
+             error: BrandguardError, headers: InputHeaders = None,
+             timestamp: float | None = None) -> None:
+        """The original record's key bytes, headers and timestamp (Faust's seconds) are
+        kept on the dead letter."""
         record = dead_letter(source_topic=topic, partition=partition, offset=offset, key=key,
                              value=value, error=error, failed_at=format_rfc3339(time.time()))
-        self.out.send(self._topics["deadletter"], encode_deadletter(record), key)
+        self.out.send(self._topics["deadletter"], encode_deadletter(record), key,
+                      headers=deadletter_headers(record, headers),
+                      timestamp_ms=record_timestamp_ms(timestamp))
         self.metrics.deadletters.labels(error.error_code).inc()
         self.metrics.events.labels(topic, "deadlettered").inc()
 

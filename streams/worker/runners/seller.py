@@ -205,7 +205,7 @@ class SellerRunner(CachedRunner[SellerState]):
             alerted = snap is not None and snap.alerted_at is not None
             self.metrics.first_reports.labels("true" if alerted else "false").inc()
         for alert in out.alerts:
-            self.emit.alert(alert)
+            self.emit.alert(alert, event.message.headers)
         for fact in out.facts:
             self.emit.fact(fact)
 
