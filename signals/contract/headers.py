@@ -6,6 +6,10 @@ type) and the W3C Trace Context of the input record that raised them. Dead
 letters keep the original record's headers and add where it came from and
 what stopped it, in the spirit of Kafka Connect's error headers.
 
+A brand alert is raised by a fact that crossed an internal topic: the packed
+record of facts carries the trace context of each traced fact in one internal
+header (:func:`fact_traces_header`), so the brand alert gets its trigger's too.
+
 The shell hands the input record's headers in as it read them (a sequence of
 ``(key, value)`` pairs, or a mapping); nothing here reads a clock, so the same
 alert always gets the same headers. Headers are not part of the replay output:
@@ -27,18 +31,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Final
+from typing import Any, Final
+
+import orjson
 
 from signals.contract.alert import Alert
 from signals.contract.deadletter import DeadLetter
 
 __all__ = [
     "CE_SPECVERSION",
+    "FACT_TRACES",
     "Header",
     "InputHeaders",
     "alert_headers",
     "cloudevents_source",
     "deadletter_headers",
+    "fact_traces",
+    "fact_traces_header",
     "record_timestamp_ms",
     "trace_headers",
 ]
@@ -58,6 +67,8 @@ _TRACEPARENT: Final = re.compile(rb"([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-
 _VERSION_00_LENGTH: Final = 55
 #: the combined tracestate length every participant must pass on (W3C); longer is dropped
 _TRACESTATE_MAX: Final = 512
+#: internal header of a packed fact record: trace contexts by the fact's position
+FACT_TRACES: Final = "brandguard.fact-traces"
 #: header keys a dead letter sets itself: an original's copies would be stale
 _OWN_PREFIXES: Final = ("brandguard.error.", "brandguard.source.")
 
@@ -186,3 +197,44 @@ def record_timestamp_ms(seconds: float | None) -> int:
     if seconds is None or seconds <= 0:
         return 0
     return round(seconds * 1000)
+
+
+def fact_traces_header(traces: Mapping[int, Sequence[tuple[str, bytes]]]) -> Header:
+    """The internal header of a packed fact record: each traced fact's trace context,
+    by its position in the record (JSON; header values stay as sent, latin-1 mapped).
+
+    >>> header = fact_traces_header({2: (("traceparent", b"00-ab"),)})
+    >>> header
+    ('brandguard.fact-traces', b'{"2":[["traceparent","00-ab"]]}')
+    """
+    data = {str(position): [[key, value.decode("latin-1")] for key, value in trace]
+            for position, trace in traces.items()}
+    return (FACT_TRACES, orjson.dumps(data))
+
+
+def fact_traces(headers: InputHeaders) -> dict[int, tuple[tuple[str, bytes], ...]]:
+    """The trace context of each traced fact of a packed record, by position.
+
+    Best effort: a missing or unreadable header means no trace, never a dead letter
+    (traces are metadata; the facts are the record). Each context is validated again.
+
+    >>> PARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    >>> fact_traces([fact_traces_header({1: (("traceparent", PARENT.encode()),)})])
+    {1: (('traceparent', b'00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'),)}
+    >>> fact_traces(None), fact_traces([(FACT_TRACES, b"{garbled")])
+    ({}, {})
+    """
+    if not headers:
+        return {}
+    pairs = headers.items() if isinstance(headers, Mapping) else headers
+    raw = next((value for key, value in pairs if key == FACT_TRACES), None)
+    if not raw:
+        return {}
+    try:
+        data: Any = orjson.loads(raw)
+        found = {int(position): trace_headers([(str(key), str(value).encode("latin-1"))
+                                               for key, value in trace])
+                 for position, trace in data.items()}
+    except (orjson.JSONDecodeError, AttributeError, TypeError, ValueError):
+        return {}
+    return {position: trace for position, trace in found.items() if trace}

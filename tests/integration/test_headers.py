@@ -1,13 +1,15 @@
-"""Record headers on the real broker (contract v1.1): a listing with a trace context raises
-an alert that carries it with CloudEvents attributes; a malformed record's dead letter
-keeps its headers, key bytes and timestamp and adds the error headers."""
+"""Record headers on the real broker (contract v1.1): listings with a trace context raise
+listing alerts and, through the brand's internal topic, a brand alert, each carrying its
+trigger's context with CloudEvents attributes; a malformed record's dead letter keeps its
+headers, key bytes and timestamp and adds the error headers."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 import orjson
-from confluent_kafka import Producer
+from confluent_kafka import Message, Producer
 
 from tests.integration.worker_proc import (
     WorkerProcess,
@@ -22,11 +24,14 @@ PARENT = b"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 BRAND = {"schema": "brand.v1", "event_id": "b-1", "event_time": "2026-11-27T10:00:00Z",
          "brand_id": "br1", "name": "Lumora", "authorized_sellers": ["s-ok"],
          "reference_price": 400.0, "currency": "USD"}
-#: replay alerts on it: counterfeit words, 90 % under the reference, seller not authorized
-LISTING = {"schema": "listing.v1", "event_id": "e-1", "event_time": "2026-11-27T14:00:00Z",
-           "action": "created", "listing_id": "l1", "seller_id": "s1", "brand_id": "br1",
-           "title": "Lumora replica handbag 1:1 mirror quality", "price": 39.0,
-           "currency": "USD", "quantity": 50, "seller_since": "2026-11-26T00:00:00Z"}
+#: replay alerts on each (counterfeit words, 90 % under the reference, seller not
+#: authorized), and on the brand once six sellers list it: listing and brand alerts
+LISTINGS: list[dict[str, Any]] = [{"schema": "listing.v1", "event_id": f"e-{n}",
+             "event_time": f"2026-11-27T14:0{n}:00Z", "action": "created",
+             "listing_id": f"l{n}", "seller_id": f"s{n}", "brand_id": "br1",
+             "title": "Lumora replica handbag 1:1 mirror quality", "price": 39.0,
+             "currency": "USD", "quantity": 50, "seller_since": "2026-11-26T00:00:00Z"}
+            for n in range(8)]
 #: a CreateTime far from now, so a dead letter stamped "now" could not pass for it
 BAD_TIMESTAMP_MS = 1_795_788_191_250
 
@@ -44,23 +49,37 @@ def test_alerts_and_dead_letters_carry_the_contract_headers(kafka_bootstrap: str
         assert producer.flush(30) == 0
         wait_for(lambda: (worker.get("/readyz") or {}).get("brands") == 1, 60,
                  "the registry loaded", worker)
-        producer.produce(topic_name(app_id, "listings"), key=b"s1", value=orjson.dumps(LISTING),
-                         headers=[("traceparent", PARENT), ("tracestate", b"congo=t61rcWkgMzE")])
-        original = [("x-origin", b"upstream-7"), ("traceparent", PARENT), ("empty", None)]
+        traces: dict[str, tuple[bytes, bytes]] = {}
+        for n, listing in enumerate(LISTINGS):  # each input its own span, and a state
+            traces[listing["event_id"]] = (PARENT[:36] + f"{n + 1:016x}".encode() + PARENT[52:],
+                                           f"congo=t{n}".encode())
+            producer.produce(topic_name(app_id, "listings"), key=listing["seller_id"].encode(),
+                             value=orjson.dumps(listing),
+                             headers=list(zip(("traceparent", "tracestate"),
+                                              traces[listing["event_id"]], strict=True)))
+        original: list[tuple[str, str | bytes | None]] = [
+            ("x-origin", b"upstream-7"), ("traceparent", PARENT), ("empty", None)]
         producer.produce(topic_name(app_id, "orders"), key=b"s\xff1", value=b"{not json",
                          headers=original, timestamp=BAD_TIMESTAMP_MS)
         assert producer.flush(30) == 0
-        wait_for(lambda: worker.metric("brandguard_alerts_total") >= 1
-                 and worker.metric("brandguard_deadletters_total") >= 1, 90,
-                 "an alert and a dead letter", worker)
-        alerts = read_messages(kafka_bootstrap, topic_name(app_id, "alerts"))
+        alerts: list[Message] = []
+
+        def brand_alert_delivered() -> bool:
+            alerts[:] = read_messages(kafka_bootstrap, topic_name(app_id, "alerts"))
+            return any(b'"entity_type":"brand"' in (msg.value() or b"") for msg in alerts)
+
+        wait_for(brand_alert_delivered, 120, "a brand alert on the topic", worker)
+        wait_for(lambda: worker.metric("brandguard_deadletters_total") >= 1, 60,
+                 "the dead letter", worker)
         dead = read_messages(kafka_bootstrap, topic_name(app_id, "deadletter"))
     finally:
         worker.stop()
 
-    assert alerts, "the listing must raise an alert for this test to mean anything"
+    kinds: set[str] = set()
     for msg in alerts:
-        alert = orjson.loads(msg.value())
+        alert = orjson.loads(msg.value() or b"")
+        kinds.add(alert["entity_type"])
+        traceparent, tracestate = traces[alert["trigger_event_id"]]
         headers = dict(msg.headers() or [])
         assert headers == {
             "ce_specversion": b"1.0", "ce_id": alert["alert_id"].encode(),
@@ -68,17 +87,19 @@ def test_alerts_and_dead_letters_carry_the_contract_headers(kafka_bootstrap: str
             "ce_type": f"com.brandguard.alert.{alert['entity_type']}".encode(),
             "ce_time": alert["created_at"].encode(), "ce_subject": alert["entity_id"].encode(),
             "content-type": b"application/json",
-            "traceparent": PARENT, "tracestate": b"congo=t61rcWkgMzE"}
+            "traceparent": traceparent, "tracestate": tracestate}
         assert msg.key() == alert["entity_id"].encode()
+    assert kinds == {"listing", "brand"}, "the test must see both paths an alert takes"
 
     [letter] = dead
-    record = orjson.loads(letter.value())
+    record = orjson.loads(letter.value() or b"")
     assert record["error_code"] == "invalid_json"
     assert letter.key() == b"s\xff1"
     assert letter.timestamp()[1] == BAD_TIMESTAMP_MS
-    headers = letter.headers() or []
-    assert headers[:3] == original
-    assert dict(headers[3:]) == {
+    # confluent-kafka gives a list of pairs (its stub also allows a dict)
+    kept = cast(list[tuple[str, bytes | None]], letter.headers() or [])
+    assert kept[:3] == original
+    assert dict(kept[3:]) == {
         "brandguard.error.code": b"invalid_json",
         "brandguard.error.message": record["error"].encode(),
         "brandguard.source.topic": topic_name(app_id, "orders").encode(),

@@ -3,7 +3,9 @@
 Alerts, dead letters and views go out one record each: other systems read them.
 Alerts and dead letters carry the contract's record headers
 (``signals.contract.headers``): the runner passes the input record's headers,
-and only those two outputs look at them.
+and only those two outputs look at them, and brand facts, whose brand alerts
+need their trigger's trace context: a packed record carries its traced facts'
+contexts in one internal header.
 Facts and epoch marks travel between our own processors, and there the record
 is the unit Faust pays for (a send, a fetch, an event, an ack). So facts are
 packed: one record per destination partition holding a JSON array of facts and
@@ -35,6 +37,7 @@ from signals.contract.headers import (
     alert_headers,
     cloudevents_source,
     deadletter_headers,
+    fact_traces_header,
     record_timestamp_ms,
     trace_headers,
 )
@@ -46,6 +49,9 @@ from streams.worker.checkpointing.delivery import OutputProducer
 from streams.worker.monitoring.metrics import Metrics
 
 __all__ = ["Emitter", "kafka_partition"]
+
+#: fact kinds that can raise an alert downstream, so carry their trigger's trace context
+_TRACED_KINDS = frozenset({"brand_listing", "brand_report"})
 
 
 def kafka_partition(key: bytes, partitions: int) -> int:
@@ -68,6 +74,8 @@ class Emitter:
         self.metrics = metrics
         self.batch_size = batch_size
         self._pending: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        #: trace contexts of pending traced facts, by their position in the batch
+        self._traces: dict[tuple[str, int], dict[int, tuple[tuple[str, bytes], ...]]] = {}
         #: recent keys' partitions: murmur2 is pure Python in aiokafka
         self._routes: Memo[str, int] = Memo(100_000)
 
@@ -94,11 +102,16 @@ class Emitter:
         self.metrics.deadletters.labels(error.error_code).inc()
         self.metrics.events.labels(topic, "deadlettered").inc()
 
-    def fact(self, fact: Fact) -> None:
+    def fact(self, fact: Fact, trigger: InputHeaders = None) -> None:
+        """``trigger``: headers of the input record behind the fact (its trace context)."""
         role = fact.kind
         partition = self._route(role, route_key(fact))
         name = self._topics[role]
         batch = self._pending.setdefault((name, partition), [])
+        if trigger and role in _TRACED_KINDS:
+            trace = trace_headers(trigger)
+            if trace:
+                self._traces.setdefault((name, partition), {})[len(batch)] = trace
         batch.append(fact_to_dict(fact))
         if len(batch) >= self.batch_size:
             self._send(name, partition)
@@ -136,5 +149,7 @@ class Emitter:
 
     def _send(self, name: str, partition: int) -> None:
         batch = self._pending.pop((name, partition), None)
+        traces = self._traces.pop((name, partition), None)
         if batch:
-            self.out.send(name, orjson.dumps(batch), partition=partition)
+            headers = [fact_traces_header(traces)] if traces else None
+            self.out.send(name, orjson.dumps(batch), partition=partition, headers=headers)

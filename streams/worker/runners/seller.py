@@ -207,7 +207,7 @@ class SellerRunner(CachedRunner[SellerState]):
         for alert in out.alerts:
             self.emit.alert(alert, event.message.headers)
         for fact in out.facts:
-            self.emit.fact(fact)
+            self.emit.fact(fact, event.message.headers)
 
     def _count_dedup(self) -> None:
         for topic, n in self._dedup_hits.items():

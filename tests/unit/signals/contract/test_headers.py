@@ -9,9 +9,12 @@ from hypothesis import strategies as st
 from signals.contract.alert import ENTITY_TYPES, Alert, Reason
 from signals.contract.deadletter import DeadLetter, dead_letter
 from signals.contract.headers import (
+    FACT_TRACES,
     alert_headers,
     cloudevents_source,
     deadletter_headers,
+    fact_traces,
+    fact_traces_header,
     record_timestamp_ms,
     trace_headers,
     valid_traceparent,
@@ -167,3 +170,21 @@ def test_a_faust_timestamp_goes_back_to_the_same_milliseconds(ms: int) -> None:
 @pytest.mark.parametrize("seconds", [None, 0.0, -0.001])
 def test_no_timestamp_means_now_to_librdkafka(seconds: float | None) -> None:
     assert record_timestamp_ms(seconds) == 0
+
+
+def test_fact_traces_round_trip_by_position() -> None:
+    traces = {0: (("traceparent", PARENT), ("tracestate", b"a=1")), 7: (("traceparent", PARENT),)}
+    assert fact_traces([("other", b"x"), fact_traces_header(traces)]) == traces
+
+
+@pytest.mark.parametrize("raw", [
+    b"{garbled", b"[1, 2]", b'{"x": [["traceparent", "00-..."]]}', b'{"1": 5}',
+    b'{"1": [["traceparent"]]}', b'{"1": [["traceparent", "\\u0100"]]}', b"",
+])
+def test_unreadable_fact_traces_mean_no_trace_never_an_error(raw: bytes) -> None:
+    assert fact_traces([(FACT_TRACES, raw)]) == {}
+
+
+def test_an_invalid_context_in_fact_traces_is_dropped() -> None:
+    header = fact_traces_header({1: (("traceparent", PARENT),), 2: (("traceparent", b"bad"),)})
+    assert list(fact_traces([header])) == [1]
