@@ -53,6 +53,7 @@ import faust
 from confluent_kafka import Producer
 from faust.types import TP, StreamT
 
+from signals.contract.headers import cloudevents_source
 from signals.policy.config import PolicyConfig
 from signals.processors import BrandState, ImageState, LearnerState, SellerState
 from streams.worker.admin import client_config
@@ -138,7 +139,8 @@ class Brandguard:
                            "training_example": 1}
         # librdkafka starts its threads here, when the app is built, not at import
         self.outputs = OutputProducer(Producer(producer_config(client_config(s))))
-        return Emitter(self.outputs, out, self.metrics, fact_partitions, batch_size=s.fact_batch)
+        return Emitter(self.outputs, out, self.metrics, fact_partitions, batch_size=s.fact_batch,
+                       ce_source=cloudevents_source(s.app_id, s.ce_source))
 
     def _build(self) -> None:
         s, i = self.settings, internal_topics(self.settings)

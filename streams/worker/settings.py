@@ -73,6 +73,8 @@ class Settings:
     ssl_keyfile: str | None = None
     #: password of an encrypted ssl_keyfile
     ssl_key_password: str | None = None
+    #: the alerts' CloudEvents ``ce_source``; unset: ``brandguard/<app_id>``
+    ce_source: str | None = None
     topics: Topics = field(default_factory=Topics)
 
 
@@ -101,6 +103,7 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_KAFKA_SSL_CERTFILE": "ssl_certfile",
     "BRANDGUARD_KAFKA_SSL_KEYFILE": "ssl_keyfile",
     "BRANDGUARD_KAFKA_SSL_KEY_PASSWORD": "ssl_key_password",
+    "BRANDGUARD_CE_SOURCE": "ce_source",
 }
 _TOPIC_VARS = {f"BRANDGUARD_TOPIC_{name.upper()}": name
                for name in ("listings", "orders", "reports", "brands", "alerts", "deadletter")}

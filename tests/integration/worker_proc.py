@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer, Message, TopicPartition
 
 TOPIC_ROLES = ("listings", "orders", "reports", "brands", "alerts", "deadletter")
 
@@ -126,6 +126,12 @@ def read_topic(bootstrap: str, topic: str,
                config: dict[str, str] | None = None) -> list[tuple[bytes | None, bytes]]:
     """Every record currently in ``topic`` (all partitions, up to the high watermark);
     ``config`` adds client settings (security)."""
+    return [(msg.key(), msg.value()) for msg in read_messages(bootstrap, topic, config)]
+
+
+def read_messages(bootstrap: str, topic: str,
+                  config: dict[str, str] | None = None) -> list[Message]:
+    """Like :func:`read_topic`, as confluent-kafka messages (headers, timestamps)."""
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"reader-{time.time_ns()}",
                          "enable.auto.commit": False, "auto.offset.reset": "earliest",
                          **(config or {})})
@@ -134,7 +140,7 @@ def read_topic(bootstrap: str, topic: str,
         ends = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1]
                 for p in parts}
         consumer.assign([TopicPartition(topic, p, 0) for p in parts])
-        records: list[tuple[bytes | None, bytes]] = []
+        records: list[Message] = []
         seen = dict.fromkeys(parts, 0)
         deadline = time.monotonic() + 60
         while any(seen[p] < ends[p] for p in parts) and time.monotonic() < deadline:
@@ -142,7 +148,7 @@ def read_topic(bootstrap: str, topic: str,
             if msg is None or msg.error():
                 continue
             seen[msg.partition()] = msg.offset() + 1
-            records.append((msg.key(), msg.value()))
+            records.append(msg)
         return records
     finally:
         consumer.close()

@@ -75,8 +75,13 @@ class OutputProducer:
 
     def send(self, topic: str, value: bytes, key: bytes | None = None,
              partition: int | None = None,
-             on_delivered: Callable[[int], None] | None = None) -> None:
-        """Produce one record; ``on_delivered`` gets its offset once the broker has it."""
+             on_delivered: Callable[[int], None] | None = None, *,
+             headers: list[tuple[str, bytes | None]] | None = None,
+             timestamp_ms: int = 0) -> None:
+        """Produce one record; ``on_delivered`` gets its offset once the broker has it.
+
+        ``headers`` and ``timestamp_ms`` (0: now) are for contract records only
+        (alerts, dead letters); internal records go out without them."""
         self._sent += 1
         number = self._sent
         self._waiting.append(number)
@@ -91,7 +96,11 @@ class OutputProducer:
 
         while True:
             try:
-                if partition is None:
+                if headers is not None:
+                    self._producer.produce(topic, value, key, headers=headers,
+                                           timestamp=timestamp_ms, on_delivery=delivered,
+                                           partition=-1 if partition is None else partition)
+                elif partition is None:
                     self._producer.produce(topic, value, key, on_delivery=delivered)
                 else:
                     self._producer.produce(topic, value, key, partition=partition,

@@ -214,7 +214,8 @@ class Runner:
 
     def _dead(self, event: RawEvent, err: BrandguardError) -> None:
         msg = event.message
-        self.emit.dead(msg.topic, msg.partition, msg.offset, msg.key, msg.value or b"", err)
+        self.emit.dead(msg.topic, msg.partition, msg.offset, msg.key, msg.value or b"", err,
+                       msg.headers, msg.timestamp)
 
 
 class CachedRunner(Runner, Generic[S]):

@@ -1,6 +1,11 @@
 """Where processor outputs go when live: alerts, dead letters and facts as Kafka records.
 
 Alerts, dead letters and views go out one record each: other systems read them.
+Alerts and dead letters carry the contract's record headers
+(``signals.contract.headers``): the runner passes the input record's headers,
+and only those two outputs look at them, and brand facts, whose brand alerts
+need their trigger's trace context: a packed record carries its traced facts'
+contexts in one internal header.
 Facts and epoch marks travel between our own processors, and there the record
 is the unit Faust pays for (a send, a fetch, an event, an ack). So facts are
 packed: one record per destination partition holding a JSON array of facts and
@@ -27,6 +32,15 @@ from aiokafka.partitioner import murmur2
 
 from signals.contract.alert import Alert, encode_alert
 from signals.contract.deadletter import dead_letter, encode_deadletter
+from signals.contract.headers import (
+    InputHeaders,
+    alert_headers,
+    cloudevents_source,
+    deadletter_headers,
+    fact_traces_header,
+    record_timestamp_ms,
+    trace_headers,
+)
 from signals.contract.timefmt import format_rfc3339, parse_rfc3339
 from signals.errors import BrandguardError
 from signals.memo import Memo
@@ -35,6 +49,9 @@ from streams.worker.checkpointing.delivery import OutputProducer
 from streams.worker.monitoring.metrics import Metrics
 
 __all__ = ["Emitter", "kafka_partition"]
+
+#: fact kinds that can raise an alert downstream, so carry their trigger's trace context
+_TRACED_KINDS = frozenset({"brand_listing", "brand_report"})
 
 
 def kafka_partition(key: bytes, partitions: int) -> int:
@@ -45,38 +62,56 @@ def kafka_partition(key: bytes, partitions: int) -> int:
 
 class Emitter:
     def __init__(self, out: OutputProducer, topics: dict[str, str], metrics: Metrics,
-                 partitions: dict[str, int] | None = None, batch_size: int = 500) -> None:
+                 partitions: dict[str, int] | None = None, batch_size: int = 500,
+                 ce_source: str | None = None) -> None:
         """``topics``: topic names by role: alerts, deadletter, brand_views, model, and
-        one per fact kind; ``partitions``: partition count of each fact role's topic."""
+        one per fact kind; ``partitions``: partition count of each fact role's topic;
+        ``ce_source``: the alerts' CloudEvents source."""
+        self.ce_source = ce_source or cloudevents_source("brandguard", None)
         self.out = out
         self._topics = topics
         self._partitions = partitions or {}
         self.metrics = metrics
         self.batch_size = batch_size
         self._pending: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        #: trace contexts of pending traced facts, by their position in the batch
+        self._traces: dict[tuple[str, int], dict[int, tuple[tuple[str, bytes], ...]]] = {}
         #: recent keys' partitions: murmur2 is pure Python in aiokafka
         self._routes: Memo[str, int] = Memo(100_000)
 
-    def alert(self, alert: Alert) -> None:
-        self.out.send(self._topics["alerts"], encode_alert(alert), alert.entity_id.encode())
+    def alert(self, alert: Alert, trigger: InputHeaders = None) -> None:
+        """``trigger``: headers of the input record that raised it (its trace context)."""
+        headers = alert_headers(alert, self.ce_source, trace_headers(trigger))
+        self.out.send(self._topics["alerts"], encode_alert(alert), alert.entity_id.encode(),
+                      headers=headers)
         self.metrics.alerts.labels(alert.entity_type, alert.severity).inc()
         self.metrics.score.labels(alert.entity_type).observe(alert.score)
         lag = time.time() - parse_rfc3339(alert.trigger_event_time)
         self.metrics.alert_latency.labels(alert.entity_type).observe(max(0.0, lag))
 
     def dead(self, topic: str, partition: int, offset: int, key: bytes | None, value: bytes,
-             error: BrandguardError) -> None:
+             error: BrandguardError, headers: InputHeaders = None,
+             timestamp: float | None = None) -> None:
+        """The original record's key bytes, headers and timestamp (Faust's seconds) are
+        kept on the dead letter."""
         record = dead_letter(source_topic=topic, partition=partition, offset=offset, key=key,
                              value=value, error=error, failed_at=format_rfc3339(time.time()))
-        self.out.send(self._topics["deadletter"], encode_deadletter(record), key)
+        self.out.send(self._topics["deadletter"], encode_deadletter(record), key,
+                      headers=deadletter_headers(record, headers),
+                      timestamp_ms=record_timestamp_ms(timestamp))
         self.metrics.deadletters.labels(error.error_code).inc()
         self.metrics.events.labels(topic, "deadlettered").inc()
 
-    def fact(self, fact: Fact) -> None:
+    def fact(self, fact: Fact, trigger: InputHeaders = None) -> None:
+        """``trigger``: headers of the input record behind the fact (its trace context)."""
         role = fact.kind
         partition = self._route(role, route_key(fact))
         name = self._topics[role]
         batch = self._pending.setdefault((name, partition), [])
+        if trigger and role in _TRACED_KINDS:
+            trace = trace_headers(trigger)
+            if trace:
+                self._traces.setdefault((name, partition), {})[len(batch)] = trace
         batch.append(fact_to_dict(fact))
         if len(batch) >= self.batch_size:
             self._send(name, partition)
@@ -114,5 +149,7 @@ class Emitter:
 
     def _send(self, name: str, partition: int) -> None:
         batch = self._pending.pop((name, partition), None)
+        traces = self._traces.pop((name, partition), None)
         if batch:
-            self.out.send(name, orjson.dumps(batch), partition=partition)
+            headers = [fact_traces_header(traces)] if traces else None
+            self.out.send(name, orjson.dumps(batch), partition=partition, headers=headers)

@@ -8,10 +8,12 @@ other facts are still applied.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 
 from signals.contract.decode import decode
+from signals.contract.headers import fact_traces
 from signals.errors import BrandguardError, ProcessingError
 from signals.policy.config import PolicyConfig
 from signals.processors import (
@@ -46,13 +48,16 @@ class BrandRunner(CachedRunner[BrandState]):
 
     def handle(self, event: RawEvent) -> list[RawEvent]:
         partition, now = event.message.partition, time.time()
+        traces = fact_traces(event.message.headers)
+        positions = itertools.count()  # each_fact applies the record's facts in order
 
         def apply(fact: Fact | EpochMark) -> None:
+            trigger = traces.get(next(positions))
             assert isinstance(fact, BrandListingFact | BrandReportFact)
             state = self.cache.get(fact.brand_id, partition)
             out, view = process_brand(state, fact, self.policy, now)
             for alert in out.alerts:
-                self.emit.alert(alert)
+                self.emit.alert(alert, trigger)
             if view is not None:
                 self.emit.publish("brand_views", view.brand_id, {
                     "brand_id": view.brand_id, "reference_prices": dict(view.reference_prices),

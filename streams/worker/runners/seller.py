@@ -205,9 +205,9 @@ class SellerRunner(CachedRunner[SellerState]):
             alerted = snap is not None and snap.alerted_at is not None
             self.metrics.first_reports.labels("true" if alerted else "false").inc()
         for alert in out.alerts:
-            self.emit.alert(alert)
+            self.emit.alert(alert, event.message.headers)
         for fact in out.facts:
-            self.emit.fact(fact)
+            self.emit.fact(fact, event.message.headers)
 
     def _count_dedup(self) -> None:
         for topic, n in self._dedup_hits.items():

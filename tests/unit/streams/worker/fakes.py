@@ -25,6 +25,9 @@ class Message:
     offset: int
     key: bytes | None = None
     value: bytes | None = None
+    headers: tuple[tuple[str, bytes | None], ...] | None = None
+    #: seconds, as Faust gives it
+    timestamp: float | None = None
 
 
 @dataclass
@@ -52,13 +55,18 @@ class Librdkafka:
 
     auto: bool = True
     sent: list[tuple[str, bytes | None, bytes | None, int | None]] = field(default_factory=list)
+    #: (headers, timestamp) of each record in ``sent``: None, 0 when not given
+    meta: list[tuple[list[tuple[str, bytes | None]] | None, int]] = field(default_factory=list)
     _waiting: list[Callable[[Any, Any], None]] = field(default_factory=list)
     fail_next: str | None = None
     delivered: int = 0
 
     def produce(self, topic: str, value: bytes | None = None, key: bytes | None = None,
-                partition: int | None = None, on_delivery: Any = None) -> None:
+                partition: int | None = None, on_delivery: Any = None,
+                headers: list[tuple[str, bytes | None]] | None = None,
+                timestamp: int = 0) -> None:
         self.sent.append((topic, value, key, partition))
+        self.meta.append((headers, timestamp))
         self._waiting.append(on_delivery)
 
     def poll(self, timeout: float = 0) -> int:
@@ -88,9 +96,9 @@ class _Delivered:
 
 
 def emitter(librdkafka: Librdkafka | None = None, partitions: dict[str, int] | None = None,
-            batch_size: int = 500) -> Emitter:
+            batch_size: int = 500, ce_source: str | None = None) -> Emitter:
     topics = {"alerts": "alerts", "deadletter": "deadletter", "brand_listing": "facts-brand",
               "brand_report": "facts-brand", "image": "facts-image", "network": "facts-network",
               "training_example": "examples", "model": "model", "brand_views": "brand-views"}
     return Emitter(OutputProducer(librdkafka or Librdkafka()), topics, Metrics(),
-                   partitions, batch_size)
+                   partitions, batch_size, ce_source)

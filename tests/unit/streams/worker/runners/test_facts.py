@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import cast
+
 import orjson
 
 from signals.processors import BrandState, ImageState
 from signals.processors.messages import BrandListingFact, EpochMark, ImageFact, fact_to_dict
 from streams.worker.checkpointing.state_cache import StateCache
 from streams.worker.monitoring.metrics import Metrics
-from streams.worker.runners.base import load_facts
+from streams.worker.runners.base import RawEvent, load_facts
 from streams.worker.runners.epoch_marks import ImageEpochs
 from streams.worker.runners.facts import BrandRunner, ImageRunner, RegistryRunner
-from tests.unit.streams.worker.fakes import Librdkafka, Message, emitter, events
+from tests.unit.streams.worker.fakes import Event, Librdkafka, Message, emitter, events
 
 
 def _listing(n: int, brand: str = "b1") -> BrandListingFact:
@@ -89,3 +92,47 @@ def test_the_registry_runner_dead_letters_bad_brand_records() -> None:
     runner.on_batch(events(log, "marketplace.brands", 0, [b'{"schema":"brand.v1"}']))
     dead = [orjson.loads(v or b"") for topic, v, _, _ in lib.sent if topic == "deadletter"]
     assert [d["error_code"] for d in dead] == ["schema_violation"]
+
+
+#: inputs with a trace context: the surge's first alert is raised by one, the next is not
+TRACED = frozenset(range(0, 40, 2)) | {5}
+
+
+def _parent(n: int) -> bytes:
+    return f"00-4bf92f3577b34da6a3ce929d0e0e4736-{n + 1:016x}-01".encode()
+
+
+def test_a_brand_alert_carries_the_trace_of_the_input_behind_its_triggering_fact() -> None:
+    # the seller side packs brand facts with their inputs' trace contexts ...
+    packer = Librdkafka()
+    emit = emitter(packer, partitions={"brand_listing": 1})
+    for n in range(40):
+        fact = replace(_listing(n), risky=True, authorized=False)
+        emit.fact(fact, (("traceparent", _parent(n)),) if n in TRACED else None)
+    emit.flush()
+    [(topic, value, _, _)] = packer.sent
+    [(headers, _)] = packer.meta
+    # ... and the brand side gives each alert the context of the fact that raised it
+    lib = Librdkafka()
+    runner = BrandRunner(StateCache({}, BrandState.create, BrandState.from_dict),
+                         emitter(lib), Metrics())
+    record = replace(events([], topic, 0, [value or b""])[0].message,
+                     headers=tuple(headers or ()))
+    runner.on_batch([cast(RawEvent, Event(record, []))])
+    alerts = [(orjson.loads(v or b""), dict(h or [])) for (t, v, _, _), (h, _)
+              in zip(lib.sent, lib.meta, strict=True) if t == "alerts"]
+    assert alerts, "the surge must raise a brand alert for this test to mean anything"
+    for alert, got in alerts:
+        n = int(alert["trigger_event_id"][1:])
+        assert got.get("traceparent") == (_parent(n) if n in TRACED else None)
+        assert got["ce_type"] == b"com.brandguard.alert.brand"
+    assert {"traceparent" in got for _, got in alerts} == {True, False}, "cover both"
+
+
+def test_only_brand_facts_carry_trace_contexts() -> None:
+    lib = Librdkafka()
+    emit = emitter(lib, partitions={"image": 1})
+    emit.fact(ImageFact(fact_id="i1", phash="0123456789abcdef", ts=1.0, seller_id="s1",
+                        flagged=True), (("traceparent", _parent(1)),))
+    emit.flush()
+    assert lib.meta == [(None, 0)]

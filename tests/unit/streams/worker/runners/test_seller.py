@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import cast
+
 import orjson
 
+from signals.contract.decode import decode
+from signals.contract.events import BrandEvent
 from signals.processors import SellerState
 from signals.processors.messages import EpochMark, NetworkFact, fact_to_dict
 from streams.worker.checkpointing.state_cache import StateCache
 from streams.worker.global_views import GlobalViews
 from streams.worker.monitoring.metrics import Metrics
+from streams.worker.runners.base import RawEvent
 from streams.worker.runners.emitter import Emitter
 from streams.worker.runners.epoch_marks import SellerEpochs
 from streams.worker.runners.seller import Held, SellerRunner
 from streams.worker.settings import load_settings
-from tests.unit.streams.worker.fakes import Librdkafka, Message, emitter, events
+from tests.unit.streams.worker.fakes import Event, Librdkafka, Message, emitter, events
 
 SCHEMAS = {"orders": "order.v1", "listings": "listing.v1", "reports": "report.v1"}
 NETWORK = "facts-network"
@@ -109,3 +115,56 @@ def test_nothing_is_acked_before_its_outputs_are_delivered() -> None:
     lib.deliver()
     runner.tick()
     assert len(log) == 2 and "s1" in table
+
+
+PARENT = b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+BRAND = {"schema": "brand.v1", "event_id": "b-1", "event_time": "2026-11-27T10:00:00Z",
+         "brand_id": "br1", "name": "Lumora", "authorized_sellers": ["s-ok"],
+         "reference_price": 400.0, "currency": "USD"}
+#: a listing replay alerts on: counterfeit words, 90 % under the reference, unauthorized
+LISTING = {"schema": "listing.v1", "event_id": "e-1", "event_time": "2026-11-27T14:00:00Z",
+           "action": "created", "listing_id": "l1", "seller_id": "s1", "brand_id": "br1",
+           "title": "Lumora replica handbag 1:1 mirror quality", "price": 39.0,
+           "currency": "USD", "quantity": 50, "seller_since": "2026-11-26T00:00:00Z"}
+
+
+def _with_headers(event: RawEvent, headers: tuple[tuple[str, bytes | None], ...],
+                  timestamp: float | None = None) -> RawEvent:
+    fake = cast(Event, event)
+    return cast(RawEvent, Event(replace(fake.message, headers=headers, timestamp=timestamp),
+                                fake.log))
+
+
+def test_an_alert_carries_the_trace_context_of_the_record_that_raised_it() -> None:
+    log: list[Message] = []
+    lib = Librdkafka()
+    runner, _, _ = _runner(lib)
+    brand = decode(orjson.dumps(BRAND), expected_schema="brand.v1")
+    assert isinstance(brand, BrandEvent)
+    runner.views.registry.upsert(brand)
+    runner.on_batch(_open_gate(log))
+    listing = events(log, "listings", 0, [orjson.dumps(LISTING)])[0]
+    runner.on_batch([_with_headers(listing, (("traceparent", PARENT),
+                                             ("tracestate", b"v=1")))])
+    runner.tick()
+    alerts = [headers for (topic, *_), (headers, _) in zip(lib.sent, lib.meta, strict=True)
+              if topic == "alerts"]
+    assert alerts, "the listing must raise an alert for this test to mean anything"
+    for headers in alerts:
+        got = dict(headers or [])
+        assert got["traceparent"] == PARENT and got["tracestate"] == b"v=1"
+        assert got["ce_type"] == b"com.brandguard.alert.listing"
+
+
+def test_a_dead_letter_keeps_the_records_headers_and_timestamp() -> None:
+    log: list[Message] = []
+    lib = Librdkafka()
+    runner, _, _ = _runner(lib)
+    bad = events(log, "orders", 2, [b"{not json"], first=7)[0]
+    runner.on_batch([_with_headers(bad, (("traceparent", PARENT),), 1795788191.25)])
+    [(headers, timestamp)] = [m for (topic, *_), m in zip(lib.sent, lib.meta, strict=True)
+                              if topic == "deadletter"]
+    assert timestamp == 1795788191250
+    assert headers is not None and headers[0] == ("traceparent", PARENT)
+    assert dict(headers)["brandguard.source.offset"] == b"7"
+    assert dict(headers)["brandguard.source.partition"] == b"2"
