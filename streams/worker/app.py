@@ -96,7 +96,7 @@ class Brandguard:
             web_bind=settings.web_host, web_host=settings.web_host, web_port=settings.web_port,
             web_enabled=True,
             producer_acks=-1, producer_linger_ms=10, stream_buffer_maxsize=4096,
-            producer_max_batch_size=1_048_576, consumer_max_fetch_size=65_536,
+            producer_max_batch_size=1_048_576,
             producer_threaded=False, stream_wait_empty=False,
             broker_commit_every=1_000_000_000, broker_commit_interval=2.0,
             consumer_auto_offset_reset="earliest", value_serializer="raw",
@@ -205,7 +205,6 @@ class Brandguard:
         # Faust's own flow control, not pause_partitions: records already fetched for
         # a paused partition are dropped by Consumer.getmany (aiokafka has moved past
         # them), and the partition stalls until a restart. A "buffered" one keeps them.
-        import sys, time as _t; print(f"DBG {_t.time():.2f} pause {tps} in_recovery={self.app.in_recovery} active={len(self.app.consumer._get_active_partitions())}", file=sys.stderr)
         for topic, partition in tps:
             self.app.consumer.on_buffer_full(TP(topic, partition))
 
