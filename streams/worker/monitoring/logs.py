@@ -11,11 +11,11 @@ stray writes to stdout and stderr into a logger (``redirect_stdouts``), so
 nothing else reaches the stream.
 
 >>> import logging
->>> record = logging.LogRecord("aiokafka.conn", logging.WARNING, __file__, 1,
-...                            "lost %s", ("broker 1",), None)
+>>> record = logging.LogRecord("aiokafka", logging.WARNING, __file__, 1,
+...                            "lost %s", ("node 1",), None)
 >>> record.created = 0.25
 >>> JsonFormatter().format(record)
-'{"time":"1970-01-01T00:00:00.250Z","level":"warning","logger":"aiokafka.conn","message":"lost broker 1"}'
+'{"time":"1970-01-01T00:00:00.250Z","level":"warning","logger":"aiokafka","message":"lost node 1"}'
 """
 
 from __future__ import annotations
