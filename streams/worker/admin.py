@@ -7,6 +7,7 @@ create topics, and also checks the cleanup policy of topics that exist.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -24,6 +25,8 @@ from streams.worker.settings import Settings
 from streams.worker.topics import internal_topics
 
 __all__ = ["TopicOutcome", "apply_topics", "client_config", "ensure_topics", "topic_specs"]
+
+log = logging.getLogger(__name__)
 
 
 def client_config(settings: Settings) -> dict[str, str | int | float | bool]:
@@ -73,7 +76,9 @@ def _outcome(spec: NewTopic, settings: Settings, action: Any) -> TopicOutcome:
 
 
 def _unavailable(settings: Settings, exc: KafkaException) -> ServiceUnavailable:
-    return ServiceUnavailable(f"Kafka at {settings.bootstrap}: {exc.args[0] if exc.args else exc}")
+    error = exc.args[0] if exc.args else exc
+    text = error.str() if hasattr(error, "str") else str(error)  # KafkaError's own words
+    return ServiceUnavailable(f"Kafka at {settings.bootstrap}: {text}")
 
 
 def _check_partitions(specs: list[NewTopic], existing: Mapping[str, Any]) -> None:
@@ -126,7 +131,10 @@ def apply_topics(settings: Settings, timeout: float = 30.0, *, check_policies: b
     specs = topic_specs(settings)
     if dry_run:
         return [_outcome(s, settings, "planned") for s in specs]
-    admin = AdminClient(client_config(settings))
+    # librdkafka's own log lines (one per failed connection attempt) go to a logger
+    # instead of stderr; a failure reaches the caller as an exception anyway
+    config: dict[str, Any] = {**client_config(settings), "logger": log}
+    admin = AdminClient(config)
     try:
         existing = admin.list_topics(timeout=timeout).topics
         _check_partitions(specs, existing)
