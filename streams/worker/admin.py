@@ -94,6 +94,8 @@ def _check_compaction(admin: AdminClient, specs: list[NewTopic], timeout: float)
     """Topics that must be compacted but exist with another cleanup policy: the
     registry and the model would lose their latest records to retention."""
     compacted = [s.topic for s in specs if (s.config or {}).get("cleanup.policy") == "compact"]
+    if not compacted:
+        return
     resources = [ConfigResource(ConfigResource.Type.TOPIC, name) for name in compacted]
     wrong = []
     for resource, future in admin.describe_configs(resources, request_timeout=timeout).items():
