@@ -138,7 +138,10 @@ class Brandguard:
                            "image": s.image_partitions, "network": s.partitions,
                            "training_example": 1}
         # librdkafka starts its threads here, when the app is built, not at import
-        self.outputs = OutputProducer(Producer(producer_config(client_config(s))))
+        # librdkafka's log lines through Python logging (served by the producer's polls),
+        # so they take the worker's log format instead of going to stderr as they are
+        config = {**producer_config(client_config(s)), "logger": log}
+        self.outputs = OutputProducer(Producer(config))
         return Emitter(self.outputs, out, self.metrics, fact_partitions, batch_size=s.fact_batch)
 
     def _build(self) -> None:
