@@ -20,7 +20,10 @@ __all__ = ["build_parser", "main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help, --version, usage errors: argparse has said why
+        return done.code if isinstance(done.code, int) else 1
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
