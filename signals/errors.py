@@ -8,6 +8,16 @@ so the shell can catch exactly these, dead-letter the record and go on.
 ('schema_violation', 'price: must be > 0, got -1')
 >>> isinstance(err, DecodeError) and isinstance(err, BrandguardError)
 True
+
+Errors of the caller rather than of a record: a setting, option or file that
+cannot be used (the command line exits with 2), or a service that does not
+answer (exit 1). Neither is ever dead-lettered.
+
+>>> bad = ConfigError("BRANDGUARD_PARTITIONS must be an integer, got 'x'")
+>>> isinstance(bad, ValueError), isinstance(bad, BrandguardError)
+(True, True)
+>>> isinstance(ServiceUnavailable("Kafka at k:9092 did not answer"), ConfigError)
+False
 """
 
 from __future__ import annotations
@@ -16,11 +26,13 @@ from typing import Literal
 
 __all__ = [
     "BrandguardError",
+    "ConfigError",
     "DecodeError",
     "ErrorCode",
     "InvalidJson",
     "ProcessingError",
     "SchemaViolation",
+    "ServiceUnavailable",
     "TooLarge",
     "UnknownSchema",
 ]
@@ -73,3 +85,13 @@ class ProcessingError(BrandguardError):
     """A valid event whose processing failed; the record is dead-lettered."""
 
     error_code: ErrorCode = "processing_error"
+
+
+class ConfigError(BrandguardError, ValueError):
+    """A setting, command-line option or file that cannot be used as given: the
+    caller has to change it. A ``ValueError`` too, as a bad value is."""
+
+
+class ServiceUnavailable(BrandguardError):
+    """A service brandguard needs (the Kafka cluster) refused or did not answer in
+    time; the same command may work later."""

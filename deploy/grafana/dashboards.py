@@ -183,6 +183,39 @@ def _workers(board: Dashboard) -> None:
         [(f"process_resident_memory_bytes{{{JOB}}}", "{{instance}}")], width=8))
 
 
+def _kafka_client(board: Dashboard) -> None:
+    board.with_row(Row("Kafka client (Faust sensor)"))
+    board.with_panel(graph(
+        "Rebalances", "Consumer group rebalances per worker; none stops processing for "
+        "long, a steady stream fires BrandguardRebalanceStorm.", "short",
+        [(f"sum by (instance) (increase(brandguard_rebalances_total{{{JOB}}}"
+          "[$__rate_interval]))", "{{instance}}")], width=8))
+    board.with_panel(graph(
+        "Last rebalance duration", "Until partitions were assigned, and until the tables "
+        "were recovered.", "s",
+        [(f"max by (instance, phase) (brandguard_last_rebalance_seconds{{{JOB}}})",
+          "{{phase}} {{instance}}")], width=8))
+    board.with_panel(graph(
+        "Assigned partitions", "Partitions per worker: active (processed there) and "
+        "standby (warm table copies).", "short",
+        [(f"sum by (instance, kind) (brandguard_assigned_partitions{{{JOB}}})",
+          "{{kind}} {{instance}}")], stacked=True, width=8))
+    board.with_panel(graph(
+        "Offset commit time", "p50 and p99 per worker, Faust's producer flush included "
+        "(alert over 10 s).", "s",
+        [(_quantile(0.5, "brandguard_commit_seconds", "instance"), "p50 {{instance}}"),
+         (f"instance:brandguard_commit_seconds:p99_5m{{{JOB}}}", "p99 {{instance}}")]))
+    board.with_panel(graph(
+        "Producer send errors", "Records a producer could not deliver; a failed output "
+        "stops the worker.", "short",
+        [(f"sum by (instance, producer) (increase(brandguard_producer_send_errors_total"
+          f"{{{JOB}}}[$__rate_interval]))", "{{producer}} {{instance}}")], width=6))
+    board.with_panel(single("Builds", "Workers per version and signals build (python or "
+                            "compiled).", "none",
+                            f"count by (version, build) (brandguard_build_info{{{JOB}}})",
+                            [(None, "blue")], legend="{{version}} {{build}}"))
+
+
 def _quantile(q: float, histogram: str, by: str, window: str = "$__rate_interval") -> str:
     return (f"histogram_quantile({q}, sum by ({by}, le) "
             f"(rate({histogram}_bucket{{{JOB}}}[{window}])))")
@@ -195,6 +228,7 @@ def operations_dashboard() -> Dashboard:
     _workers(board)
     _throughput(board)
     _lag_and_latency(board)
+    _kafka_client(board)
     return board
 
 

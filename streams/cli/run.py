@@ -22,6 +22,7 @@ from pathlib import Path
 import orjson
 from confluent_kafka import Consumer
 
+from signals.errors import ServiceUnavailable
 from streams.localkafka.broker import broker_status, start_broker, stop_broker
 from streams.worker.admin import ensure_topics
 from streams.worker.monitoring.build_info import running_build
@@ -156,4 +157,4 @@ def _wait_ready(port: int, timeout: float = 120.0) -> None:
         except OSError:
             pass
         time.sleep(0.5)
-    raise RuntimeError(f"worker not ready after {timeout}s; see {RUN_DIR}/worker.log")
+    raise ServiceUnavailable(f"worker not ready after {timeout}s; see {RUN_DIR}/worker.log")

@@ -1,16 +1,32 @@
-"""Topic creation with confluent-kafka's AdminClient (idempotent)."""
+"""Topic creation with confluent-kafka's AdminClient (idempotent).
+
+The worker creates what is missing before it starts; ``brandguard topics
+create`` does the same ahead of time, for clusters where the worker may not
+create topics, and also checks the cleanup policy of topics that exist.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
 from confluent_kafka import KafkaException
-from confluent_kafka.admin import AdminClient
+from confluent_kafka.admin import (  # type: ignore[attr-defined] # public, not in __all__
+    AdminClient,
+    ConfigResource,
+)
 from confluent_kafka.cimpl import NewTopic
 
+from signals.errors import ConfigError, ServiceUnavailable
 from streams.worker.security import librdkafka_config
 from streams.worker.settings import Settings
 from streams.worker.topics import internal_topics
 
-__all__ = ["client_config", "ensure_topics", "topic_specs"]
+__all__ = ["TopicOutcome", "apply_topics", "client_config", "ensure_topics", "topic_specs"]
+
+log = logging.getLogger(__name__)
 
 
 def client_config(settings: Settings) -> dict[str, str | int | float | bool]:
@@ -38,30 +54,102 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
     return specs
 
 
-def ensure_topics(settings: Settings, timeout: float = 30.0) -> list[str]:
-    """Create every missing topic; returns the names created.
+@dataclass(frozen=True, slots=True)
+class TopicOutcome:
+    """One topic brandguard needs, and what was done about it."""
 
-    Raises ValueError if an existing topic has another partition count than the
-    settings give it: keys would land in partitions no agent expects, and epoch
-    marks would miss partitions, so the worker must not start."""
-    admin = AdminClient(client_config(settings))
-    existing = admin.list_topics(timeout=timeout).topics
-    specs = topic_specs(settings)
+    name: str
+    partitions: int
+    replication_factor: int
+    cleanup_policy: str
+    #: a topic of CONTRACT.md (inputs, alerts, dead letters) rather than an internal one
+    contract: bool
+    action: Literal["created", "exists", "planned"]
+
+
+def _outcome(spec: NewTopic, settings: Settings, action: Any) -> TopicOutcome:
+    config: Mapping[str, str] = spec.config or {}
+    contract = spec.topic in (settings.topics.inputs().keys()
+                              | {settings.topics.alerts, settings.topics.deadletter})
+    return TopicOutcome(spec.topic, spec.num_partitions, spec.replication_factor,
+                        config.get("cleanup.policy", "delete"), contract, action)
+
+
+def _unavailable(settings: Settings, exc: KafkaException) -> ServiceUnavailable:
+    error = exc.args[0] if exc.args else exc
+    text = error.str() if hasattr(error, "str") else str(error)  # KafkaError's own words
+    return ServiceUnavailable(f"Kafka at {settings.bootstrap}: {text}")
+
+
+def _check_partitions(specs: list[NewTopic], existing: Mapping[str, Any]) -> None:
     wrong = [f"{s.topic} has {len(existing[s.topic].partitions)} partitions, settings say "
              f"{s.num_partitions}" for s in specs
              if s.topic in existing and len(existing[s.topic].partitions) != s.num_partitions]
     if wrong:
-        raise ValueError("topic partition counts differ from BRANDGUARD_PARTITIONS / "
-                         "BRANDGUARD_IMAGE_PARTITIONS: " + "; ".join(wrong))
-    missing = [s for s in specs if s.topic not in existing]
-    if not missing:
-        return []
+        raise ConfigError("topic partition counts differ from BRANDGUARD_PARTITIONS / "
+                          "BRANDGUARD_IMAGE_PARTITIONS: " + "; ".join(wrong))
+
+
+def _check_compaction(admin: AdminClient, specs: list[NewTopic], timeout: float) -> None:
+    """Topics that must be compacted but exist with another cleanup policy: the
+    registry and the model would lose their latest records to retention."""
+    compacted = [s.topic for s in specs if (s.config or {}).get("cleanup.policy") == "compact"]
+    if not compacted:
+        return
+    resources = [ConfigResource(ConfigResource.Type.TOPIC, name) for name in compacted]
+    wrong = []
+    for resource, future in admin.describe_configs(resources, request_timeout=timeout).items():
+        entry = future.result(timeout).get("cleanup.policy")
+        policy = entry.value if entry is not None else "delete"
+        if "compact" not in str(policy).split(","):
+            wrong.append(f"{resource.name} has cleanup.policy={policy}")
+    if wrong:
+        raise ConfigError("topics that must be compacted are not: " + "; ".join(wrong)
+                          + " (kafka-configs.sh --alter --entity-type topics --entity-name NAME"
+                          " --add-config cleanup.policy=compact)")
+
+
+def _create(admin: AdminClient, missing: list[NewTopic], timeout: float) -> list[str]:
     created = []
     for name, future in admin.create_topics(missing, operation_timeout=timeout).items():
         try:
             future.result(timeout)
             created.append(name)
         except KafkaException as exc:
-            if "TOPIC_ALREADY_EXISTS" not in str(exc):
+            if "TOPIC_ALREADY_EXISTS" not in str(exc):  # another worker was first: fine
                 raise
     return created
+
+
+def apply_topics(settings: Settings, timeout: float = 30.0, *, check_policies: bool = False,
+                 dry_run: bool = False) -> list[TopicOutcome]:
+    """Create every missing topic brandguard needs and say what each one is.
+
+    Raises ConfigError if an existing topic has another partition count than the
+    settings give it (keys would land in partitions no agent expects, and epoch
+    marks would miss partitions, so the worker must not start), or, with
+    ``check_policies``, a topic that must be compacted is not; ServiceUnavailable
+    if the cluster does not answer or refuses. ``dry_run`` connects to nothing."""
+    specs = topic_specs(settings)
+    if dry_run:
+        return [_outcome(s, settings, "planned") for s in specs]
+    # librdkafka's own log lines (one per failed connection attempt) go to a logger
+    # instead of stderr; a failure reaches the caller as an exception anyway
+    config: dict[str, Any] = {**client_config(settings), "logger": log}
+    admin = AdminClient(config)
+    try:
+        existing = admin.list_topics(timeout=timeout).topics
+        _check_partitions(specs, existing)
+        missing = [s for s in specs if s.topic not in existing]
+        created = set(_create(admin, missing, timeout)) if missing else set()
+        if check_policies:
+            _check_compaction(admin, [s for s in specs if s.topic in existing], timeout)
+    except KafkaException as exc:
+        raise _unavailable(settings, exc) from None
+    return [_outcome(s, settings, "created" if s.topic in created else "exists")
+            for s in specs]
+
+
+def ensure_topics(settings: Settings, timeout: float = 30.0) -> list[str]:
+    """Create every missing topic; returns the names created (see :func:`apply_topics`)."""
+    return [t.name for t in apply_topics(settings, timeout) if t.action == "created"]

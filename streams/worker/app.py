@@ -62,6 +62,7 @@ from streams.worker.checkpointing.state_cache import StateCache
 from streams.worker.faust_internals import DirectChangelog, FastFetchConsumer
 from streams.worker.global_views import GlobalViews
 from streams.worker.monitoring.metrics import Metrics
+from streams.worker.monitoring.sensor import HealthMonitor
 from streams.worker.runners.base import RawEvent, Runner
 from streams.worker.runners.emitter import Emitter
 from streams.worker.runners.epoch_marks import ImageEpochs, SellerEpochs
@@ -100,7 +101,7 @@ class Brandguard:
             producer_threaded=False, stream_wait_empty=False,
             broker_commit_every=1_000_000_000, broker_commit_interval=2.0,
             consumer_auto_offset_reset="earliest", value_serializer="raw",
-            key_serializer="raw",
+            key_serializer="raw", monitor=HealthMonitor(self.metrics),
             **_security(settings),
         )
         self.runners: list[Runner] = []
@@ -138,7 +139,10 @@ class Brandguard:
                            "image": s.image_partitions, "network": s.partitions,
                            "training_example": 1}
         # librdkafka starts its threads here, when the app is built, not at import
-        self.outputs = OutputProducer(Producer(producer_config(client_config(s))))
+        # librdkafka's log lines through Python logging (served by the producer's polls),
+        # so they take the worker's log format instead of going to stderr as they are
+        config = {**producer_config(client_config(s)), "logger": log}
+        self.outputs = OutputProducer(Producer(config))
         return Emitter(self.outputs, out, self.metrics, fact_partitions, batch_size=s.fact_batch,
                        ce_source=cloudevents_source(s.app_id, s.ce_source))
 
@@ -235,6 +239,7 @@ class Brandguard:
         """Outputs were lost: the events behind them must be processed again, by a
         fresh process, from the last commit (never acked, so never committed)."""
         log.error("stopping: an output could not be delivered: %s", exc)
+        self.metrics.send_errors.labels("outputs").inc()
         await self.app.crash(exc)
 
     async def _tick(self) -> None:

@@ -32,6 +32,7 @@ from typing import Any
 import faust
 from faust.types.auth import CredentialsT
 
+from signals.errors import ConfigError
 from streams.worker.settings import Settings
 
 __all__ = ["SASL_MECHANISMS", "KafkaSecurityError", "aiokafka_kwargs", "check",
@@ -53,7 +54,7 @@ _TLS_FIELDS = ("ssl_cafile", "ssl_certfile", "ssl_keyfile", "ssl_key_password")
 _FILE_FIELDS = ("ssl_cafile", "ssl_certfile", "ssl_keyfile")
 
 
-class KafkaSecurityError(ValueError):
+class KafkaSecurityError(ConfigError):
     """The Kafka security settings contradict each other or name missing files."""
 
 

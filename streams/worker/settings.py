@@ -12,9 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["ENV_VARS", "Settings", "Topics", "load_settings"]
+from signals.errors import ConfigError
+
+__all__ = ["ENV_VARS", "LOG_FORMATS", "LOG_LEVELS", "Settings", "Topics", "env_reference",
+           "load_settings"]
 
 SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+LogFormat = Literal["text", "json"]
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+LOG_FORMATS = ("text", "json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,8 @@ class Settings:
     api_token: str | None = None
     standby_replicas: int = 1
     log_level: str = "warning"
+    #: ``json``: one JSON object per line, Faust's and aiokafka's records included
+    log_format: LogFormat = "text"
     #: records an agent takes from Faust at once, and the longest it waits to fill
     #: a batch (the latency a quiet stream adds)
     batch_max: int = 1000
@@ -90,6 +98,7 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_API_TOKEN": "api_token",
     "BRANDGUARD_TABLE_STANDBY_REPLICAS": "standby_replicas",
     "BRANDGUARD_LOG_LEVEL": "log_level",
+    "BRANDGUARD_LOG_FORMAT": "log_format",
     "BRANDGUARD_BATCH_MAX": "batch_max",
     "BRANDGUARD_BATCH_WAIT_SECONDS": "batch_wait",
     "BRANDGUARD_MAX_HELD": "max_held",
@@ -111,32 +120,47 @@ _INTS = {"partitions", "image_partitions", "replication_factor", "web_port",
          "standby_replicas", "batch_max", "max_held", "fact_batch", "state_cache_size"}
 _FLOATS = {"batch_wait"}
 _PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+#: values that must be one of a few words, as (allowed, whether case matters)
+_CHOICES: dict[str, tuple[tuple[str, ...], bool]] = {
+    "security_protocol": (_PROTOCOLS, True),
+    "log_level": (LOG_LEVELS, False),
+    "ce_source": "the alerts' CloudEvents ce_source attribute (default brandguard/<app id>)",
+    "log_format": (LOG_FORMATS, False),
+}
+
+
+def _parse(var: str, name: str, raw: str) -> object:
+    if name in _INTS:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{var} must be an integer, got {raw!r}") from None
+    if name in _FLOATS:
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigError(f"{var} must be a number, got {raw!r}") from None
+    if name == "data_dir":
+        return Path(raw)
+    if name in _CHOICES:
+        allowed, exact = _CHOICES[name]
+        value = raw if exact else raw.lower()
+        if value not in allowed:
+            raise ConfigError(f"{var} must be one of {', '.join(allowed)}, got {raw!r}")
+        return value
+    return raw
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Settings from ``env`` (default: the process environment); bad values raise early."""
+    """Settings from ``env`` (default: the process environment); bad values raise
+    :class:`~signals.errors.ConfigError` early."""
     env = os.environ if env is None else env
     values: dict[str, object] = {}
     for var, name in _SCALAR_VARS.items():
         raw = env.get(var)
         if raw is None or raw == "":
             continue
-        if name in _INTS:
-            try:
-                values[name] = int(raw)
-            except ValueError:
-                raise ValueError(f"{var} must be an integer, got {raw!r}") from None
-        elif name in _FLOATS:
-            try:
-                values[name] = float(raw)
-            except ValueError:
-                raise ValueError(f"{var} must be a number, got {raw!r}") from None
-        elif name == "data_dir":
-            values[name] = Path(raw)
-        else:
-            values[name] = raw
-    if values.get("security_protocol", "PLAINTEXT") not in _PROTOCOLS:
-        raise ValueError(f"BRANDGUARD_KAFKA_SECURITY_PROTOCOL must be one of {_PROTOCOLS}")
+        values[name] = _parse(var, name, raw)
     topics = {name: env[var] for var, name in _TOPIC_VARS.items() if env.get(var)}
     return Settings(topics=Topics(**topics), **values)  # type: ignore[arg-type]
 
@@ -144,3 +168,54 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 #: every environment variable the worker reads, and the Settings field it sets
 ENV_VARS: dict[str, str] = {**_SCALAR_VARS,
                             **{var: f"topics.{name}" for var, name in _TOPIC_VARS.items()}}
+
+#: one line per setting for ``brandguard worker --help`` (docs/operations.md says more);
+#: a unit test checks every ENV_VARS entry has one
+HELP: dict[str, str] = {
+    "bootstrap": "Kafka bootstrap servers, host:port[,host:port...]",
+    "app_id": "consumer group id and prefix of internal topics; a new value means new state",
+    "partitions": "partitions of input, internal and table topics (must match the inputs')",
+    "image_partitions": "partitions of the image processor's topic and table",
+    "replication_factor": "replication factor of the topics brandguard creates",
+    "data_dir": "RocksDB state folder (a per-worker volume in containers)",
+    "web_host": "address of /metrics, /healthz, /readyz and the state endpoints",
+    "web_port": "port of those endpoints",
+    "api_token": "bearer token the state endpoints require (unset: open)",
+    "standby_replicas": "warm copies of each table partition on other workers",
+    "log_level": f"log level: {', '.join(LOG_LEVELS)} (--loglevel overrides it)",
+    "log_format": f"log format: {' or '.join(LOG_FORMATS)} (one JSON object per line)",
+    "batch_max": "records an agent takes from Faust at once",
+    "batch_wait": "longest an agent waits to fill a batch, in seconds",
+    "max_held": "records a seller partition may hold at its epoch gate before pausing",
+    "fact_batch": "facts packed into one internal record at most",
+    "state_cache_size": "states per table kept live in memory (colder ones: RocksDB)",
+    "security_protocol": f"Kafka security protocol: {', '.join(_PROTOCOLS)}",
+    "sasl_mechanism": "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512",
+    "sasl_username": "SASL user name",
+    "sasl_password": "SASL password",
+    "ssl_cafile": "CA bundle (PEM) to verify the brokers (unset: the system's CAs)",
+    "ssl_certfile": "client certificate (PEM) for mutual TLS",
+    "ssl_keyfile": "private key (PEM) of the client certificate",
+    "ssl_key_password": "password of an encrypted client key",
+    "topics.listings": "input topic of listing.v1 records",
+    "topics.orders": "input topic of order.v1 records",
+    "topics.reports": "input topic of report.v1 records",
+    "topics.brands": "input topic of brand.v1 records (compacted registry)",
+    "topics.alerts": "output topic of alert.v1 records",
+    "topics.deadletter": "output topic of deadletter.v1 records",
+}
+
+
+def env_reference() -> list[tuple[str, str, str]]:
+    """(variable, default, help) of every setting, in ENV_VARS order.
+
+    >>> env_reference()[0][:2]
+    ('BRANDGUARD_KAFKA_BOOTSTRAP', '127.0.0.1:9092')
+    """
+    defaults, topics = Settings(), Topics()
+    rows = []
+    for var, name in ENV_VARS.items():
+        owner, attribute = (topics, name[7:]) if name.startswith("topics.") else (defaults, name)
+        default = getattr(owner, attribute)
+        rows.append((var, "unset" if default is None else str(default), HELP.get(name, "")))
+    return rows

@@ -49,11 +49,14 @@ class WorkerProcess:
     port: int
     log: Path
     proc: subprocess.Popen[bytes] | None = None
+    #: None: no --loglevel, BRANDGUARD_LOG_LEVEL decides
+    loglevel: str | None = "warning"
 
     def start(self) -> WorkerProcess:
         out = open(self.log, "ab")  # noqa: SIM115 - the process owns it until stop()
+        level = ["--loglevel", self.loglevel] if self.loglevel else []
         self.proc = subprocess.Popen([sys.executable, "-m", "streams.cli.main", "worker",
-                                      "--loglevel", "warning"], env=self.env, stdout=out,
+                                      *level], env=self.env, stdout=out,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         wait_for(lambda: self.get("/readyz") is not None, 90, "worker ready", self)
         return self

@@ -5,10 +5,13 @@ case for every alert)."""
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 from collections import defaultdict
 from pathlib import Path
+from types import ModuleType
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -27,6 +30,18 @@ PROMETHEUS_DIR = REPO / "deploy" / "prometheus"
 RULE_TESTS = sorted((PROMETHEUS_DIR / "tests").glob("*.test.yml"))
 RUNBOOK = REPO / "docs" / "runbook.md"
 SEVERITIES = {"page", "warning", "info"}
+
+
+def _load_runbook_links() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "brandguard_runbook_links", PROMETHEUS_DIR / "runbook_links.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+runbook_links = _load_runbook_links()
 
 PROMTOOL = shutil.which("promtool")
 needs_promtool = pytest.mark.skipif(
@@ -84,8 +99,10 @@ def test_every_alert_has_a_severity_and_a_runbook_section() -> None:
         assert isinstance(labels, dict) and isinstance(annotations, dict), name
         assert labels.get("severity") in SEVERITIES, name
         assert {"summary", "description"} <= annotations.keys(), name
+        # absolute: Alertmanager, Slack and PagerDuty cannot open a relative link
         url = str(annotations.get("runbook_url", ""))
-        assert url == f"docs/runbook.md#{name.lower()}", name
+        assert url == f"{runbook_links.DEFAULT_BASE}#{name.lower()}", name
+        assert urlsplit(url).scheme == "https" and urlsplit(url).netloc, name
         assert name.lower() in anchors, f"docs/runbook.md has no section for {name}"
 
 
@@ -113,3 +130,26 @@ def test_the_metric_scanner_finds_names_and_skips_labels_and_functions() -> None
 def test_recording_rule_names_follow_level_metric_operations() -> None:
     for name in recorded_names():
         assert name.count(":") == 2, name
+
+
+def test_runbook_links_follow_a_configured_base(tmp_path: Path) -> None:
+    """Rewriting the base changes every alert's link and nothing else."""
+    out = tmp_path / "rules.yml"
+    base = "https://wiki.example.com/ops/brandguard-runbook"
+    assert runbook_links.main(["--base", base, "--out", str(out)]) == 0
+    ours, theirs = rule_groups(), rule_groups(out)
+    for group, rewritten in zip(ours, theirs, strict=True):
+        for rule, new in zip(group["rules"], rewritten["rules"], strict=True):
+            if "alert" in rule:
+                assert new["annotations"].pop("runbook_url") == f"{base}#{rule['alert'].lower()}"
+                rule["annotations"].pop("runbook_url")
+            assert new == rule
+    assert runbook_links.main(["--check"]) == 0
+    assert runbook_links.main(["--check", "--base", base]) == 1
+    assert runbook_links.main(["--check", "--rules", str(out), "--base", base]) == 0
+
+
+def test_a_relative_runbook_base_is_refused() -> None:
+    with pytest.raises(SystemExit) as exit_:
+        runbook_links.main(["--base", "docs/runbook.md"])
+    assert exit_.value.code == 2
