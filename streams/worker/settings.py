@@ -124,7 +124,6 @@ _PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 _CHOICES: dict[str, tuple[tuple[str, ...], bool]] = {
     "security_protocol": (_PROTOCOLS, True),
     "log_level": (LOG_LEVELS, False),
-    "ce_source": "the alerts' CloudEvents ce_source attribute (default brandguard/<app id>)",
     "log_format": (LOG_FORMATS, False),
 }
 
@@ -183,6 +182,7 @@ HELP: dict[str, str] = {
     "api_token": "bearer token the state endpoints require (unset: open)",
     "standby_replicas": "warm copies of each table partition on other workers",
     "log_level": f"log level: {', '.join(LOG_LEVELS)} (--loglevel overrides it)",
+    "ce_source": "the alerts' CloudEvents ce_source attribute (default brandguard/<app id>)",
     "log_format": f"log format: {' or '.join(LOG_FORMATS)} (one JSON object per line)",
     "batch_max": "records an agent takes from Faust at once",
     "batch_wait": "longest an agent waits to fill a batch, in seconds",
