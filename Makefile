@@ -45,7 +45,8 @@ kustomize:
 
 # The compiled build as users get it: `pip wheel .` (setup.py compiles the hot modules
 # of signals with mypyc), installed into its own venv. `make run` runs it, `make test`
-# checks it against the plain build. Rebuilt when a source changes (mypyc: ~2 minutes).
+# checks it against the plain build. Rebuilt when a source changes (mypyc: ~2 minutes),
+# from a fresh build/lib: a module deleted from the sources must not linger in the wheel.
 COMPILED_VENV := .venv-compiled
 COMPILED_PY := $(COMPILED_VENV)/bin/python
 COMPILED_STAMP := $(COMPILED_VENV)/.installed
@@ -57,7 +58,7 @@ compiled: $(COMPILED_STAMP)
 $(COMPILED_STAMP): $(PACKAGE_SOURCES) setup.py pyproject.toml constraints.txt README.md
 	test -x $(COMPILED_PY) || $(PYTHON) -m venv $(COMPILED_VENV)
 	$(COMPILED_PY) -m pip install -q -U pip
-	rm -rf $(WHEELS)
+	rm -rf $(WHEELS) build/lib.* build/bdist.*
 	$(COMPILED_PY) -m pip wheel -q --no-deps -w $(WHEELS) .
 	$(COMPILED_PY) -m pip install -q -c constraints.txt "$$(ls $(WHEELS)/brandguard-*.whl)[dev]"
 	$(COMPILED_PY) -m pip install -q --force-reinstall --no-deps $(WHEELS)/brandguard-*.whl
