@@ -12,7 +12,7 @@ A pure-Python build, for an interpreter or platform without a C compiler:
 (``pip install -e .``) and interpreters other than CPython are always pure: a
 compiled module beside its ``.py`` would shadow every later edit of it.
 
-``COMPILED_MODULES`` below is the one list of what is compiled; the tests import it.
+``compiled_modules()`` below is the one list of what is compiled; the tests import it.
 """
 
 from __future__ import annotations
