@@ -21,7 +21,7 @@ COPY pyproject.toml setup.py constraints.txt README.md ./
 RUN mkdir signals streams \
  && BRANDGUARD_PURE=1 /opt/brandguard/bin/pip install -c constraints.txt . \
  && /opt/brandguard/bin/pip uninstall -y brandguard
-# The package as users install it: `pip install .` builds the wheel, whose hot
+# The package as users install it: pip builds the wheel, whose hot
 # modules of signals setup.py compiles with mypyc (mypy is only in the isolated
 # build environment, not in the image).
 COPY signals ./signals

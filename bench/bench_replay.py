@@ -25,7 +25,6 @@ import io
 import os
 import pstats
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
