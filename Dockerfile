@@ -15,22 +15,20 @@ RUN apt-get update \
 RUN python -m venv /opt/brandguard
 WORKDIR /src
 # Dependencies first, from the pinned constraints, so that editing the code
-# does not invalidate the (slow) dependency layer.
-COPY pyproject.toml constraints.txt README.md ./
+# does not invalidate the (slow) dependency layer (a pure build of the empty
+# package: only its dependencies stay).
+COPY pyproject.toml setup.py constraints.txt README.md ./
 RUN mkdir signals streams \
- && /opt/brandguard/bin/pip install -c constraints.txt . \
+ && BRANDGUARD_PURE=1 /opt/brandguard/bin/pip install -c constraints.txt . \
  && /opt/brandguard/bin/pip uninstall -y brandguard
+# The package as users install it: pip builds the wheel, whose hot
+# modules of signals setup.py compiles with mypyc (mypy is only in the isolated
+# build environment, not in the image).
 COPY signals ./signals
 COPY streams ./streams
 RUN /opt/brandguard/bin/pip install --no-deps -c constraints.txt . \
- && /opt/brandguard/bin/brandguard --help > /dev/null
-# The hot modules of signals compiled with mypyc (as `make compiled` does for a
-# checkout), into their own folder that PYTHONPATH puts first; mypy is only
-# needed to build them.
-COPY scripts ./scripts
-RUN /opt/brandguard/bin/pip install -c constraints.txt mypy \
- && /opt/brandguard/bin/python scripts/build_compiled.py --out /opt/brandguard/compiled \
- && /opt/brandguard/bin/pip uninstall -y mypy
+ && /opt/brandguard/bin/brandguard --help > /dev/null \
+ && cd / && /opt/brandguard/bin/python -c "from streams.worker.monitoring.build_info import running_build as r; b = r(); print(b.describe()); assert b.kind == 'compiled' and not b.stale"
 
 FROM ${PYTHON_IMAGE}
 ARG UID=10001
@@ -39,7 +37,6 @@ RUN groupadd --system --gid ${UID} brandguard \
             --create-home --shell /usr/sbin/nologin brandguard
 COPY --from=build /opt/brandguard /opt/brandguard
 ENV PATH=/opt/brandguard/bin:${PATH} \
-    PYTHONPATH=/opt/brandguard/compiled \
     OPENBLAS_NUM_THREADS=1 \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \

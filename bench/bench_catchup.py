@@ -20,7 +20,7 @@ Default sizes fit ``make bench``'s 15 minutes; ``--full`` uses the issue's
 sizes (dense: 12 days at scale 6, ~170k records; sparse: 7 days at scale 1).
 
     .venv/bin/python bench/bench_catchup.py [--full] [--runs 3] [--scale-out]
-        [--compiled build/compiled] [--json out.json]
+        [--compiled .venv-compiled] [--json out.json]
 """
 
 from __future__ import annotations
@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     add_arguments(parser)
     parser.add_argument("--full", action="store_true",
                         help="the issue's sizes (dense ~170k records; slow)")
-    parser.add_argument("--compiled", default=str(ROOT / "build" / "compiled"),
+    parser.add_argument("--compiled", default=str(ROOT / ".venv-compiled"),
                         help="compiled build the worker runs on (make compiled); "
                              "'' for plain Python")
     parser.add_argument("--json", type=Path, help="also write the results here")

@@ -18,7 +18,7 @@ the drain (a worker slower than the rate builds a backlog, and latency grows wit
 Alerts of events produced in the first ``--warmup`` seconds are left out.
 
     .venv/bin/python bench/bench_latency.py [--rates 1000,5000] [--seconds 120]
-        [--compiled build/compiled] [--json out.json]
+        [--compiled .venv-compiled] [--json out.json]
 """
 
 from __future__ import annotations
@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_arguments(parser)
     parser.add_argument("--full", action="store_true", help="2-minute windows")
-    parser.add_argument("--compiled", default=str(ROOT / "build" / "compiled"),
+    parser.add_argument("--compiled", default=str(ROOT / ".venv-compiled"),
                         help="compiled build the worker runs on; '' for plain Python")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)

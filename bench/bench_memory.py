@@ -13,7 +13,7 @@ Default N fits ``make bench`` (40k); ``--full`` is the issue's 2M (marks at 1M
 and 2M; an hour or more on two cores).
 
     .venv/bin/python bench/bench_memory.py [--records 40000 | --full]
-        [--compiled build/compiled] [--json out.json]
+        [--compiled .venv-compiled] [--json out.json]
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     add_arguments(parser)
     parser.add_argument("--full", action="store_true", help="N = 2M (slow)")
     parser.add_argument("--timeout", type=float, default=7200.0)
-    parser.add_argument("--compiled", default=str(ROOT / "build" / "compiled"),
+    parser.add_argument("--compiled", default=str(ROOT / ".venv-compiled"),
                         help="compiled build the worker runs on; '' for plain Python")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--trace", action="store_true", help="progress every 5 s")

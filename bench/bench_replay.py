@@ -8,13 +8,13 @@ work on a shared machine distorts it less, and the ratio. ``--profile`` also
 prints the top of a cProfile of one replay, by where time is spent.
 
 It measures the build of ``signals`` this process imports and says which:
-plain Python, or the mypyc-compiled copy of ``make compiled`` when
-``build/compiled`` is first on ``PYTHONPATH``. ``--compiled DIR`` measures the
-plain build here and then the compiled copy in DIR, in a child process, on the
-same lines.
+plain Python, or the mypyc-compiled wheel when run by the python of the venv it
+is installed in (``make compiled``: .venv-compiled). ``--compiled VENV`` measures
+the plain build here and then the compiled build of VENV, in a child process, on
+the same lines.
 
 Run: ``.venv/bin/python bench/bench_replay.py [--events FILE | --scenario mixed --seed 1
---days 7] [--repeat 3] [--profile] [--compiled build/compiled]``
+--days 7] [--repeat 3] [--profile] [--compiled .venv-compiled]``
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import io
 import os
 import pstats
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -105,8 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     add_event_source(parser)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
-    parser.add_argument("--compiled", type=Path, metavar="DIR",
-                        help="also measure the compiled copy in DIR (make compiled)")
+    parser.add_argument("--compiled", type=Path, metavar="VENV",
+                        help="also measure the compiled build installed in VENV (make compiled)")
     parser.add_argument("--json", type=Path, metavar="FILE",
                         help="also write the figures here (with --compiled, both builds')")
     args = parser.parse_args(argv)
@@ -138,20 +137,21 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
-def _measure_compiled(directory: Path, lines: list[bytes], repeat: int,
+def _measure_compiled(venv: Path, lines: list[bytes], repeat: int,
                       figures: dict[str, object]) -> int:
-    """The same measurement in a child process that imports ``signals`` from ``directory``;
-    its figures are added to ``figures``."""
-    if not (directory / "signals").is_dir():
-        raise SystemExit(f"no compiled copy in {directory}; build it with make compiled")
+    """The same measurement in a child process run by ``venv``'s python, which imports
+    brandguard from that venv; its figures are added to ``figures``."""
+    python = venv / "bin" / "python"
+    if not python.exists():
+        raise SystemExit(f"no venv at {venv}; build the compiled one with make compiled")
     with tempfile.NamedTemporaryFile(suffix=".jsonl") as events:
         events.write(b"\n".join(lines))
         events.flush()
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [str(directory.resolve()), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+        # the script's own folder (bench/) is on its sys.path, never the checkout
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         child = Path(events.name + ".json")
         try:
-            code = subprocess.run([sys.executable, __file__, "--events", events.name,
+            code = subprocess.run([str(python), __file__, "--events", events.name,
                                    "--repeat", str(repeat), "--json", str(child)], env=env,
                                   check=False).returncode
             if child.exists():

@@ -328,12 +328,11 @@ class Lab:
         env = dict(os.environ)
         for var in ("PYTHONPATH", "PYTHONSAFEPATH"):
             env.pop(var, None)
-        path = [str(ROOT)]
         if compiled and self.compiled is not None:
-            # as `make run`: the compiled copy first, the sources off sys.path
-            path.insert(0, str(self.compiled))
+            # as `make run`: brandguard from the compiled venv, the sources off sys.path
             env["PYTHONSAFEPATH"] = "1"
-        env["PYTHONPATH"] = os.pathsep.join(path)
+        else:
+            env["PYTHONPATH"] = str(ROOT)
         env.update({
             "BRANDGUARD_KAFKA_BOOTSTRAP": self.bootstrap, "BRANDGUARD_APP_ID": app_id,
             "BRANDGUARD_DATA_DIR": str(self.workdir / "data" / app_id),
@@ -365,7 +364,8 @@ class Lab:
         port = free_port()
         env = self.env(loaded.prefix, app_id, port, extra=extra)
         env["BRANDGUARD_DATA_DIR"] = str(self.workdir / "data" / f"{app_id}-{index}")
-        return self._start(f"{app_id}-{index}", [sys.executable, "-m", "streams.cli.main",
+        python = str(self.compiled / "bin" / "python") if self.compiled else sys.executable
+        return self._start(f"{app_id}-{index}", [python, "-m", "streams.cli.main",
                                                  "worker", "--loglevel", "warning"], env, port)
 
     def noop(self, loaded: Loaded, app_id: str) -> Proc:

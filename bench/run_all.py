@@ -15,7 +15,7 @@ the issue's sizes (hours). The table says which size and how many runs each
 figure used. Results go to ``bench/results/latest.json``.
 
     .venv/bin/python bench/run_all.py [--full] [--only catchup,latency,memory,replay]
-        [--compiled build/compiled] [--out bench/results/latest.json]
+        [--compiled .venv-compiled] [--out bench/results/latest.json]
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="the issue's sizes (hours)")
     parser.add_argument("--only", default=",".join(PARTS),
                         help=f"comma-separated subset of {', '.join(PARTS)}")
-    parser.add_argument("--compiled", default=str(ROOT / "build" / "compiled"),
+    parser.add_argument("--compiled", default=str(ROOT / ".venv-compiled"),
                         help="compiled build the workers run on (make compiled); "
                              "'' for plain Python")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown := parts - set(PARTS):
         parser.error(f"unknown parts {unknown}")
     compiled = Path(args.compiled) if args.compiled else None
-    if compiled is not None and not (compiled / "signals").is_dir():
+    if compiled is not None and not (compiled / "bin" / "python").exists():
         parser.error(f"no compiled build in {compiled}: make compiled")
     started = time.monotonic()
     results: dict[str, Any] = {}

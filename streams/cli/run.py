@@ -123,7 +123,9 @@ def _watch(settings: Settings, port: int, producer: subprocess.Popen[bytes]) -> 
 
 def run_cli(args: argparse.Namespace) -> int:
     RUN_DIR.mkdir(exist_ok=True)
-    bg = [sys.executable, "-m", "streams.cli.main"]
+    # -P: the working directory (a checkout's plain sources) stays off sys.path, so the
+    # children run the brandguard this process runs (the compiled wheel of make run)
+    bg = [sys.executable, "-P", "-m", "streams.cli.main"]
     with ExitStack() as stack:
         bootstrap = stack.enter_context(_broker())
         env = {**os.environ, "BRANDGUARD_KAFKA_BOOTSTRAP": bootstrap,

@@ -1,15 +1,17 @@
-"""The mypyc-compiled copy of ``signals`` (``make compiled``) behaves exactly as the
-plain Python one: same alerts, dead letters and final state, byte for byte, and
-the state the worker stores in its tables serialises and reads back the same.
+"""The compiled build of ``signals`` (the wheel ``pip wheel .`` builds, setup.py) behaves
+exactly as the plain Python one: same alerts, dead letters and final state, byte for
+byte, and the state the worker stores in its tables serialises and reads back the same.
 
-Both builds run in child processes, each importing ``signals`` from its own
-directory, over the same simulator files (garbled lines included). ``make
-test`` builds the copy first and sets BRANDGUARD_REQUIRE_COMPILED=1, so there a
-missing or stale copy fails instead of skipping.
+Both builds run in child processes over the same simulator files (garbled lines
+included): the plain build from this checkout, the compiled one from the venv it is
+installed in (``make compiled``: .venv-compiled, or BRANDGUARD_COMPILED_PYTHON).
+``make test`` builds it first and sets BRANDGUARD_REQUIRE_COMPILED=1, so there a
+missing or stale build fails instead of skipping.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -18,10 +20,11 @@ from pathlib import Path
 import orjson
 import pytest
 
-from streams.worker.monitoring.build_info import DIGEST_FILE, source_digest
+from streams.worker.monitoring.build_info import source_digest
 
 ROOT = Path(__file__).resolve().parents[2]
-COMPILED = Path(os.environ.get("BRANDGUARD_COMPILED_DIR") or ROOT / "build" / "compiled")
+COMPILED_PYTHON = Path(os.environ.get("BRANDGUARD_COMPILED_PYTHON")
+                       or ROOT / ".venv-compiled" / "bin" / "python")
 _CHILD_TIMEOUT_S = 300
 
 # Runs in the child: says which build it imported, then replays and dumps everything.
@@ -60,43 +63,78 @@ sys.stdout.buffer.write(orjson.dumps({
 """
 
 
+_BUILD = """
+import sys, orjson
+from pathlib import Path
+from streams.worker.monitoring.build_info import running_build, source_digest
+build = running_build(Path(sys.argv[1]))
+sys.stdout.buffer.write(orjson.dumps({
+    "kind": build.kind, "compiled": build.compiled, "recorded": build.recorded_digest,
+    "checkout": build.current_digest, "installed": source_digest(build.package_dir)}))
+"""
+
+
 @pytest.fixture(scope="module")
-def compiled_dir() -> Path:
-    if not (COMPILED / DIGEST_FILE).exists():
-        message = f"no compiled copy of signals in {COMPILED}; `make compiled` builds it"
+def compiled_python() -> Path:
+    if not COMPILED_PYTHON.exists():
+        message = f"no compiled build at {COMPILED_PYTHON}; `make compiled` builds it"
         if os.environ.get("BRANDGUARD_REQUIRE_COMPILED") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    return COMPILED
+    return COMPILED_PYTHON
 
 
-def _replay_in(pythonpath: Path, *args: object) -> dict[str, object]:
-    env = dict(os.environ, PYTHONPATH=str(pythonpath), PYTHONSAFEPATH="1")
-    done = subprocess.run([sys.executable, "-c", _REPLAY, *map(str, args)], env=env,
-                          cwd=pythonpath, capture_output=True, timeout=_CHILD_TIMEOUT_S,
-                          check=False)
+def _run(python: Path | str, code: str, *args: object, pythonpath: Path | None = None,
+         ) -> dict[str, object]:
+    # PYTHONSAFEPATH: neither the working directory nor the checkout is put on sys.path,
+    # so each child imports signals only from where it is told (or installed)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONSAFEPATH"] = "1"
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    done = subprocess.run([str(python), "-c", code, *map(str, args)], env=env,
+                          cwd=pythonpath or Path(python).parent, capture_output=True,
+                          timeout=_CHILD_TIMEOUT_S, check=False)
     assert done.returncode == 0, done.stderr.decode()[-3000:]
     result: dict[str, object] = orjson.loads(done.stdout)
     return result
 
 
-def test_compiled_copy_was_built_from_these_sources(compiled_dir: Path) -> None:
-    recorded = (compiled_dir / DIGEST_FILE).read_text().strip()
-    assert recorded == source_digest(ROOT / "signals"), (
-        "the compiled copy is stale: signals changed since it was built; run `make compiled`")
-    assert source_digest(compiled_dir / "signals") == recorded
+def _setup_compiled_modules() -> list[str]:
+    """What setup.py compiles, as dotted module names."""
+    spec = importlib.util.spec_from_file_location("brandguard_setup", ROOT / "setup.py")
+    assert spec is not None and spec.loader is not None
+    setup = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(setup)  # setup() itself only runs as __main__
+    return sorted(path.removesuffix(".py").replace("/", ".")
+                  for path in setup.compiled_modules(ROOT / "signals"))
+
+
+def test_compiled_build_was_built_from_these_sources(compiled_python: Path) -> None:
+    build = _run(compiled_python, _BUILD, ROOT / "signals")
+    assert build["kind"] == "compiled"
+    assert build["recorded"] == source_digest(ROOT / "signals"), (
+        "the compiled build is stale: signals changed since it was built; run `make compiled`")
+    assert build["checkout"] == build["recorded"] == build["installed"]
+
+
+def test_compiled_build_compiles_exactly_setups_modules(compiled_python: Path) -> None:
+    build = _run(compiled_python, _BUILD, ROOT / "signals")
+    expected = _setup_compiled_modules()
+    assert len(expected) >= 40 and "signals.pipeline" in expected
+    assert build["compiled"] == expected
 
 
 @pytest.mark.parametrize(("scenario", "seed", "copies"), [
     ("mixed", 1, 1), ("subtle", 2, 1), ("copycat", 3, 1), ("brand_flood", 1, 1),
     ("mixed", 2, 2),  # every event delivered twice
 ])
-def test_compiled_replay_matches_plain(compiled_dir: Path, scenario: str, seed: int,
+def test_compiled_replay_matches_plain(compiled_python: Path, scenario: str, seed: int,
                                        copies: int) -> None:
-    plain = _replay_in(ROOT, scenario, seed, 3, copies)
-    compiled = _replay_in(compiled_dir, scenario, seed, 3, copies)
+    plain = _run(sys.executable, _REPLAY, scenario, seed, 3, copies, pythonpath=ROOT)
+    compiled = _run(compiled_python, _REPLAY, scenario, seed, 3, copies)
     assert (plain["build"], compiled["build"]) == ("python", "compiled")
-    assert isinstance(compiled["compiled"], int) and compiled["compiled"] >= 40
+    assert compiled["compiled"] == len(_setup_compiled_modules())
     assert plain["alerts"], "a scenario without alerts would compare nothing"
     for part in ("alerts", "dead", "state", "tables"):
         assert orjson.dumps(compiled[part], option=orjson.OPT_SORT_KEYS) == orjson.dumps(

@@ -1,10 +1,11 @@
 """Which build of ``signals`` this process runs: plain Python or compiled with mypyc.
 
-``make compiled`` copies ``signals`` to ``build/compiled/`` and compiles its hot
-modules there (``scripts/build_compiled.py``); putting that directory first on
-``PYTHONPATH`` runs the compiled copy. The copy records a digest of the sources
-it was compiled from, so a copy older than the sources beside it is reported as
-stale instead of silently running old code.
+The standard build (``pip install .``, ``pip wheel .``: setup.py) compiles the hot
+modules of ``signals`` with mypyc and writes, inside the package, the digest of the
+sources they were compiled from; ``BRANDGUARD_PURE=1`` and editable installs build
+plain Python. A compiled package whose ``.py`` files (or the checkout it is compared
+with) no longer match that digest is reported as stale instead of silently running
+other code than its sources say.
 """
 
 from __future__ import annotations
@@ -63,27 +64,20 @@ class BuildInfo:
             return f"signals: plain Python ({self.package_dir})"
         state = "STALE: sources changed since it was compiled" if self.stale else "up to date"
         return (f"signals: mypyc-compiled, {len(self.compiled)} modules "
-                f"({self.package_dir.parent}, {state})")
+                f"({self.package_dir}, {state})")
 
 
 def running_build(sources: Path | None = None) -> BuildInfo:
     """The build of ``signals`` imported by this process; ``sources`` is the source
-    package to compare a compiled copy with (default: the checkout's ``signals`` when
-    the copy is its ``build/compiled``, else the copy's own sources)."""
+    package to compare a compiled build with (default: the ``.py`` files installed
+    beside its compiled modules)."""
     import signals
 
     package_dir = Path(signals.__file__).resolve().parent
     compiled = tuple(compiled_modules(package_dir))
     if not compiled:
         return BuildInfo("python", package_dir, (), None, None)
-    digest_file = package_dir.parent / DIGEST_FILE
+    digest_file = package_dir / DIGEST_FILE
     recorded = digest_file.read_text().strip() if digest_file.exists() else None
     return BuildInfo("compiled", package_dir, compiled, recorded,
-                     source_digest(sources or _checkout_sources(package_dir)))
-
-
-def _checkout_sources(package_dir: Path) -> Path:
-    # <checkout>/build/compiled/signals was copied from <checkout>/signals (make compiled)
-    build_dir = package_dir.parent.parent
-    checkout = build_dir.parent / "signals"
-    return checkout if build_dir.name == "build" and checkout.is_dir() else package_dir
+                     source_digest(sources or package_dir))
