@@ -18,6 +18,12 @@ the upstream issue, so a Faust or aiokafka upgrade knows what to re-check
   compressed 1-day scenario: 1.4-2.0 s from the last seller partition's mark
   to the image agent seeing it). 100 ms costs an idle worker ten small fetch
   requests a second.
+- ``FastFetchConsumer.perform_seek`` stops the flow before it seeks. Faust's
+  recovery resumes the input partitions and seeks them to the committed
+  offsets with the flow running, then empties the streams' queues: records
+  fetched during the seek were dropped there, and Faust took their offsets for
+  a gap and committed past them (faust-streaming #596, open). A restart with
+  changelog records to recover lost input records for good.
 - :func:`without_spinner`: Faust's worker draws a terminal spinner and, to feed
   it, sets the *root logger* to DEBUG (``faust/worker.py``,
   ``_setup_spinner_handler``; no upstream issue found), whatever ``--loglevel``
@@ -78,6 +84,24 @@ class _FastFetchThread(AIOKafkaConsumerThread):
 class FastFetchConsumer(Consumer):
     def _new_consumer_thread(self) -> AIOKafkaConsumerThread:
         return _FastFetchThread(self, loop=self.loop, beacon=self.beacon)
+
+    async def perform_seek(self) -> None:
+        """Seek to the committed offsets with the flow stopped; Faust resumes it.
+
+        Faust's recovery resumes the input partitions and then seeks them, with
+        the flow running: records fetched meanwhile are delivered to the streams'
+        queues, and the read offset moves past them. The seek then sets the read
+        offset back to the committed one, and ``flow_control.resume()`` right
+        after empties those queues. The records dropped there never reach an
+        agent, and the next one delivered looks like a gap to Faust
+        (``Consumer._add_gap``), which counts the missing offsets as acked: its
+        commit passes records whose effect was never applied.
+        """
+        # Every caller resumes the flow after the streams' queues are cleared
+        # (Recovery: flow_control.resume(), then resume_flow()) or has already
+        # stopped it (getmany, when the flow is not active).
+        self.stop_flow()
+        await super().perform_seek()
 
 
 async def refresh_metadata(consumer: aiokafka.AIOKafkaConsumer) -> None:
