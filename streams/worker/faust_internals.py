@@ -23,7 +23,9 @@ the upstream issue, so a Faust or aiokafka upgrade knows what to re-check
   offsets with the flow running, then empties the streams' queues: records
   fetched during the seek were dropped there, and Faust took their offsets for
   a gap and committed past them (faust-streaming #596, open). A restart with
-  changelog records to recover lost input records for good.
+  changelog records to recover lost input records for good. An input
+  partition with nothing committed yet is not moved by that seek (aiokafka
+  ``seek_to_committed``), so it is sought to its first record too.
 - :func:`without_spinner`: Faust's worker draws a terminal spinner and, to feed
   it, sets the *root logger* to DEBUG (``faust/worker.py``,
   ``_setup_spinner_handler``; no upstream issue found), whatever ``--loglevel``
@@ -102,6 +104,20 @@ class FastFetchConsumer(Consumer):
         # stopped it (getmany, when the flow is not active).
         self.stop_flow()
         await super().perform_seek()
+        await self._rewind_uncommitted()
+
+    async def _rewind_uncommitted(self) -> None:
+        """Input partitions with nothing committed go back to their first record.
+
+        aiokafka's ``seek_to_committed`` leaves such a partition where its fetcher
+        is, and a fetch that returns once the flow is stopped is dropped by
+        Faust's ``getmany``: its records would never come again.
+        """
+        tps = {tp for tp in self.assignment()
+               if not self._is_changelog_tp(tp) and not self._committed_offset.get(tp)}
+        if tps:
+            earliest = await self.earliest_offsets(*tps)
+            await self.seek_wait({tp: earliest[tp] for tp in tps})
 
 
 async def refresh_metadata(consumer: aiokafka.AIOKafkaConsumer) -> None:
