@@ -108,7 +108,8 @@ class Brandguard:
         self._lag: dict[tuple[str, int], int] = {}
         self.source_topics: set[str] = set()
         self._ticks = 0
-        # Instance attribute: only this app's transport builds the faster-fetching consumer.
+        # Instance attribute: only this app's transport builds our consumer (faster
+        # fetches; seeks with the flow stopped, so recovery loses no input record).
         self.app.transport.Consumer = FastFetchConsumer  # type: ignore[misc]
         self._build()
 

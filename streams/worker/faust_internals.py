@@ -18,6 +18,14 @@ the upstream issue, so a Faust or aiokafka upgrade knows what to re-check
   compressed 1-day scenario: 1.4-2.0 s from the last seller partition's mark
   to the image agent seeing it). 100 ms costs an idle worker ten small fetch
   requests a second.
+- ``FastFetchConsumer.perform_seek`` stops the flow before it seeks. Faust's
+  recovery resumes the input partitions and seeks them to the committed
+  offsets with the flow running, then empties the streams' queues: records
+  fetched during the seek were dropped there, and Faust took their offsets for
+  a gap and committed past them (faust-streaming #596, open). A restart with
+  changelog records to recover lost input records for good. An input
+  partition with nothing committed yet is not moved by that seek (aiokafka
+  ``seek_to_committed``), so it is sought to its first record too.
 - :func:`without_spinner`: Faust's worker draws a terminal spinner and, to feed
   it, sets the *root logger* to DEBUG (``faust/worker.py``,
   ``_setup_spinner_handler``; no upstream issue found), whatever ``--loglevel``
@@ -78,6 +86,38 @@ class _FastFetchThread(AIOKafkaConsumerThread):
 class FastFetchConsumer(Consumer):
     def _new_consumer_thread(self) -> AIOKafkaConsumerThread:
         return _FastFetchThread(self, loop=self.loop, beacon=self.beacon)
+
+    async def perform_seek(self) -> None:
+        """Seek to the committed offsets with the flow stopped; Faust resumes it.
+
+        Faust's recovery resumes the input partitions and then seeks them, with
+        the flow running: records fetched meanwhile are delivered to the streams'
+        queues, and the read offset moves past them. The seek then sets the read
+        offset back to the committed one, and ``flow_control.resume()`` right
+        after empties those queues. The records dropped there never reach an
+        agent, and the next one delivered looks like a gap to Faust
+        (``Consumer._add_gap``), which counts the missing offsets as acked: its
+        commit passes records whose effect was never applied.
+        """
+        # Every caller resumes the flow after the streams' queues are cleared
+        # (Recovery: flow_control.resume(), then resume_flow()) or has already
+        # stopped it (getmany, when the flow is not active).
+        self.stop_flow()
+        await super().perform_seek()
+        await self._rewind_uncommitted()
+
+    async def _rewind_uncommitted(self) -> None:
+        """Input partitions with nothing committed go back to their first record.
+
+        aiokafka's ``seek_to_committed`` leaves such a partition where its fetcher
+        is, and a fetch that returns once the flow is stopped is dropped by
+        Faust's ``getmany``: its records would never come again.
+        """
+        tps = {tp for tp in self.assignment()
+               if not self._is_changelog_tp(tp) and not self._committed_offset.get(tp)}
+        if tps:
+            earliest = await self.earliest_offsets(*tps)
+            await self.seek_wait({tp: earliest[tp] for tp in tps})
 
 
 async def refresh_metadata(consumer: aiokafka.AIOKafkaConsumer) -> None:

@@ -129,3 +129,28 @@ def test_direct_changelog_refuses_a_write_without_a_current_event() -> None:
     writer = DirectChangelog(_Table(), lambda *args: None)
     with pytest.raises(RuntimeError, match="current event"):
         writer["s1"] = b"{}"
+
+
+def test_every_seek_of_faust_is_followed_by_resuming_the_flow() -> None:
+    """FastFetchConsumer.perform_seek leaves the flow stopped for its caller to resume
+    once the streams' queues are emptied: a caller that did not would stall the worker."""
+    from faust.tables.recovery import Recovery
+    from faust.transport.consumer import Consumer as BaseConsumer
+
+    for method in (Recovery._resume_streams, Recovery.on_recovery_completed):
+        source = inspect.getsource(method)
+        seek = source.index("perform_seek()")
+        cleared = source.index("flow_control.resume()", seek)
+        assert source.index("consumer.resume_flow()", cleared) > cleared
+    getmany = inspect.getsource(BaseConsumer.getmany)
+    assert getmany.index("flow not active") < getmany.index("perform_seek()")
+    callers = [name for name, source in _faust_sources() if "perform_seek()" in source]
+    assert callers == ["faust/tables/recovery.py", "faust/transport/consumer.py"]
+
+
+def _faust_sources() -> list[tuple[str, str]]:
+    from pathlib import Path
+
+    root = Path(faust.__file__).parent
+    return sorted((str(path.relative_to(root.parent)), path.read_text())
+                  for path in root.rglob("*.py"))
