@@ -15,7 +15,7 @@ incident). Every ratio is a :class:`Share` carrying its counts, with ``value``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = ["DelayFigures", "Figures", "IncidentFigure", "Share", "TacticRecall"]
@@ -94,6 +94,15 @@ class Figures:
     incidents_detected_within_1h: Share
     false_incident_alerts: int
     model_metrics: Mapping[str, float | int] | None = None
+    #: per severity: distinct listings alerted at that severity, share infringing
+    listing_precision_by_severity: Mapping[str, Share] = field(default_factory=dict)
+    #: per severity: distinct sellers alerted at that severity, share bad
+    seller_precision_by_severity: Mapping[str, Share] = field(default_factory=dict)
+    #: sellers named by any listing or seller alert, share bad
+    implicated_sellers_bad: Share = field(default_factory=lambda: Share(0, 0))
+    #: honest sellers with a seller alert, per kind; and those with a critical one
+    honest_sellers_alerted: Mapping[str, int] = field(default_factory=dict)
+    honest_sellers_critical: Mapping[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (orjson-serialisable); shares carry their counts."""

@@ -144,7 +144,22 @@ def _listing_rows(f: Figures) -> Iterator[tuple[str, str, str]]:
            f"n={delay.count} (nearest rank)")
 
 
+def _tier_rows(f: Figures) -> Iterator[tuple[str, str, str]]:
+    yield ("precision per severity", "", "(an entity counts in every tier it was alerted at)")
+    for entity, tiers in (("listing", f.listing_precision_by_severity),
+                          ("seller", f.seller_precision_by_severity)):
+        for severity, share in tiers.items():
+            yield (f"  {entity} {severity}", _pct(share), "")
+    yield ("implicated sellers bad", _pct(f.implicated_sellers_bad),
+           "sellers named by any listing or seller alert")
+    yield ("honest sellers alerted", str(sum(f.honest_sellers_alerted.values())),
+           _counts(f.honest_sellers_alerted))
+    yield ("  with a critical alert", str(sum(f.honest_sellers_critical.values())),
+           _counts(f.honest_sellers_critical))
+
+
 def _seller_and_brand_rows(f: Figures) -> Iterator[tuple[str, str, str]]:
+    yield from _tier_rows(f)
     yield ("seller precision", _pct(f.seller_precision),
            f"{f.unknown_sellers_flagged} flagged sellers not in truth")
     yield ("seller recall", _pct(f.seller_recall), "")
