@@ -17,7 +17,7 @@ from signals.contract.events import ListingEvent, OrderEvent, ReportEvent
 from signals.eventtime.epochs import epoch_start
 from signals.features.listing import SellerSignals, listing_features
 from signals.policy.config import PolicyConfig
-from signals.policy.listing import listing_alert, with_rule_floor
+from signals.policy.listing import listing_alert, listing_severity, with_rule_floor
 from signals.policy.seller import seller_alert
 from signals.policy.severity import remember_alert
 from signals.processors.messages import (
@@ -86,6 +86,8 @@ def seller_signals(state: SellerState, at: float, policy: PolicyConfig) -> Selle
         flagged_sellers=flagged,
         listings_per_day=agg.listings_created["7d"].total(at) / days_seen,
         age_known=agg.seller_since is not None,
+        upheld_count=float(agg.report_count("upheld")),
+        orders_placed=agg.orders.get("placed", 0),
     )
 
 
@@ -109,11 +111,12 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context,
     else:
         snap.scored_at, snap.brand_id, snap.features, snap.score = (
             ev.ts, evidence.brand_id, x, scored.probability)
-    alert = listing_alert(snap, ev, scored, evidence, ctx)
+    severity = listing_severity(scored.probability, evidence, x, ctx.policy.listing_threshold)
+    alert = None if severity is None else listing_alert(snap, ev, scored, evidence, ctx, severity)
     if alert is not None:
         remember_alert(snap, alert, ev.ts)
         out.alerts.append(alert)
-    risky = evidence.listing_level and scored.probability >= ctx.policy.listing_threshold
+    risky = severity is not None
     if risky:
         state.risky.add(ev.listing_id)
     else:
@@ -123,7 +126,7 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context,
             f"{ev.event_id}:b", evidence.brand_id, ev.ts, ev.event_id, ev.event_time,
             ev.seller_id, ev.listing_id, ev.price, ev.currency, evidence.authorized, risky,
             round(scored.probability, 6)))
-    newly_flagged = (not state.flagged and evidence.listing_level
+    newly_flagged = (not state.flagged and risky
                      and scored.probability >= ctx.policy.flag_threshold)
     state.flagged = state.flagged or newly_flagged
     official = {m.phash for m in evidence.images}
