@@ -61,7 +61,8 @@ _DEEP_HISTORY: Final = 200
 
 #: home markets by the currency a brand prices in (ISO 4217 -> ISO 3166 alpha-2)
 _MARKETS: dict[str, frozenset[str]] = {
-    "EUR": frozenset(["AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PT", "SI", "SK"]),
+    "EUR": frozenset(["AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE",
+                      "IT", "LT", "LU", "LV", "MT", "NL", "PT", "SI", "SK"]),
     "USD": frozenset({"US"}), "GBP": frozenset({"GB"}), "CAD": frozenset({"CA"}),
     "JPY": frozenset({"JP"}), "AUD": frozenset({"AU"}), "CHF": frozenset({"CH"}),
 }
