@@ -41,6 +41,7 @@ Decisions (also the documentation of the JSON figures):
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -53,6 +54,7 @@ from signals.evaluation.figures import (
     DelayFigures,
     Figures,
     IncidentFigure,
+    ReliabilityBin,
     Share,
     TacticRecall,
 )
@@ -81,6 +83,7 @@ class _Alert:
     severity: str
     ts: float
     seller_id: str | None = None
+    score: float | None = None
 
 
 def _normalise_alerts(alerts: Iterable[Mapping[str, Any]]) -> tuple[list[_Alert], int, int]:
@@ -104,12 +107,13 @@ def _normalise_alerts(alerts: Iterable[Mapping[str, Any]]) -> tuple[list[_Alert]
             malformed += 1
             continue
         listing_id, brand_id = raw.get("listing_id"), raw.get("brand_id")
-        seller_id = raw.get("seller_id")
+        seller_id, score = raw.get("seller_id"), raw.get("score")
         kept.append(_Alert(entity_type, entity_id,
                            listing_id if isinstance(listing_id, str) else None,
                            brand_id if isinstance(brand_id, str) else None,
                            str(raw.get("severity")), ts,
-                           seller_id if isinstance(seller_id, str) else None))
+                           seller_id if isinstance(seller_id, str) else None,
+                           float(score) if isinstance(score, int | float) else None))
     return kept, duplicates, malformed
 
 
@@ -233,7 +237,32 @@ def _tier_figures(truth: Mapping[str, Any], alerts: list[_Alert]) -> dict[str, A
         "implicated_sellers_bad": Share(sum(bad_seller(s) for s in implicated), len(implicated)),
         "honest_sellers_alerted": honest_kinds(set().union(*seller_tiers.values())),
         "honest_sellers_critical": honest_kinds(seller_tiers.get("critical", set())),
+        "reliability": _reliability(listings, alerts),
     }
+
+
+#: score bins of the reliability table; the last is closed at 1
+_RELIABILITY_EDGES = (0.0, 0.6, 0.7, 0.85, 0.95, 0.99, 1.0)
+
+
+def _reliability(listings: Mapping[str, Mapping[str, Any]],
+                 alerts: list[_Alert]) -> tuple[ReliabilityBin, ...]:
+    """Each alerted listing once, at its highest alert score, binned by that score."""
+    best: dict[str, float] = {}
+    for a in alerts:
+        if a.entity_type == "listing" and a.score is not None:
+            best[a.entity_id] = max(a.score, best.get(a.entity_id, 0.0))
+    bins = []
+    edges = _RELIABILITY_EDGES
+    for i, (low, high) in enumerate(itertools.pairwise(edges)):
+        last = i == len(edges) - 2
+        ids = [lid for lid, s in best.items() if low <= s and (s < high or last)]
+        if not ids:
+            continue
+        hits = sum(bool((listings.get(lid) or {}).get("infringing")) for lid in ids)
+        bins.append(ReliabilityBin(low, high, sum(best[lid] for lid in ids) / len(ids),
+                                   Share(hits, len(ids))))
+    return tuple(bins)
 
 
 def _incident_figures(incidents: Iterable[Mapping[str, Any]],

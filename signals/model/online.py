@@ -162,8 +162,9 @@ class RiskModel:
             if scored_probability is not None
             else self.score_one(features).probability
         )
+        prior, _ = self._call_prior(features)
         try:
-            self._metrics.update(bool(y), served, learned_before, delay_seconds)
+            self._metrics.update(bool(y), served, learned_before, delay_seconds, prior)
         except ValueError as exc:  # a bad example is the shell's to dead-letter, not a crash
             raise ProcessingError(f"training example refused: {exc}") from exc
         # Same order as River's Pipeline: update the scaler, then learn on scaled values.

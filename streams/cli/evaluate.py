@@ -103,6 +103,10 @@ def _pct(share: Share) -> str:
     return ("n/a" if value is None else f"{value:.1%}") + f"  ({share.hits}/{share.total})"
 
 
+def _auc(value: float | int | None) -> str:
+    return "n/a" if not isinstance(value, float | int) or value != value else f"{value:.3f}"
+
+
 def _minutes(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f} min"
 
@@ -156,6 +160,10 @@ def _tier_rows(f: Figures) -> Iterator[tuple[str, str, str]]:
            _counts(f.honest_sellers_alerted))
     yield ("  with a critical alert", str(sum(f.honest_sellers_critical.values())),
            _counts(f.honest_sellers_critical))
+    yield ("reliability (listings)", "infringing", "mean alert score, per score bin")
+    for b in f.reliability:
+        mean = "n/a" if b.mean_score is None else f"{b.mean_score:.3f}"
+        yield (f"  score {b.low:.2f}-{b.high:.2f}", _pct(b.infringing), f"mean score {mean}")
 
 
 def _seller_and_brand_rows(f: Figures) -> Iterator[tuple[str, str, str]]:
@@ -171,6 +179,9 @@ def _seller_and_brand_rows(f: Figures) -> Iterator[tuple[str, str, str]]:
            f"{f.false_incident_alerts} brand alerts on brands without an incident")
     yield from (_incident_row(incident) for incident in f.incidents)
     if f.model_metrics is not None:
+        auc = [f.model_metrics.get(f"{t}_roc_auc") for t in ("prior", "learned", "served")]
+        yield ("progressive AUC", " / ".join(_auc(a) for a in auc),
+               "rule prior / learned model / blend served")
         yield ("model (delayed labels)", "", "")
         for name, value in f.model_metrics.items():
             yield (f"  {name}", f"{value:.4g}" if isinstance(value, float) else str(value), "")
