@@ -10,13 +10,16 @@ does separate them is evidence the look-alike cannot have:
 
 ``listing``
     the listing itself: a look-alike brand name, counterfeit vocabulary,
-    another brand's product-line term, an *edited* copy of an official photo.
+    another brand's product-line term.
 ``seller``
     the seller's record: upheld reports outweighing rejected ones, or shared
     own photos with sellers already flagged (a counterfeit ring).
 ``behaviour``
     how the seller acts: a new account, a listing burst, a high rate of
-    refunds, returns and disputes.
+    refunds, returns and disputes; or an official photo that looks edited.
+    The last is a photo-provenance judgement on perceptual hashes, which
+    re-encoding and resizing also move by a few bits: strong enough for a
+    review queue, not for automatic enforcement.
 ``none``
     price, photos and authorization only: what gray-market and used-goods
     sellers also show.
@@ -54,12 +57,11 @@ EvidenceClass = Literal["listing", "seller", "behaviour", "none"]
 EVIDENCE_RULES: Mapping[str, tuple[float, Severity]] = {
     "listing": (0.6, "critical"),
     "seller": (0.6, "critical"),
-    "behaviour": (0.8, "high"),
+    "behaviour": (0.75, "high"),
     "none": (0.95, "low"),
 }
 
-_LISTING_TELLS: Final = ("brand_typo", "counterfeit_vocab", "copycat_terms",
-                         "official_image_edited")
+_LISTING_TELLS: Final = ("brand_typo", "counterfeit_vocab", "copycat_terms")
 #: refunds, returns and disputes per order above which behaviour corroborates
 _PROBLEM_RATE: Final = 0.2
 
@@ -75,7 +77,8 @@ def evidence_class(x: Mapping[str, float]) -> EvidenceClass:
             get("network_flagged", 0.0) > 0.0):
         return "seller"
     if (get("seller_young", 0.0) > 0.0 or get("seller_burst", 0.0) > 0.0
-            or get("seller_problem_rate", 0.0) >= _PROBLEM_RATE):
+            or get("seller_problem_rate", 0.0) >= _PROBLEM_RATE
+            or get("official_image_edited", 0.0) > 0.0):
         return "behaviour"
     return "none"
 

@@ -53,6 +53,8 @@ def listing_severity(probability: float, evidence: Evidence, x: Mapping[str, flo
     >>> listing_severity(0.97, ev, {"price_discount": 0.3}, 0.6)
     'low'
     >>> listing_severity(0.97, ev, {"official_image_edited": 1.0}, 0.6)
+    'high'
+    >>> listing_severity(0.97, ev, {"counterfeit_vocab": 1.0}, 0.6)
     'critical'
     """
     if probability < threshold or not evidence.listing_level:
