@@ -35,7 +35,7 @@ severity it can get (:data:`EVIDENCE_RULES`).
 'none'
 >>> evidence_class({"seller_burst": 1.1}), evidence_class({"price_discount": 0.3})
 ('behaviour', 'none')
->>> tiered(0.97, "none"), tiered(0.97, "behaviour"), tiered(0.75, "behaviour")
+>>> tiered(0.97, "none"), tiered(0.97, "behaviour"), tiered(0.72, "behaviour")
 ('low', 'high', None)
 >>> tiered(0.97, "listing"), tiered(0.62, "listing")
 ('critical', 'low')
