@@ -31,6 +31,8 @@ severity it can get (:data:`EVIDENCE_RULES`).
 'listing'
 >>> evidence_class({"seller_upheld": 1.2, "reports_rejected_share": 0.2})
 'seller'
+>>> evidence_class({"seller_upheld": 0.6})  # a single upheld report convicts nobody
+'none'
 >>> evidence_class({"seller_upheld": 0.6, "reports_rejected_share": 0.6})  # mostly rejected
 'none'
 >>> evidence_class({"seller_burst": 1.1}), evidence_class({"price_discount": 0.3})
@@ -62,6 +64,8 @@ EVIDENCE_RULES: Mapping[str, tuple[float, Severity]] = {
 }
 
 _LISTING_TELLS: Final = ("brand_typo", "counterfeit_vocab", "copycat_terms")
+#: reliability-weighted upheld reports that convict (two decisions by default reporters)
+_CONVICTING_UPHELD: Final = 1.0
 #: refunds, returns and disputes per order above which behaviour corroborates
 _PROBLEM_RATE: Final = 0.2
 
@@ -73,7 +77,10 @@ def evidence_class(x: Mapping[str, float]) -> EvidenceClass:
         if get(name, 0.0) > 0.0:
             return "listing"
     # a seller whose reports were mostly rejected is not convicted by the upheld ones
-    if (get("seller_upheld", 0.0) > 0.0 and get("reports_rejected_share", 0.0) < 0.5) or (
+    # one upheld report is one reviewer's call on one listing, and owners' nuisance
+    # reports against gray-market sellers are sometimes upheld: it takes more
+    if (get("seller_upheld", 0.0) >= _CONVICTING_UPHELD
+            and get("reports_rejected_share", 0.0) < 0.5) or (
             get("network_flagged", 0.0) > 0.0):
         return "seller"
     if (get("seller_young", 0.0) > 0.0 or get("seller_burst", 0.0) > 0.0

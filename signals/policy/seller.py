@@ -66,12 +66,13 @@ def _parts(risky: int, s: SellerSignals) -> dict[str, float]:
 
 
 def strong_seller_evidence(state: SellerState, s: SellerSignals) -> bool:
-    """Whether anything beyond price, photos and behaviour convicts the seller: upheld
-    reports outweighing rejected ones, shared photos with flagged sellers, or a risky
+    """Whether anything beyond price, photos and behaviour convicts the seller: two or
+    more upheld reports outweighing rejected ones, shared photos with flagged sellers, or a risky
     listing with evidence of its own (:func:`signals.policy.evidence.evidence_class`).
     Without it a seller alert stops at ``high``: enforcement automates on ``critical``.
     """
-    if s.upheld_count > 0 and rejected_share(s.rejected_count, s.upheld_count) < 0.5:
+    # two decisions at least: one upheld nuisance report must not automate a suspension
+    if s.upheld_count >= 2 and rejected_share(s.rejected_count, s.upheld_count) < 0.5:
         return True
     if s.flagged_sellers > 0:
         return True
