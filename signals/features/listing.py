@@ -20,6 +20,7 @@ from signals.features.lookalikes import (
     history_depth,
     image_provenance,
     offmarket,
+    price_consistency,
     rejected_share,
     stock_features,
 )
@@ -85,6 +86,8 @@ class SellerSignals:
     upheld_count: float = 0.0
     #: orders placed with the seller so far
     orders_placed: int = 0
+    #: price / reference of the seller's recent branded listings, oldest first
+    price_ratios: tuple[float, ...] = ()
 
     # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
     # generated one interpreted, and this class is built on the hot path.
@@ -92,7 +95,8 @@ class SellerSignals:
                  problem_order_rate: float, upheld_weight: float, rejected_count: float,
                  report_weight: float, sharing_sellers: int, flagged_sellers: int,
                  listings_per_day: float = 0.0, age_known: bool = True,
-                 upheld_count: float = 0.0, orders_placed: int = 0) -> None:
+                 upheld_count: float = 0.0, orders_placed: int = 0,
+                 price_ratios: tuple[float, ...] = ()) -> None:
         object.__setattr__(self, "account_age_days", account_age_days)
         object.__setattr__(self, "listings_1h", listings_1h)
         object.__setattr__(self, "brands_24h", brands_24h)
@@ -106,6 +110,7 @@ class SellerSignals:
         object.__setattr__(self, "age_known", age_known)
         object.__setattr__(self, "upheld_count", upheld_count)
         object.__setattr__(self, "orders_placed", orders_placed)
+        object.__setattr__(self, "price_ratios", price_ratios)
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +265,8 @@ def listing_features(ev: ListingEvent, reg: Registry, views: Mapping[str, BrandV
     x["official_image_edited"] = edited
     x["stock_depth"] = stock
     x["single_item"] = single
+    x["seller_discount_mean"], x["seller_discount_spread"] = price_consistency(
+        seller.price_ratios)
     evidence = Evidence(brand_id, ref, ratio, typo, vocab, target.copycat, images, authorized,
                         target.role)
     return x, evidence

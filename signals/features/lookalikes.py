@@ -21,6 +21,10 @@ model learns and an alert's reasons name:
   watermark removed).
 * ``stock_depth`` and ``single_item``: the quantity on offer. Counterfeiters
   list deep stock; used goods are one of a kind.
+* ``seller_discount_mean`` and ``seller_discount_spread``: how the seller
+  prices its other branded listings against their references. One sale item
+  among full-price stock is a promotion; everything at a steady discount is a
+  pricing formula, which the learned model may find telling either way.
 
 All are pure functions of the listing event, the registry and the seller's
 history so far.
@@ -40,6 +44,7 @@ __all__ = [
     "history_depth",
     "image_provenance",
     "offmarket",
+    "price_consistency",
     "rejected_share",
     "stock_features",
 ]
@@ -48,6 +53,7 @@ LOOKALIKE_FEATURES: tuple[str, ...] = (
     "reports_rejected_share", "condition_used", "ship_from_offmarket",
     "seller_history_depth", "seller_established", "own_photo_share",
     "official_image_edited", "stock_depth", "single_item",
+    "seller_discount_mean", "seller_discount_spread",
 )
 
 #: a used or refurbished item typically sells at this share of the new price
@@ -153,3 +159,23 @@ def stock_features(quantity: int | None) -> tuple[float, float]:
         return 0.0, 0.0
     depth = min(1.0, math.log1p(quantity) / math.log1p(_DEEP_STOCK - 1))
     return depth, 1.0 if 1 <= quantity <= 2 else 0.0
+
+
+def price_consistency(ratios: Sequence[float]) -> tuple[float, float]:
+    """Mean discount (1 - price/reference, clipped to [0, 1]) over the seller's recent
+    branded listings, and its standard deviation; (0, 0) without any.
+
+    >>> price_consistency([])
+    (0.0, 0.0)
+    >>> price_consistency([0.7, 0.7, 0.7])  # everything 30 % off: a formula
+    (0.3, 0.0)
+    >>> mean, spread = price_consistency([1.0, 1.0, 0.6, 1.05])  # one sale item
+    >>> round(mean, 3), round(spread, 3)
+    (0.1, 0.173)
+    """
+    if not ratios:
+        return 0.0, 0.0
+    discounts = [min(1.0, max(0.0, 1.0 - r)) for r in ratios]
+    mean = math.fsum(discounts) / len(discounts)
+    variance = math.fsum((d - mean) ** 2 for d in discounts) / len(discounts)
+    return round(mean, 12), math.sqrt(variance)

@@ -64,6 +64,7 @@ PRIOR_WEIGHTS: Mapping[str, float] = {
     "official_image_edited": 2.0,    # a brand photo edited to dodge image matching
     "stock_depth": 1.0,
     "single_item": -0.8,
+    "seller_discount_mean": 0.5,     # discounts on everything, not one promotion
 }
 
 

@@ -88,6 +88,7 @@ def seller_signals(state: SellerState, at: float, policy: PolicyConfig) -> Selle
         age_known=agg.seller_since is not None,
         upheld_count=float(agg.report_count("upheld")),
         orders_placed=agg.orders.get("placed", 0),
+        price_ratios=tuple(state.price_ratios),
     )
 
 
@@ -104,6 +105,8 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context,
     signals = seller_signals(state, ev.ts, ctx.policy)
     x, evidence = listing_features(ev, ctx.registry, ctx.brand_views, signals)
     scored = with_rule_floor(ctx.model.score_one(x), evidence, ctx.policy.rule_floor)
+    if ev.action == "created" and evidence.price_ratio is not None:
+        _remember_ratio(state.price_ratios, evidence.price_ratio)
     if snap is None:
         snap = state.listings[ev.listing_id] = ListingSnapshot(
             ev.listing_id, ev.ts, evidence.brand_id, x, scored.probability)
@@ -132,6 +135,16 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context,
     official = {m.phash for m in evidence.images}
     _image_facts(state, ev, official, newly_flagged, out, ctx.policy.max_phashes)
     return signals
+
+
+#: branded listings whose prices the price-consistency features look at
+PRICE_HISTORY: Final = 20
+
+
+def _remember_ratio(ratios: list[float], ratio: float) -> None:
+    ratios.append(round(ratio, 6))
+    if len(ratios) > PRICE_HISTORY:
+        del ratios[: len(ratios) - PRICE_HISTORY]
 
 
 def _image_facts(state: SellerState, ev: ListingEvent, official: set[str], newly_flagged: bool,

@@ -34,7 +34,8 @@ def _figures(scenario: str, seed: int) -> Figures:
     return evaluate(sim.truth, alerts, summarize_events(sim.lines), summary.model_metrics)
 
 
-@pytest.fixture(scope="module", params=[("mixed", 4), ("subtle", 5)], ids=lambda p: f"{p[0]}-{p[1]}")
+@pytest.fixture(scope="module", params=[("mixed", 4), ("subtle", 5)],
+                ids=lambda p: f"{p[0]}-{p[1]}")
 def held_out(request: pytest.FixtureRequest) -> tuple[str, Figures]:
     scenario, seed = request.param
     return scenario, _figures(scenario, seed)
