@@ -200,6 +200,10 @@ def _on_report(state: SellerState, ev: ReportEvent, ctx: Context, out: Outputs) 
 def _on_decision(state: SellerState, ev: ReportEvent, weight: float, out: Outputs) -> None:
     """Join the decision with the features frozen when the report was filed."""
     pending = state.reports.pop(ev.report_id, None)
+    if pending is not None:
+        # decided, so no longer open: a rejected report must not keep counting against
+        # the seller, and an upheld one counts in upheld_weight from now on
+        state.report_weight = max(0.0, state.report_weight - pending.weight)
     if ev.status == "upheld":
         state.upheld_weight += pending.weight if pending else weight
         state.flagged = True
