@@ -106,14 +106,14 @@ class SellerState:
     alerted_at: float | None = None
     raised: dict[str, int] = field(default_factory=dict)
     latest_alert: dict[str, Any] | None = None
-    #: price / reference of the newest branded listings created (price consistency)
-    price_ratios: list[float] = field(default_factory=list)
     #: (after, until, sharing, flagged): network_counts() for every cutoff in (after, until],
     #: until merge_network(); not serialised
     counted_network: tuple[float, float, int, int] | None = field(default=None, compare=False,
                                                            repr=False)
     #: ``phashes`` as a set (None: to build); not serialised
     phash_set: set[str] | None = field(default=None, compare=False, repr=False)
+    #: price / reference of the newest branded listings created (price consistency)
+    price_ratios: list[float] = field(default_factory=list)
 
     # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
     # generated one interpreted, and this class is built on the hot path.

@@ -48,7 +48,7 @@ class TitleFacts:
     sale: bool
     typo: TermMatch | None
     #: the title says the item is used, open-box or refurbished
-    condition: bool
+    condition: bool = False
 
     # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
     # generated one interpreted, and this class is built on the hot path.
