@@ -41,9 +41,10 @@ Decisions (also the documentation of the JSON figures):
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,7 @@ from signals.evaluation.figures import (
     DelayFigures,
     Figures,
     IncidentFigure,
+    ReliabilityBin,
     Share,
     TacticRecall,
 )
@@ -80,6 +82,8 @@ class _Alert:
     brand_id: str | None
     severity: str
     ts: float
+    seller_id: str | None = None
+    score: float | None = None
 
 
 def _normalise_alerts(alerts: Iterable[Mapping[str, Any]]) -> tuple[list[_Alert], int, int]:
@@ -103,10 +107,13 @@ def _normalise_alerts(alerts: Iterable[Mapping[str, Any]]) -> tuple[list[_Alert]
             malformed += 1
             continue
         listing_id, brand_id = raw.get("listing_id"), raw.get("brand_id")
+        seller_id, score = raw.get("seller_id"), raw.get("score")
         kept.append(_Alert(entity_type, entity_id,
                            listing_id if isinstance(listing_id, str) else None,
                            brand_id if isinstance(brand_id, str) else None,
-                           str(raw.get("severity")), ts))
+                           str(raw.get("severity")), ts,
+                           seller_id if isinstance(seller_id, str) else None,
+                           float(score) if isinstance(score, int | float) else None))
     return kept, duplicates, malformed
 
 
@@ -191,6 +198,73 @@ def _seller_figures(truth_sellers: Mapping[str, Mapping[str, Any]],
     }
 
 
+_SEVERITIES = ("critical", "high", "medium", "low")
+
+
+def _tier_figures(truth: Mapping[str, Any], alerts: list[_Alert]) -> dict[str, Any]:
+    """Precision per severity tier and entity type, and who the alerts implicate.
+
+    A listing or seller counts once per severity it was alerted at (an entity
+    escalated from low to critical counts in both tiers). A seller is
+    *implicated* when any listing or seller alert names it.
+    """
+    listings = truth.get("listings") or {}
+    sellers = truth.get("sellers") or {}
+    tiers: dict[str, dict[str, set[str]]] = {"listing": {}, "seller": {}}
+    implicated: set[str] = set()
+    for alert in alerts:
+        if alert.entity_type in tiers:
+            tiers[alert.entity_type].setdefault(alert.severity, set()).add(alert.entity_id)
+        if alert.entity_type in ("listing", "seller") and alert.seller_id is not None:
+            implicated.add(alert.seller_id)
+
+    def precision(kind: str, good: Callable[[str], bool]) -> dict[str, Share]:
+        return {sev: Share(sum(good(e) for e in tiers[kind][sev]), len(tiers[kind][sev]))
+                for sev in _SEVERITIES if sev in tiers[kind]}
+
+    def bad_seller(sid: str) -> bool:
+        return bool((sellers.get(sid) or {}).get("bad"))
+
+    def honest_kinds(ids: Iterable[str]) -> dict[str, int]:
+        return dict(sorted(Counter(str(sellers[s].get("kind")) for s in ids
+                                   if s in sellers and not bad_seller(s)).items()))
+
+    seller_tiers = tiers["seller"]
+    return {
+        "listing_precision_by_severity": precision(
+            "listing", lambda lid: bool((listings.get(lid) or {}).get("infringing"))),
+        "seller_precision_by_severity": precision("seller", bad_seller),
+        "implicated_sellers_bad": Share(sum(bad_seller(s) for s in implicated), len(implicated)),
+        "honest_sellers_alerted": honest_kinds(set().union(*seller_tiers.values())),
+        "honest_sellers_critical": honest_kinds(seller_tiers.get("critical", set())),
+        "reliability": _reliability(listings, alerts),
+    }
+
+
+#: score bins of the reliability table; the last is closed at 1
+_RELIABILITY_EDGES = (0.0, 0.6, 0.7, 0.85, 0.95, 0.99, 1.0)
+
+
+def _reliability(listings: Mapping[str, Mapping[str, Any]],
+                 alerts: list[_Alert]) -> tuple[ReliabilityBin, ...]:
+    """Each alerted listing once, at its highest alert score, binned by that score."""
+    best: dict[str, float] = {}
+    for a in alerts:
+        if a.entity_type == "listing" and a.score is not None:
+            best[a.entity_id] = max(a.score, best.get(a.entity_id, 0.0))
+    bins = []
+    edges = _RELIABILITY_EDGES
+    for i, (low, high) in enumerate(itertools.pairwise(edges)):
+        last = i == len(edges) - 2
+        ids = [lid for lid, s in best.items() if low <= s and (s < high or last)]
+        if not ids:
+            continue
+        hits = sum(bool((listings.get(lid) or {}).get("infringing")) for lid in ids)
+        bins.append(ReliabilityBin(low, high, sum(best[lid] for lid in ids) / len(ids),
+                                   Share(hits, len(ids))))
+    return tuple(bins)
+
+
 def _incident_figures(incidents: Iterable[Mapping[str, Any]],
                       alerts: list[_Alert]) -> dict[str, Any]:
     brand_alerts = sorted((a for a in alerts if a.entity_type == "brand"), key=lambda a: a.ts)
@@ -236,6 +310,7 @@ def evaluate(truth: Mapping[str, Any], alerts: Iterable[Mapping[str, Any]],
                            events_summary.first_filed_report),
         **_seller_figures(truth.get("sellers") or {}, _first_alert_times(kept, "seller")),
         **_incident_figures(truth.get("incidents") or [], kept),
+        **_tier_figures(truth, kept),
         model_metrics=dict(model_metrics) if model_metrics is not None else None,
     )
 

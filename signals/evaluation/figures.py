@@ -15,10 +15,11 @@ incident). Every ratio is a :class:`Share` carrying its counts, with ``value``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["DelayFigures", "Figures", "IncidentFigure", "Share", "TacticRecall"]
+__all__ = ["DelayFigures", "Figures", "IncidentFigure", "ReliabilityBin", "Share",
+           "TacticRecall"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,17 @@ class DelayFigures:
     median_minutes: float | None
     p90_minutes: float | None
     max_minutes: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReliabilityBin:
+    """Alerted listings whose highest alert score fell in ``[low, high)``: their mean
+    score against the share that infringe (calibration: the two should be close)."""
+
+    low: float
+    high: float
+    mean_score: float | None
+    infringing: Share
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +106,17 @@ class Figures:
     incidents_detected_within_1h: Share
     false_incident_alerts: int
     model_metrics: Mapping[str, float | int] | None = None
+    #: per severity: distinct listings alerted at that severity, share infringing
+    listing_precision_by_severity: Mapping[str, Share] = field(default_factory=dict)
+    #: per severity: distinct sellers alerted at that severity, share bad
+    seller_precision_by_severity: Mapping[str, Share] = field(default_factory=dict)
+    #: sellers named by any listing or seller alert, share bad
+    implicated_sellers_bad: Share = field(default_factory=lambda: Share(0, 0))
+    #: honest sellers with a seller alert, per kind; and those with a critical one
+    honest_sellers_alerted: Mapping[str, int] = field(default_factory=dict)
+    honest_sellers_critical: Mapping[str, int] = field(default_factory=dict)
+    #: calibration of listing alert scores against the truth
+    reliability: tuple[ReliabilityBin, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (orjson-serialisable); shares carry their counts."""
@@ -105,6 +128,9 @@ def _plain(value: Any) -> Any:
         return value.to_dict()
     if isinstance(value, TacticRecall):
         return {"recall": value.recall.to_dict(), "proactive": value.proactive.to_dict()}
+    if isinstance(value, ReliabilityBin):
+        return {"low": value.low, "high": value.high, "mean_score": value.mean_score,
+                "infringing": value.infringing.to_dict()}
     if isinstance(value, DelayFigures | IncidentFigure):
         return asdict(value)
     if isinstance(value, Mapping):

@@ -14,6 +14,16 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from signals.contract.events import ListingEvent
+from signals.features.lookalikes import (
+    LOOKALIKE_FEATURES,
+    condition_adjusted_ratio,
+    history_depth,
+    image_provenance,
+    offmarket,
+    price_consistency,
+    rejected_share,
+    stock_features,
+)
 from signals.features.price import price_ratio
 from signals.features.titles.brand_target import TargetRole, resolve_target
 from signals.features.titles.index.brand_index import TermMatch
@@ -33,7 +43,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "official_image_unauthorized", "official_image_unknown", "official_images_only",
     "seller_young", "seller_age_log", "seller_burst", "seller_velocity", "seller_brand_spread",
     "seller_problem_rate", "seller_upheld", "seller_rejected", "seller_reports",
-    "network_shared", "network_flagged",
+    "network_shared", "network_flagged", *LOOKALIKE_FEATURES,
 )
 
 
@@ -72,13 +82,21 @@ class SellerSignals:
     #: whether the age comes from ``seller_since``; counted from the first event seen
     #: instead, every seller looks new when a stream starts, so none is called young
     age_known: bool = True
+    #: decided reports upheld (a count, beside the reliability-weighted ``upheld_weight``)
+    upheld_count: float = 0.0
+    #: orders placed with the seller so far
+    orders_placed: int = 0
+    #: price / reference of the seller's recent branded listings, oldest first
+    price_ratios: tuple[float, ...] = ()
 
     # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
     # generated one interpreted, and this class is built on the hot path.
     def __init__(self, account_age_days: float, listings_1h: float, brands_24h: int,
                  problem_order_rate: float, upheld_weight: float, rejected_count: float,
                  report_weight: float, sharing_sellers: int, flagged_sellers: int,
-                 listings_per_day: float = 0.0, age_known: bool = True) -> None:
+                 listings_per_day: float = 0.0, age_known: bool = True,
+                 upheld_count: float = 0.0, orders_placed: int = 0,
+                 price_ratios: tuple[float, ...] = ()) -> None:
         object.__setattr__(self, "account_age_days", account_age_days)
         object.__setattr__(self, "listings_1h", listings_1h)
         object.__setattr__(self, "brands_24h", brands_24h)
@@ -90,6 +108,9 @@ class SellerSignals:
         object.__setattr__(self, "flagged_sellers", flagged_sellers)
         object.__setattr__(self, "listings_per_day", listings_per_day)
         object.__setattr__(self, "age_known", age_known)
+        object.__setattr__(self, "upheld_count", upheld_count)
+        object.__setattr__(self, "orders_placed", orders_placed)
+        object.__setattr__(self, "price_ratios", price_ratios)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,9 +163,17 @@ class Evidence:
         True
         >>> Evidence("own", 40.0, 0.95, None, (), (), (), None, "own_tag").listing_level
         False
+
+        A seller on the brand's authorized list selling that brand is what the
+        list is for: only the title's own tells still count.
+
+        >>> Evidence("b", 100.0, 0.5, None, (), (), (), True).listing_level
+        False
         """
         if self.typo is not None or self.vocab or self.copycat:
             return True
+        if self.authorized:
+            return False
         if self.role == "own_tag":
             return self.price_ratio is not None and self.price_ratio < OWN_TAG_CHEAP
         return self.brand_id is not None
@@ -161,19 +190,30 @@ def _reference(reg: Registry, views: Mapping[str, BrandView], brand_id: str | No
     return None if view is None else view.reference_prices.get(currency)
 
 
-def _images(reg: Registry, ev: ListingEvent) -> tuple[tuple[ImageMatch, ...], bool, bool, bool]:
+def _images(reg: Registry, ev: ListingEvent
+            ) -> tuple[tuple[ImageMatch, ...], bool, bool, bool, dict[str, int]]:
     """Official images used by a seller not authorised (known) or not known for that brand,
-    and whether the listing shows nothing but official images (no photo of its own)."""
+    whether the listing shows nothing but official images (no photo of its own), and the
+    closest official distance of each matching hash."""
     if not ev.image_phashes:
-        return (), False, False, False
+        return (), False, False, False, {}
     found = tuple(reg.official_images(ev.image_phashes))
     unauthorized = unknown = False
+    closest: dict[str, int] = {}
     for m in found:
         allowed = reg.is_authorized(m.brand_id, ev.seller_id)
         unauthorized |= allowed is False
         unknown |= allowed is None
-    only = bool(found) and {m.phash for m in found} >= set(ev.image_phashes)
-    return found, unauthorized, unknown, only and (unauthorized or unknown)
+        closest[m.phash] = min(m.distance, closest.get(m.phash, m.distance))
+    only = bool(found) and set(closest) >= set(ev.image_phashes)
+    return found, unauthorized, unknown, only and (unauthorized or unknown), closest
+
+
+def _market_currency(reg: Registry, brand_id: str | None, currency: str | None) -> str | None:
+    brand = reg.brand(brand_id) if brand_id is not None else None
+    if brand is not None and brand.currency is not None:
+        return brand.currency
+    return currency
 
 
 def listing_features(ev: ListingEvent, reg: Registry, views: Mapping[str, BrandView],
@@ -184,11 +224,15 @@ def listing_features(ev: ListingEvent, reg: Registry, views: Mapping[str, BrandV
     brand_id = target.brand_id
     ref = _reference(reg, views, brand_id, ev.currency)
     ratio = price_ratio(ev.price, ref) if ev.price is not None and ref is not None else None
-    discount = 0.0 if ratio is None else min(1.0, max(0.0, 1.0 - ratio))
+    # a used item's price is weighed against what used goods fetch
+    fair = condition_adjusted_ratio(ratio, facts.condition)
+    discount = 0.0 if fair is None else min(1.0, max(0.0, 1.0 - fair))
     typo, vocab = facts.typo, facts.vocab
     authorized = reg.is_authorized(brand_id, ev.seller_id) if brand_id else None
-    images, img_unauth, img_unknown, img_only = _images(reg, ev)
+    images, img_unauth, img_unknown, img_only, closest = _images(reg, ev)
     unauth = 1.0 if authorized is False else 0.0
+    own_share, edited = image_provenance(ev.image_phashes, closest)
+    stock, single = stock_features(ev.quantity)
     x = {
         "brand_tagged": 1.0 if ev.brand_id is not None else 0.0,
         "brand_typo": typo.similarity if typo else 0.0,
@@ -208,6 +252,21 @@ def listing_features(ev: ListingEvent, reg: Registry, views: Mapping[str, BrandV
         "official_images_only": 1.0 if img_only else 0.0,
     }
     _add_seller_features(x, seller)
+    depth, established = history_depth(seller.orders_placed, seller.account_age_days,
+                                       seller.age_known)
+    x["reports_rejected_share"] = rejected_share(seller.rejected_count, seller.upheld_count)
+    x["condition_used"] = 1.0 if facts.condition else 0.0
+    x["ship_from_offmarket"] = (
+        offmarket(ev.ship_from, _market_currency(reg, brand_id, ev.currency))
+        if brand_id is not None else 0.0)
+    x["seller_history_depth"] = depth
+    x["seller_established"] = established
+    x["own_photo_share"] = own_share
+    x["official_image_edited"] = edited
+    x["stock_depth"] = stock
+    x["single_item"] = single
+    x["seller_discount_mean"], x["seller_discount_spread"] = price_consistency(
+        seller.price_ratios)
     evidence = Evidence(brand_id, ref, ratio, typo, vocab, target.copycat, images, authorized,
                         target.role)
     return x, evidence

@@ -7,8 +7,13 @@ prior always keeps part of every score::
 
     ramp(n)  = 0                                   if n < warmup_labels
              = (n - warmup) / (full - warmup)      between, clipped to [0, 1]
-    skill(a) = clip((a - auc_floor) / auc_span, 0, 1)  (0 while the AUC is undefined)
+    skill(a) = clip((a - floor) / auc_span, 0, 1)    (0 while the AUC is undefined)
+    floor    = max(auc_floor, p - prior_margin)      p: the rule prior's progressive AUC
     trust    = min(max_trust, ramp(n) * skill(a))
+
+The floor rises with the prior's own AUC on the same labels: a learned model
+that ranks them no better than the transparent rules gets little say (at equal
+AUC, ``prior_margin / auc_span`` of the ramp), one that beats them gets more.
 
     probability    = (1 - trust) * prior + trust * learned
     contribution_f = (1 - trust) * prior_f + trust * learned_f
@@ -20,6 +25,10 @@ prior always keeps part of every score::
 0.25
 >>> schedule.trust(labels_seen=10_000, learned_auc=0.99)
 0.8
+>>> round(schedule.trust(labels_seen=10_000, learned_auc=0.85, prior_auc=0.85), 6)  # little
+0.2
+>>> schedule.trust(labels_seen=10_000, learned_auc=0.80, prior_auc=0.86)  # worse: none
+0.0
 >>> blend_probability(prior=0.2, learned=0.6, trust=0.25)
 0.30000000000000004
 >>> blend_contributions({"price_discount": 1.0}, {"price_discount": 3.0, "x": -0.4}, 0.5)
@@ -43,6 +52,7 @@ class TrustSchedule:
     auc_floor: float = 0.55
     auc_span: float = 0.25
     max_trust: float = 0.8
+    prior_margin: float = 0.05
 
     def __post_init__(self) -> None:
         if not 0 <= self.warmup_labels <= self.full_trust_labels:
@@ -61,15 +71,21 @@ class TrustSchedule:
             return 1.0
         return _clip01((labels_seen - self.warmup_labels) / span)
 
-    def skill(self, learned_auc: float | None) -> float:
-        """How far the progressive AUC is above chance-plus-margin, in [0, 1]."""
+    def skill(self, learned_auc: float | None, prior_auc: float | None = None) -> float:
+        """How far the progressive AUC is above the floor (chance plus a margin, or the
+        prior's AUC less ``prior_margin``), in [0, 1]."""
         if learned_auc is None:
             return 0.0
-        return _clip01((learned_auc - self.auc_floor) / self.auc_span)
+        floor = self.auc_floor
+        if prior_auc is not None:
+            floor = max(floor, prior_auc - self.prior_margin)
+        return _clip01((learned_auc - floor) / self.auc_span)
 
-    def trust(self, labels_seen: int, learned_auc: float | None) -> float:
+    def trust(self, labels_seen: int, learned_auc: float | None,
+              prior_auc: float | None = None) -> float:
         """Weight of the learned model in the blend, in [0, max_trust]."""
-        return min(self.max_trust, self.label_ramp(labels_seen) * self.skill(learned_auc))
+        return min(self.max_trust,
+                   self.label_ramp(labels_seen) * self.skill(learned_auc, prior_auc))
 
 
 def blend_probability(prior: float, learned: float, trust: float) -> float:

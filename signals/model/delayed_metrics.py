@@ -35,8 +35,10 @@ from typing import Any, Literal
 
 __all__ = ["DelayedLabelMetrics", "LabelRecord", "RollingAuc", "Track", "exact_roc_auc"]
 
-Track = Literal["served", "learned"]
-TRACKS: tuple[Track, ...] = ("served", "learned")
+Track = Literal["served", "learned", "prior"]
+#: ``prior`` is the rule prior alone on the same example: the learned model earns its
+#: weight in the blend only where it ranks labels better than the prior does
+TRACKS: tuple[Track, ...] = ("served", "learned", "prior")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,7 @@ class LabelRecord:
     served: float
     learned: float
     delay_seconds: float | None = None
+    prior: float = 0.0
 
 
 def exact_roc_auc(scored: Iterable[tuple[float, bool]]) -> float | None:
@@ -163,13 +166,18 @@ class DelayedLabelMetrics:
         served: float,
         learned: float,
         delay_seconds: float | None = None,
+        prior: float | None = None,
     ) -> None:
-        """Record one label with the probabilities given for its example."""
-        if not (math.isfinite(served) and math.isfinite(learned)):
-            raise ValueError(f"probabilities must be finite, got {served!r}, {learned!r}")
+        """Record one label with the probabilities given for its example (``prior``, the
+        rule prior's alone, defaults to ``served``)."""
+        prior = served if prior is None else prior
+        if not (math.isfinite(served) and math.isfinite(learned) and math.isfinite(prior)):
+            raise ValueError(f"probabilities must be finite, got {served!r}, {learned!r}, "
+                             f"{prior!r}")
         if delay_seconds is not None and not math.isfinite(delay_seconds):
             raise ValueError(f"delay must be finite, got {delay_seconds!r}")
-        record = LabelRecord(bool(label), float(served), float(learned), delay_seconds)
+        record = LabelRecord(bool(label), float(served), float(learned), delay_seconds,
+                             float(prior))
         if len(self._records) == self.window:
             evicted = self._records[0]
             for track in TRACKS:
@@ -224,21 +232,25 @@ class DelayedLabelMetrics:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-compatible state (the window as ``[label, served, learned, delay]``)."""
+        """Plain JSON-compatible state (the window as ``[label, served, learned, delay,
+        prior]``)."""
         return {
             "window": self.window,
             "threshold": self.threshold,
             "labels_seen": self.labels_seen,
             "positives_seen": self.positives_seen,
-            "records": [[r.label, r.served, r.learned, r.delay_seconds] for r in self._records],
+            "records": [[r.label, r.served, r.learned, r.delay_seconds, r.prior]
+                        for r in self._records],
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DelayedLabelMetrics:
         """Inverse of :meth:`to_dict`; raises KeyError/TypeError/ValueError on bad data."""
         metrics = cls(window=int(data["window"]), threshold=float(data["threshold"]))
-        for label, served, learned, delay in data["records"]:
-            metrics.update(bool(label), served, learned, None if delay is None else float(delay))
+        for label, served, learned, delay, *prior in data["records"]:
+            # a snapshot from before the prior track: the served score stands in
+            metrics.update(bool(label), served, learned, None if delay is None else float(delay),
+                           prior[0] if prior else None)
         metrics.labels_seen = int(data["labels_seen"])
         metrics.positives_seen = int(data["positives_seen"])
         return metrics

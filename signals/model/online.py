@@ -34,7 +34,7 @@ from signals.model.blend import TrustSchedule, blend_probability
 from signals.model.delayed_metrics import DelayedLabelMetrics
 from signals.model.score import ModelScore
 
-__all__ = ["ModelConfig", "ModelScore", "PriorFn", "RiskModel"]
+__all__ = ["PRIOR_FEATURE", "ModelConfig", "ModelScore", "PriorFn", "RiskModel", "prior_logit"]
 
 PriorFn = Callable[[Mapping[str, float]], tuple[float, dict[str, float]]]
 """The rule prior: features -> (probability, per-feature contributions). It gets the
@@ -129,7 +129,8 @@ class RiskModel:
 
     def trust(self) -> float:
         """Current weight of the learned model in the blend."""
-        return self._schedule.trust(self.labels_seen, self._metrics.roc_auc("learned"))
+        return self._schedule.trust(self.labels_seen, self._metrics.roc_auc("learned"),
+                                    self._metrics.roc_auc("prior"))
 
     def score_one(self, x: Mapping[str, float]) -> ModelScore:
         """Blend of prior and learned model for one feature vector (read-only)."""
@@ -137,7 +138,7 @@ class RiskModel:
         prior, prior_contributions = self._call_prior(features)
         if self.labels_seen < self.config.warmup_labels:
             return ModelScore(prior, prior, None, 0.0, prior_contributions)
-        learned, learned_contributions = self._learned(features)
+        learned, learned_contributions = self._learned(features, prior_logit(prior))
         trust = self.trust()
         return ModelScore.blended(blend_probability(prior, learned, trust), prior, learned, trust,
                                   prior_contributions, learned_contributions)
@@ -156,16 +157,21 @@ class RiskModel:
         current blended score stands in (still made before learning from ``x``).
         """
         features = _canonical(x, self._sorted_names)
-        learned_before, _ = self._learned(features)
+        prior, _ = self._call_prior(features)
+        stacked = prior_logit(prior)
+        learned_before, _ = self._learned(features, stacked)
         served = (
             scored_probability
             if scored_probability is not None
             else self.score_one(features).probability
         )
         try:
-            self._metrics.update(bool(y), served, learned_before, delay_seconds)
+            self._metrics.update(bool(y), served, learned_before, delay_seconds, prior)
         except ValueError as exc:  # a bad example is the shell's to dead-letter, not a crash
             raise ProcessingError(f"training example refused: {exc}") from exc
+        # The prior's log-odds is a feature too (stacking): the learned model starts from
+        # what the rules know and learns where they are wrong, so it can beat them.
+        features[PRIOR_FEATURE] = stacked
         # Same order as River's Pipeline: update the scaler, then learn on scaled values.
         self._scaler.learn_one(features)
         scaled = self._scaler.transform_one(features)
@@ -181,7 +187,8 @@ class RiskModel:
         own = contributions if type(contributions) is dict else dict(contributions)
         return float(probability), own
 
-    def _learned(self, features: dict[str, float]) -> tuple[float, dict[str, float]]:
+    def _learned(self, features: dict[str, float],
+                 stacked: float) -> tuple[float, dict[str, float]]:
         """Learned probability and per-feature logit contributions (weight x scaled value).
 
         Scales by hand instead of ``StandardScaler.transform_one``, which inserts
@@ -199,6 +206,14 @@ class RiskModel:
             else:
                 weight, mean, std = params
                 contributions[name] = weight * ((value - mean) / std)
+        params = scaling.get(PRIOR_FEATURE)
+        if params is None and PRIOR_FEATURE not in scaling:
+            params = scaling[PRIOR_FEATURE] = self._feature_scaling(PRIOR_FEATURE)
+        if params is None:
+            contributions[PRIOR_FEATURE] = 0.0
+        else:
+            weight, mean, std = params
+            contributions[PRIOR_FEATURE] = weight * ((stacked - mean) / std)
         logit = self._regression.intercept + math.fsum(contributions.values())
         return _sigmoid(logit), contributions
 
@@ -287,6 +302,24 @@ def _canonical(x: Mapping[str, float],
         if isfinite(value):
             out[name] = value
     return out
+
+
+#: the learned model's input carrying the rule prior's log-odds (never a scorer's feature)
+PRIOR_FEATURE = "prior_logit"
+_LOGIT_CLAMP = 12.0
+
+
+def prior_logit(probability: float) -> float:
+    """The prior's log-odds, clamped to +-12 (a probability of exactly 0 or 1 is finite).
+
+    >>> prior_logit(0.5), round(prior_logit(0.9), 3), prior_logit(1.0)
+    (0.0, 2.197, 12.0)
+    """
+    if probability <= 0.0:
+        return -_LOGIT_CLAMP
+    if probability >= 1.0:
+        return _LOGIT_CLAMP
+    return max(-_LOGIT_CLAMP, min(_LOGIT_CLAMP, math.log(probability / (1.0 - probability))))
 
 
 def _sigmoid(logit: float) -> float:

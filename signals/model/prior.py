@@ -39,7 +39,7 @@ PRIOR_WEIGHTS: Mapping[str, float] = {
     "discount_x_unauthorized": 5.0, # a discount only an unauthorised seller offers
     # who sells it and with which images
     "unauthorized": 1.0,
-    "authorized": -3.0,
+    "authorized": -6.0,             # the brand vouches for this seller: outweighs any discount
     "official_image_unauthorized": 1.0,
     "official_image_unknown": 1.0,
     "official_images_only": 1.5,    # no photo of its own: the seller may not hold the goods
@@ -54,6 +54,17 @@ PRIOR_WEIGHTS: Mapping[str, float] = {
     "seller_reports": 0.4,
     "network_shared": 0.8,          # own photos shared with other sellers (official ones excluded)
     "network_flagged": 2.0,
+    # what honest look-alikes have and counterfeiters lack (signals.features.lookalikes)
+    "reports_rejected_share": -2.0,  # reports against the seller were rejected on review
+    "condition_used": -1.0,          # used/open-box/refurbished: price weighed as used goods
+    "ship_from_offmarket": 0.3,      # weak: gray-market genuine goods travel too
+    "seller_history_depth": -0.5,
+    "seller_established": -0.5,
+    "own_photo_share": -1.5,         # photos of the seller's own stock
+    "official_image_edited": 2.0,    # a brand photo edited to dodge image matching
+    "stock_depth": 1.0,
+    "single_item": -0.8,
+    "seller_discount_mean": 0.5,     # discounts on everything, not one promotion
 }
 
 

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from signals.contract.alert import Alert, alert_id
+from signals.contract.alert import Alert, Severity, alert_id
 from signals.contract.events import ListingEvent
 from signals.contract.timefmt import format_rfc3339
 from signals.features.listing import Evidence
 from signals.model.score import ModelScore
+from signals.policy.evidence import evidence_class, tiered
 from signals.policy.reasons import listing_reasons
-from signals.policy.severity import severity_for, should_alert
+from signals.policy.severity import should_alert
 
 if TYPE_CHECKING:  # the processors import this policy: only types go the other way
     from signals.processors.outputs import Context
     from signals.processors.seller_state import ListingSnapshot
 
-__all__ = ["listing_alert", "with_rule_floor"]
+__all__ = ["listing_alert", "listing_severity", "with_rule_floor"]
 
 
 def with_rule_floor(scored: ModelScore, evidence: Evidence, floor: float) -> ModelScore:
@@ -38,14 +40,34 @@ def with_rule_floor(scored: ModelScore, evidence: Evidence, floor: float) -> Mod
     return scored
 
 
-def listing_alert(snap: ListingSnapshot, ev: ListingEvent, scored: ModelScore,
-                  evidence: Evidence, ctx: Context) -> Alert | None:
-    """An alert for this scoring of the listing, or None (below threshold or cooling down)."""
-    if scored.probability < ctx.policy.listing_threshold or not evidence.listing_level:
+def listing_severity(probability: float, evidence: Evidence, x: Mapping[str, float],
+                     threshold: float) -> Severity | None:
+    """The severity this scoring of a listing warrants, or None: no alert, and the
+    listing is not one of the seller's risky listings.
+
+    Seller history alone never flags a listing (``evidence.listing_level``); and
+    the tier is capped by the kind of evidence (:mod:`signals.policy.evidence`).
+
+    >>> from signals.features.listing import Evidence
+    >>> ev = Evidence("b", 100.0, 0.7, None, (), (), (), False)
+    >>> listing_severity(0.97, ev, {"price_discount": 0.3}, 0.6)
+    'low'
+    >>> listing_severity(0.97, ev, {"official_image_edited": 1.0}, 0.6)
+    'high'
+    >>> listing_severity(0.97, ev, {"counterfeit_vocab": 1.0}, 0.6)
+    'critical'
+    """
+    if probability < threshold or not evidence.listing_level:
         return None  # seller history alone raises the seller's alert, not this listing's
-    severity = severity_for(scored.probability)
-    if severity is None or not should_alert(snap.severity, snap.alerted_at, severity, ev.ts,
-                                            ctx.policy.listing_cooldown):
+    return tiered(probability, evidence_class(x))
+
+
+def listing_alert(snap: ListingSnapshot, ev: ListingEvent, scored: ModelScore,
+                  evidence: Evidence, ctx: Context, severity: Severity) -> Alert | None:
+    """An alert at ``severity`` (:func:`listing_severity`) for this scoring of the listing,
+    or None (cooling down, or nothing to say)."""
+    if not should_alert(snap.severity, snap.alerted_at, severity, ev.ts,
+                        ctx.policy.listing_cooldown):
         return None
     brand = ctx.registry.brand(evidence.brand_id) if evidence.brand_id else None
     brand_name = brand.name if brand else "the brand"

@@ -53,7 +53,30 @@ _FEATURE_REASONS: dict[str, tuple[str, _Message]] = {
     "network_flagged": ("SHARED_IMAGES_WITH_FLAGGED_SELLERS", lambda e, b: (
         "Seller uses the same images as sellers already flagged (likely one network).")),
     "network_shared": ("SHARED_IMAGES", lambda e, b: "Seller shares images with other sellers."),
+    "official_image_edited": ("OFFICIAL_IMAGE_EDITED", lambda e, b: (
+        f"A listing photo is an edited copy of an official {b} image (a few bits off, not a "
+        "re-upload): a brand photo passed off as the seller's own.")),
+    "stock_depth": ("DEEP_STOCK", lambda e, b: "Seller offers deep stock of the item."),
+    "ship_from_offmarket": ("SHIPS_FROM_OUTSIDE_BRAND_MARKET", lambda e, b: (
+        f"Ships from outside {b}'s home market.")),
 }
+
+#: what speaks for the listing: named after the reasons against it, weakest last
+_MITIGATING: dict[str, tuple[str, str]] = {
+    "authorized": ("AUTHORIZED_SELLER", "Seller is on the brand's authorized seller list."),
+    "reports_rejected_share": ("REPORTS_REJECTED",
+                               "Reports against this seller were mostly rejected on review."),
+    "condition_used": ("USED_CONDITION", "Title says the item is used, open-box or refurbished; "
+                       "its price is weighed against used goods."),
+    "own_photo_share": ("OWN_PHOTOS", "The listing shows the seller's own photos."),
+    "sale_language": ("SALE_LANGUAGE", "Title announces a sale or clearance."),
+    "seller_established": ("ESTABLISHED_SELLER", "Seller's account is over a year old."),
+    "seller_history_depth": ("ORDER_HISTORY", "Seller has a history of completed orders."),
+    "single_item": ("SINGLE_ITEM", "One or two items on offer, as for used goods."),
+    "accessory_mention": ("ACCESSORY_FOR_BRAND", "Title names the brand as what the item fits."),
+}
+#: mitigating reasons added after the reasons against
+_MITIGATING_KEPT = 2
 
 
 def _price_message(e: Evidence, brand_name: str) -> str:
@@ -66,7 +89,16 @@ def _price_message(e: Evidence, brand_name: str) -> str:
 
 def listing_reasons(contributions: Mapping[str, float], evidence: Evidence, brand_name: str,
                     limit: int = 5) -> tuple[Reason, ...]:
-    """Positive contributions as reasons, strongest first, one per reason code."""
+    """Positive contributions as reasons, strongest first, one per reason code; then up
+    to two mitigating ones (negative contributions of what speaks for the listing).
+
+    >>> from signals.features.listing import Evidence
+    >>> ev = Evidence("b1", 100.0, 0.5, None, (), (), (), False)
+    >>> [(r.code, r.contribution) for r in listing_reasons(
+    ...     {"price_discount": 1.0, "reports_rejected_share": -1.2, "own_photo_share": -0.4},
+    ...     ev, "Acme")]
+    [('PRICE_FAR_BELOW_REFERENCE', 1.0), ('REPORTS_REJECTED', -1.2), ('OWN_PHOTOS', -0.4)]
+    """
     out: dict[str, Reason] = {}
     # only the positive parts that have a reason, strongest first, then by name
     ranked = sorted([(-value, name) for name, value in contributions.items()
@@ -79,4 +111,11 @@ def listing_reasons(contributions: Mapping[str, float], evidence: Evidence, bran
                            value=None, contribution=round(-negated, 4))
         if len(out) == limit:
             break  # the rest would be cut off: no need to write their messages
-    return tuple(out.values())[:limit]
+    if not out:
+        return ()  # nothing against the listing: no alert to explain
+    against = tuple(out.values())[:limit]
+    mitigating = sorted([(value, name) for name, value in contributions.items()
+                         if value < 0 and name in _MITIGATING])[:_MITIGATING_KEPT]
+    return against + tuple(Reason(code=_MITIGATING[name][0], message=_MITIGATING[name][1],
+                                  value=None, contribution=round(value, 4))
+                           for value, name in mitigating)

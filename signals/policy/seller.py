@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING
 from signals.contract.alert import Alert, Reason, alert_id
 from signals.contract.timefmt import format_rfc3339
 from signals.features.listing import SellerSignals
+from signals.features.lookalikes import rejected_share
+from signals.policy.evidence import evidence_class
 from signals.policy.severity import severity_for, should_alert
 
 if TYPE_CHECKING:  # the processors import this policy: only types go the other way
     from signals.processors.outputs import Context
     from signals.processors.seller_state import SellerState
 
-__all__ = ["seller_alert", "seller_score"]
+__all__ = ["seller_alert", "seller_score", "strong_seller_evidence"]
 
 SELLER_INTERCEPT = -4.5
 
@@ -37,16 +39,17 @@ _MESSAGES = {
     "LISTING_BURST": "The seller created many listings in the last hour.",
     "NEW_SELLER_ACCOUNT": "The seller's account is under 30 days old.",
     "MANY_BRANDS": "The seller lists many different brands.",
+    "REPORTS_REJECTED": "Reports against the seller were mostly rejected on review.",
 }
 
 
 def seller_score(risky: int, s: SellerSignals) -> tuple[float, dict[str, float]]:
     """Probability the seller is a bad actor, and each component's log-odds."""
-    parts = _positive_parts(risky, s)
+    parts = _parts(risky, s)
     return _probability(parts), _strongest_first(parts)
 
 
-def _positive_parts(risky: int, s: SellerSignals) -> dict[str, float]:
+def _parts(risky: int, s: SellerSignals) -> dict[str, float]:
     parts = {
         "RISKY_LISTINGS": 1.5 * min(risky, 5),
         "PRIOR_UPHELD_REPORTS": 2.0 * min(s.upheld_weight, 3.0),
@@ -56,8 +59,29 @@ def _positive_parts(risky: int, s: SellerSignals) -> dict[str, float]:
         "LISTING_BURST": 0.5 * math.log1p(max(0.0, s.listings_1h - 2)),
         "NEW_SELLER_ACCOUNT": 0.5 if s.age_known and s.account_age_days < 30 else 0.0,
         "MANY_BRANDS": 0.8 if s.brands_24h >= 4 else 0.0,
+        # a rejected report is evidence for the seller (abusive or mistaken reporters)
+        "REPORTS_REJECTED": -3.0 * rejected_share(s.rejected_count, s.upheld_count),
     }
-    return {k: v for k, v in parts.items() if v > 0}
+    return {k: v for k, v in parts.items() if v != 0}
+
+
+def strong_seller_evidence(state: SellerState, s: SellerSignals) -> bool:
+    """Whether anything beyond price, photos and behaviour convicts the seller: two or
+    more upheld reports outweighing rejected ones, shared photos with flagged sellers, or a risky
+    listing with evidence of its own (:func:`signals.policy.evidence.evidence_class`).
+    Without it a seller alert stops at ``high``: enforcement automates on ``critical``.
+    """
+    # two decisions at least: one upheld nuisance report must not automate a suspension
+    if s.upheld_count >= 2 and rejected_share(s.rejected_count, s.upheld_count) < 0.5:
+        return True
+    if s.flagged_sellers > 0:
+        return True
+    listings = state.listings
+    for listing_id in state.risky:
+        snap = listings.get(listing_id)
+        if snap is not None and evidence_class(snap.features) in ("listing", "seller"):
+            return True
+    return False
 
 
 def _probability(parts: dict[str, float]) -> float:
@@ -73,17 +97,20 @@ def seller_alert(state: SellerState, trigger: tuple[str, str, float], risky: int
                  signals: SellerSignals, ctx: Context) -> Alert | None:
     """A seller alert for this trigger (event id, event time, ts), or None."""
     trigger_id, trigger_time, ts = trigger
-    parts = _positive_parts(risky, signals)
+    parts = _parts(risky, signals)
     score = _probability(parts)  # ordering the parts waits until there is an alert to write
     severity = severity_for(score)
     if score < ctx.policy.seller_threshold or severity is None:
         return None
+    if severity == "critical" and not strong_seller_evidence(state, signals):
+        severity = "high"
     if not should_alert(state.severity, state.alerted_at, severity, ts,
                         ctx.policy.seller_cooldown):
         return None
+    against = [(c, v) for c, v in _strongest_first(parts).items() if v > 0][:5]
+    mitigating = [(c, v) for c, v in parts.items() if v < 0]
     reasons = tuple(Reason(code=c, message=_MESSAGES[c].format(n=risky),
-                           contribution=round(v, 4))
-                    for c, v in list(_strongest_first(parts).items())[:5])
+                           contribution=round(v, 4)) for c, v in against + mitigating)
     return Alert(
         alert_id=alert_id("seller", state.seller_id, "seller_risk", severity,
                           state.raised.get(severity, 0)),

@@ -17,7 +17,7 @@ from signals.contract.events import ListingEvent, OrderEvent, ReportEvent
 from signals.eventtime.epochs import epoch_start
 from signals.features.listing import SellerSignals, listing_features
 from signals.policy.config import PolicyConfig
-from signals.policy.listing import listing_alert, with_rule_floor
+from signals.policy.listing import listing_alert, listing_severity, with_rule_floor
 from signals.policy.seller import seller_alert
 from signals.policy.severity import remember_alert
 from signals.processors.messages import (
@@ -86,6 +86,9 @@ def seller_signals(state: SellerState, at: float, policy: PolicyConfig) -> Selle
         flagged_sellers=flagged,
         listings_per_day=agg.listings_created["7d"].total(at) / days_seen,
         age_known=agg.seller_since is not None,
+        upheld_count=float(agg.report_count("upheld")),
+        orders_placed=agg.orders.get("placed", 0),
+        price_ratios=tuple(state.price_ratios),
     )
 
 
@@ -102,6 +105,8 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context,
     signals = seller_signals(state, ev.ts, ctx.policy)
     x, evidence = listing_features(ev, ctx.registry, ctx.brand_views, signals)
     scored = with_rule_floor(ctx.model.score_one(x), evidence, ctx.policy.rule_floor)
+    if ev.action == "created" and evidence.price_ratio is not None:
+        _remember_ratio(state.price_ratios, evidence.price_ratio)
     if snap is None:
         snap = state.listings[ev.listing_id] = ListingSnapshot(
             ev.listing_id, ev.ts, evidence.brand_id, x, scored.probability)
@@ -109,11 +114,12 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context,
     else:
         snap.scored_at, snap.brand_id, snap.features, snap.score = (
             ev.ts, evidence.brand_id, x, scored.probability)
-    alert = listing_alert(snap, ev, scored, evidence, ctx)
+    severity = listing_severity(scored.probability, evidence, x, ctx.policy.listing_threshold)
+    alert = None if severity is None else listing_alert(snap, ev, scored, evidence, ctx, severity)
     if alert is not None:
         remember_alert(snap, alert, ev.ts)
         out.alerts.append(alert)
-    risky = evidence.listing_level and scored.probability >= ctx.policy.listing_threshold
+    risky = severity is not None
     if risky:
         state.risky.add(ev.listing_id)
     else:
@@ -123,12 +129,22 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context,
             f"{ev.event_id}:b", evidence.brand_id, ev.ts, ev.event_id, ev.event_time,
             ev.seller_id, ev.listing_id, ev.price, ev.currency, evidence.authorized, risky,
             round(scored.probability, 6)))
-    newly_flagged = (not state.flagged and evidence.listing_level
+    newly_flagged = (not state.flagged and risky
                      and scored.probability >= ctx.policy.flag_threshold)
     state.flagged = state.flagged or newly_flagged
     official = {m.phash for m in evidence.images}
     _image_facts(state, ev, official, newly_flagged, out, ctx.policy.max_phashes)
     return signals
+
+
+#: branded listings whose prices the price-consistency features look at
+PRICE_HISTORY: Final = 20
+
+
+def _remember_ratio(ratios: list[float], ratio: float) -> None:
+    ratios.append(round(ratio, 6))
+    if len(ratios) > PRICE_HISTORY:
+        del ratios[: len(ratios) - PRICE_HISTORY]
 
 
 def _image_facts(state: SellerState, ev: ListingEvent, official: set[str], newly_flagged: bool,
@@ -184,6 +200,10 @@ def _on_report(state: SellerState, ev: ReportEvent, ctx: Context, out: Outputs) 
 def _on_decision(state: SellerState, ev: ReportEvent, weight: float, out: Outputs) -> None:
     """Join the decision with the features frozen when the report was filed."""
     pending = state.reports.pop(ev.report_id, None)
+    if pending is not None:
+        # decided, so no longer open: a rejected report must not keep counting against
+        # the seller, and an upheld one counts in upheld_weight from now on
+        state.report_weight = max(0.0, state.report_weight - pending.weight)
     if ev.status == "upheld":
         state.upheld_weight += pending.weight if pending else weight
         state.flagged = True

@@ -112,6 +112,8 @@ class SellerState:
                                                            repr=False)
     #: ``phashes`` as a set (None: to build); not serialised
     phash_set: set[str] | None = field(default=None, compare=False, repr=False)
+    #: price / reference of the newest branded listings created (price consistency)
+    price_ratios: list[float] = field(default_factory=list)
 
     # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
     # generated one interpreted, and this class is built on the hot path.
@@ -125,7 +127,8 @@ class SellerState:
                  alerted_at: float | None = None, raised: dict[str, int] | None = None,
                  latest_alert: dict[str, Any] | None = None,
                  counted_network: tuple[float, float, int, int] | None = None,
-                 phash_set: set[str] | None = None) -> None:
+                 phash_set: set[str] | None = None,
+                 price_ratios: list[float] | None = None) -> None:
         self.seller_id = seller_id
         self.aggregates = aggregates
         self.dedup = Deduplicator() if dedup is None else dedup
@@ -143,6 +146,7 @@ class SellerState:
         self.latest_alert = latest_alert
         self.counted_network = counted_network
         self.phash_set = phash_set
+        self.price_ratios = [] if price_ratios is None else price_ratios
 
     @classmethod
     def create(cls, seller_id: str) -> SellerState:
@@ -246,6 +250,7 @@ class SellerState:
             "phashes": self.phashes, "network": self.network, "flagged": self.flagged,
             "risky": sorted(self.risky), "severity": self.severity, "alerted_at": self.alerted_at,
             "raised": self.raised, "latest_alert": self.latest_alert,
+            "price_ratios": self.price_ratios,
         }
 
     @classmethod
@@ -262,4 +267,5 @@ class SellerState:
             flagged=d["flagged"], risky=set(d["risky"]), severity=d["severity"],
             alerted_at=d["alerted_at"], raised=dict(d.get("raised", {})),
             latest_alert=d.get("latest_alert"),
+            price_ratios=[float(r) for r in d.get("price_ratios", ())],
         )

@@ -103,6 +103,10 @@ def _pct(share: Share) -> str:
     return ("n/a" if value is None else f"{value:.1%}") + f"  ({share.hits}/{share.total})"
 
 
+def _auc(value: float | int | None) -> str:
+    return "n/a" if not isinstance(value, float | int) or value != value else f"{value:.3f}"
+
+
 def _minutes(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f} min"
 
@@ -144,7 +148,26 @@ def _listing_rows(f: Figures) -> Iterator[tuple[str, str, str]]:
            f"n={delay.count} (nearest rank)")
 
 
+def _tier_rows(f: Figures) -> Iterator[tuple[str, str, str]]:
+    yield ("precision per severity", "", "(an entity counts in every tier it was alerted at)")
+    for entity, tiers in (("listing", f.listing_precision_by_severity),
+                          ("seller", f.seller_precision_by_severity)):
+        for severity, share in tiers.items():
+            yield (f"  {entity} {severity}", _pct(share), "")
+    yield ("implicated sellers bad", _pct(f.implicated_sellers_bad),
+           "sellers named by any listing or seller alert")
+    yield ("honest sellers alerted", str(sum(f.honest_sellers_alerted.values())),
+           _counts(f.honest_sellers_alerted))
+    yield ("  with a critical alert", str(sum(f.honest_sellers_critical.values())),
+           _counts(f.honest_sellers_critical))
+    yield ("reliability (listings)", "infringing", "mean alert score, per score bin")
+    for b in f.reliability:
+        mean = "n/a" if b.mean_score is None else f"{b.mean_score:.3f}"
+        yield (f"  score {b.low:.2f}-{b.high:.2f}", _pct(b.infringing), f"mean score {mean}")
+
+
 def _seller_and_brand_rows(f: Figures) -> Iterator[tuple[str, str, str]]:
+    yield from _tier_rows(f)
     yield ("seller precision", _pct(f.seller_precision),
            f"{f.unknown_sellers_flagged} flagged sellers not in truth")
     yield ("seller recall", _pct(f.seller_recall), "")
@@ -156,6 +179,9 @@ def _seller_and_brand_rows(f: Figures) -> Iterator[tuple[str, str, str]]:
            f"{f.false_incident_alerts} brand alerts on brands without an incident")
     yield from (_incident_row(incident) for incident in f.incidents)
     if f.model_metrics is not None:
+        auc = [f.model_metrics.get(f"{t}_roc_auc") for t in ("prior", "learned", "served")]
+        yield ("progressive AUC", " / ".join(_auc(a) for a in auc),
+               "rule prior / learned model / blend served")
         yield ("model (delayed labels)", "", "")
         for name, value in f.model_metrics.items():
             yield (f"  {name}", f"{value:.4g}" if isinstance(value, float) else str(value), "")

@@ -34,7 +34,7 @@ from signals.evaluation.simulator.world import Brand, IdMint, World, build_world
 
 __all__ = ["GENERATOR", "Simulation", "simulate"]
 
-GENERATOR = "brandguard-sim/1"
+GENERATOR = "brandguard-sim/2"
 #: buyers per seller: enough that repeat buyers exist but are not the norm
 _BUYERS_PER_SELLER = 40
 

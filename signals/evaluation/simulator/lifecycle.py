@@ -23,15 +23,25 @@ Emitted = tuple[int, str, dict[str, Any]]
 
 _ORDER_RATE = {"genuine": (0.3, 1.5), "accessory": (0.5, 2.0), "authorized_reseller": (0.8, 2.5),
                "gray_market": (0.8, 2.0), "clearance": (2.0, 4.0), "blatant_fake": (1.0, 3.0),
-               "subtle_fake": (1.5, 3.5), "copycat": (1.0, 3.0)}
+               "subtle_fake": (1.5, 3.5), "copycat": (1.0, 3.0), "stealth_fake": (1.0, 3.0),
+               "authorized_sale": (1.5, 3.5), "pre_owned": (0.3, 1.2),
+               "retail_genuine": (0.3, 1.5)}
 #: chance of each follow-up status (cancelled, refunded, returned, disputed); fakes disappoint
 _OUTCOMES_HONEST = (0.05, 0.03, 0.04, 0.01)
 _OUTCOMES_FAKE = (0.06, 0.14, 0.09, 0.10)
 _OUTCOME_DELAY_H = ((0.1, 12.0), (24.0, 120.0), (48.0, 168.0), (24.0, 144.0))
 _STATUSES = ("cancelled", "refunded", "returned", "disputed")
-_OWNER_REPORT_RATE = {"blatant_fake": 0.55, "subtle_fake": 0.35, "copycat": 0.4}
+_OWNER_REPORT_RATE = {"blatant_fake": 0.55, "subtle_fake": 0.35, "copycat": 0.4,
+                      "stealth_fake": 0.25}
 _OWNER_REASONS = {"blatant_fake": ("counterfeit", "counterfeit", "trademark"),
-                  "subtle_fake": ("counterfeit",), "copycat": ("design", "trademark", "trademark")}
+                  "subtle_fake": ("counterfeit",), "stealth_fake": ("counterfeit",),
+                  "copycat": ("design", "trademark", "trademark")}
+#: honest sellers an over-reporting rights owner files against, per listing
+_ABUSIVE_RATE = {"abused_honest": 0.5, "gray_market": 0.3, "refurbisher": 0.25,
+                 "general_store": 0.2, "accessory_maker": 0.1}
+#: owners also report lawful listings they dislike; review upholds few of these
+_NUISANCE_RATE = {"gray_market": 0.06, "pre_owned": 0.04, "retail_genuine": 0.03,
+                  "authorized_sale": 0.01}
 
 
 @dataclass(slots=True)
@@ -95,14 +105,14 @@ def _proactive_reports(rng: random.Random, world: World, story: _Story) -> None:
                           rng.choice(_OWNER_REASONS[tactic]), rng.random() < 0.92, target, rng)
         _take_down(rng, story, decided)
     abuser = next((b for b in listing.seller.brand_ids if world.brands[b].over_reports), None)
-    abusive_rate = {"abused_honest": 0.5, "gray_market": 0.3}.get(listing.seller.kind, 0.0)
+    abusive_rate = _ABUSIVE_RATE.get(listing.seller.kind, 0.0)
     if abuser and not listing.infringing and rng.random() < abusive_rate:
         # an over-reporting owner files against lawful listings; review rejects most
         reason = rng.choice(("counterfeit", "trademark"))
         decided = _report(world, story, created + _hours(rng, 1.0, 72.0), "rights_owner",
                           reason, rng.random() < 0.05, abuser, rng)
         _take_down(rng, story, decided)
-    elif tactic == "gray_market" and target and rng.random() < 0.05:
+    elif target and rng.random() < _NUISANCE_RATE.get(tactic, 0.0):
         decided = _report(world, story, created + _hours(rng, 4.0, 96.0), "rights_owner",
                           "trademark", rng.random() < 0.15, target, rng)
         _take_down(rng, story, decided)
@@ -129,7 +139,8 @@ def _price_updates(rng: random.Random, story: _Story, end_ms: int) -> list[tuple
     stop = min(end_ms, story.removed_ms or end_ms)
     if stop <= listing.created_ms or rng.random() >= 0.15:
         return []
-    low, high = (0.7, 0.95) if listing.infringing or listing.tactic == "clearance" else (0.85, 1.1)
+    cuts = listing.infringing or listing.tactic in ("clearance", "pre_owned", "authorized_sale")
+    low, high = (0.7, 0.95) if cuts else (0.85, 1.1)
     price = listing.price
     for when in sorted(rng.randint(listing.created_ms + 1, stop) for _ in range(rng.randint(1, 2))):
         price = round(max(0.5, price * rng.uniform(low, high)), 2)

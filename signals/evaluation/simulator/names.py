@@ -23,6 +23,7 @@ __all__ = [
     "BRAND_CATALOGUE",
     "CLEARANCE_WORDS",
     "COLOURS",
+    "CONDITION_WORDS",
     "FAKE_VOCABULARY",
     "GENERIC_PRODUCTS",
     "BrandSpec",
@@ -124,11 +125,30 @@ ACCESSORY_TEMPLATES: dict[str, tuple[str, ...]] = {
     "drones": ("Spare propellers for {brand} {term}", "Battery charging hub for {brand} {term}"),
     "eyewear": ("Hard case for {brand} {term} sunglasses", "Replacement lenses for {brand} {term}"),
     "tools": ("Battery adapter for {brand} {term}", "Drill bit set for {brand} {term}"),
+    "handbags": ("Purse organizer insert for {brand} {term}",
+                 "Replacement chain strap compatible with {brand} {term}"),
+    "fragrance": ("Refillable travel atomizer for {brand} {term}",
+                  "Display stand for {brand} {term} bottles"),
+    "apparel": ("Breathable garment bag for {brand} {term}",
+                "Replacement zipper pulls for {brand} {term}"),
+    "cosmetics": ("Travel case for {brand} {term} palette",
+                  "Brush set for use with {brand} {term}"),
+    "jewelry": ("Velvet jewellery box for {brand} {term}", "Extension chain for {brand} {term}"),
+    "home": ("Wick trimmer set for {brand} {term} candles",
+             "Replacement reeds for {brand} {term} diffuser"),
+    "toys": ("Storage box for {brand} {term}", "Display case for {brand} {term}"),
+    "luggage": ("Clear protective cover for {brand} {term}",
+                "Luggage strap compatible with {brand} {term}"),
 }
 
 FAKE_VOCABULARY: tuple[str, ...] = (
     "replica", "1:1", "AAA", "mirror quality", "inspired by", "dupe", "top grade", "high copy",
     "same as original", "A+ quality", "factory original", "OEM quality", "super copy",
+)
+#: how resellers of used goods say so in a title (the contract has no condition field)
+CONDITION_WORDS: tuple[str, ...] = (
+    "Pre-owned", "Used - Like New", "Refurbished", "Open Box", "Renewed", "Used, good condition",
+    "Ex-display", "Second hand", "Certified Refurbished", "Open-box, unused",
 )
 CLEARANCE_WORDS: tuple[str, ...] = (
     "Clearance", "Last Season", "Outlet", "Final Sale", "End of Line", "Warehouse Sale",

@@ -10,7 +10,7 @@ except the brands' own stores, which stay one per brand.
 >>> scenario_config("nope", seed=1, days=1.0, scale=1.0)
 Traceback (most recent call last):
 ...
-ValueError: unknown scenario 'nope'; choose one of: brand_flood, copycat, mixed, subtle
+ValueError: unknown scenario 'nope'; choose one of: brand_flood, copycat, drift, mixed, subtle
 """
 
 from __future__ import annotations
@@ -34,22 +34,34 @@ START_MS = 1_793_491_200_000
 
 SELLER_KINDS: tuple[str, ...] = (
     "honest", "authorized_reseller", "gray_market", "clearance", "abused_honest",
-    "blatant_counterfeiter", "subtle_counterfeiter", "copycat",
+    "refurbisher", "accessory_maker", "general_store",
+    "blatant_counterfeiter", "subtle_counterfeiter", "copycat", "stealth_counterfeiter",
 )
-BAD_KINDS = frozenset({"blatant_counterfeiter", "subtle_counterfeiter", "copycat"})
+BAD_KINDS = frozenset({"blatant_counterfeiter", "subtle_counterfeiter", "copycat",
+                       "stealth_counterfeiter"})
 
+# Honest look-alikes make up about a third of the sellers who trade on registered
+# brands, as on a real marketplace: gray-market importers, authorized resellers
+# running sales, used-goods and accessory shops, general stores that stock a few
+# branded lines, and honest sellers whom an over-reporting rights owner targets.
 _MIXED: dict[str, int] = {
-    "honest": 260, "authorized_reseller": 20, "gray_market": 22, "clearance": 8,
-    "abused_honest": 14, "blatant_counterfeiter": 36, "subtle_counterfeiter": 16, "copycat": 14,
+    "honest": 240, "authorized_reseller": 20, "gray_market": 30, "clearance": 8,
+    "abused_honest": 14, "refurbisher": 14, "accessory_maker": 12, "general_store": 16,
+    "blatant_counterfeiter": 36, "subtle_counterfeiter": 16, "copycat": 14,
+    "stealth_counterfeiter": 10,
 }
 
 SCENARIOS: dict[str, dict[str, int]] = {
     "mixed": _MIXED,
     "brand_flood": _MIXED,
     # the hard case: fakes that look like genuine goods among many look-alike honest sellers
-    "subtle": {**_MIXED, "gray_market": 36, "clearance": 14, "abused_honest": 22,
-               "blatant_counterfeiter": 5, "subtle_counterfeiter": 42, "copycat": 4},
-    "copycat": {**_MIXED, "blatant_counterfeiter": 5, "subtle_counterfeiter": 4, "copycat": 44},
+    "subtle": {**_MIXED, "gray_market": 44, "clearance": 14, "abused_honest": 22,
+               "refurbisher": 20, "general_store": 22, "blatant_counterfeiter": 5,
+               "subtle_counterfeiter": 34, "copycat": 4, "stealth_counterfeiter": 22},
+    "copycat": {**_MIXED, "blatant_counterfeiter": 5, "subtle_counterfeiter": 4, "copycat": 44,
+                "stealth_counterfeiter": 4},
+    # tactics change mid-stream: blatant and subtle counterfeiters turn stealthy
+    "drift": _MIXED,
 }
 
 
@@ -63,6 +75,8 @@ class SimConfig:
     scale: float
     population: Mapping[str, int] = field(default_factory=dict)
     flood: bool = False
+    #: counterfeiters switch to near-retail prices and edited official photos mid-stream
+    drift: bool = False
     flood_sellers: tuple[int, int] = (15, 30)
     bad_record_rate: float = 0.002
     duplicate_rate: float = 0.01
@@ -88,5 +102,5 @@ def scenario_config(name: str, *, seed: int, days: float, scale: float,
     population = {kind: max(1, round(count * scale)) if count else 0
                   for kind, count in SCENARIOS[name].items()}
     return SimConfig(seed=seed, scenario=name, days=float(days), scale=float(scale),
-                     population=population, flood=name == "brand_flood",
+                     population=population, flood=name == "brand_flood", drift=name == "drift",
                      bad_record_rate=bad_record_rate)

@@ -15,6 +15,7 @@ from signals.evaluation.simulator.names import (
     ACCESSORY_TEMPLATES,
     CLEARANCE_WORDS,
     COLOURS,
+    CONDITION_WORDS,
     FAKE_VOCABULARY,
     GENERIC_PRODUCTS,
     slug,
@@ -24,7 +25,7 @@ from signals.evaluation.simulator.world import Brand, Seller, World, random_phas
 
 __all__ = ["INFRINGING_TACTICS", "Listing", "choose_tactic", "make_listing", "phash_hex"]
 
-INFRINGING_TACTICS = frozenset({"blatant_fake", "subtle_fake", "copycat"})
+INFRINGING_TACTICS = frozenset({"blatant_fake", "subtle_fake", "copycat", "stealth_fake"})
 _CURRENCY_OF = {"US": "USD", "CA": "USD", "GB": "GBP", "DE": "EUR", "FR": "EUR", "IT": "EUR",
                 "ES": "EUR", "NL": "EUR", "PL": "EUR"}
 
@@ -81,9 +82,14 @@ def _price(value: float) -> float:
     return float(int(value)) + 0.99 if value >= 10 else max(0.5, round(value, 2))
 
 
-def _official(rng: random.Random, brand: Brand, count: int, max_flips: int) -> list[int]:
+def _official(rng: random.Random, brand: Brand, count: int, max_flips: int,
+              min_flips: int = 0) -> list[int]:
     picks = rng.sample(brand.official_phashes, k=min(count, len(brand.official_phashes)))
-    return [_flip_bits(rng, p, rng.randint(0, max_flips)) for p in picks]
+    return [_flip_bits(rng, p, rng.randint(min_flips, max_flips)) for p in picks]
+
+
+def _own_photos(rng: random.Random, low: int, high: int) -> list[int]:
+    return [random_phash(rng) for _ in range(rng.randint(low, high))]
 
 
 def _product(rng: random.Random, brand: Brand) -> tuple[str, str]:
@@ -124,8 +130,10 @@ def _gray_market(rng: random.Random, brand: Brand, retail: float) -> _Draft:
     images = [random_phash(rng) for _ in range(rng.randint(1, 3))]
     if rng.random() < 0.6:
         images += _official(rng, brand, 1, 2)
-    return _Draft(title, brand.brand_id, _price(retail * rng.uniform(0.85, 1.0)), tuple(images),
-                  rng.randint(1, 15))
+    if rng.random() < 0.2:  # some show nothing but the brand's photos
+        images = _official(rng, brand, rng.randint(1, 2), 1)
+    return _Draft(title, brand.brand_id, _price(retail * rng.uniform(0.75, 1.0)), tuple(images),
+                  rng.randint(1, 25))
 
 
 def _clearance(rng: random.Random, brand: Brand, retail: float) -> _Draft:
@@ -137,11 +145,48 @@ def _clearance(rng: random.Random, brand: Brand, retail: float) -> _Draft:
                   tuple(_official(rng, brand, rng.randint(1, 2), 1)), rng.randint(1, 30))
 
 
+def _authorized_sale(rng: random.Random, brand: Brand, retail: float) -> _Draft:
+    """An authorized reseller's promotion: a real discount, not always called a sale."""
+    draft = _authorized(rng, brand, retail)
+    title = draft.title
+    if rng.random() < 0.5:
+        title += rng.choice((" - SALE", " | Black Friday deal", " - limited offer", " -30%"))
+    return _Draft(title, draft.brand_tag, _price(retail * rng.uniform(0.6, 0.82)),
+                  draft.phashes, draft.quantity)
+
+
+def _pre_owned(rng: random.Random, brand: Brand, retail: float) -> _Draft:
+    """Used, open-box or refurbished goods: cheap, one of a kind, the seller's own photos."""
+    term, noun = _product(rng, brand)
+    title = f"{brand.name} {term} {noun}"
+    if rng.random() < 0.88:
+        title = rng.choice((f"{title} - {rng.choice(CONDITION_WORDS)}",
+                            f"{rng.choice(CONDITION_WORDS)}: {title}"))
+    images = _own_photos(rng, 1, 4)
+    if rng.random() < 0.3:
+        images += _official(rng, brand, 1, 1)
+    quantity = 1 if rng.random() < 0.8 else rng.randint(2, 4)
+    return _Draft(title, brand.brand_id if rng.random() < 0.7 else None,
+                  _price(retail * rng.uniform(0.4, 0.8)), tuple(images), quantity)
+
+
+def _retail_genuine(rng: random.Random, brand: Brand, retail: float) -> _Draft:
+    """A general store's genuine branded line, bought wholesale: retail price, own photos."""
+    term, noun = _product(rng, brand)
+    title = f"{brand.name} {term} {noun} - {rng.choice(COLOURS)}"
+    images = _own_photos(rng, 1, 3)
+    if rng.random() < 0.3:
+        images += _official(rng, brand, 1, 1)
+    return _Draft(title, brand.brand_id if rng.random() < 0.6 else None,
+                  _price(retail * rng.uniform(0.88, 1.1)), tuple(images), rng.randint(1, 12))
+
+
 def _accessory(rng: random.Random, seller: Seller, brand: Brand) -> _Draft:
     term = rng.choice(brand.protected_terms)
     title = rng.choice(ACCESSORY_TEMPLATES[brand.spec.category]).format(brand=brand.name, term=term)
     images = tuple(random_phash(rng) for _ in range(rng.randint(1, 3)))
-    return _Draft(title, None, _price(rng.uniform(5.0, 40.0)), images, rng.randint(5, 200))
+    stock = rng.randint(20, 800) if seller.kind == "accessory_maker" else rng.randint(5, 200)
+    return _Draft(title, None, _price(rng.uniform(5.0, 40.0)), images, stock)
 
 
 def _blatant(rng: random.Random, seller: Seller, brand: Brand, retail: float) -> _Draft:
@@ -190,26 +235,51 @@ def _copycat(rng: random.Random, seller: Seller, brand: Brand, retail: float) ->
                   rng.randint(10, 500))
 
 
-_COVER = {"blatant_counterfeiter": 0.12, "subtle_counterfeiter": 0.1, "copycat": 0.15}
+def _stealth(rng: random.Random, seller: Seller, brand: Brand, retail: float) -> _Draft:
+    """A counterfeit without the obvious tells: near retail, a clean title, the brand's
+    photos edited (cropped, re-coloured, watermark removed), an aged account."""
+    term, noun = _product(rng, brand)
+    title = f"{brand.name} {term} {noun} - {rng.choice(COLOURS)}"
+    if rng.random() < 0.2:
+        title += rng.choice((" - Authentic", " New with tags", " Genuine", " Fast dispatch"))
+    images = _official(rng, brand, rng.randint(1, 3), 7, min_flips=3)
+    if rng.random() < 0.25:
+        images += _own_photos(rng, 1, 1)
+    return _Draft(title, brand.brand_id if rng.random() < 0.85 else None,
+                  _price(retail * rng.uniform(0.8, 0.98)), tuple(images), rng.randint(15, 400))
 
 
-def choose_tactic(rng: random.Random, seller: Seller, brand: Brand | None) -> str:
+_COVER = {"blatant_counterfeiter": 0.12, "subtle_counterfeiter": 0.1, "copycat": 0.15,
+          "stealth_counterfeiter": 0.1}
+_FAKE_TACTIC = {"blatant_counterfeiter": "blatant_fake", "subtle_counterfeiter": "subtle_fake",
+                "stealth_counterfeiter": "stealth_fake", "copycat": "copycat"}
+
+
+def choose_tactic(rng: random.Random, seller: Seller, brand: Brand | None,
+                  created_ms: int = 0) -> str:
     """The tactic of the next listing of ``seller`` about ``brand`` (if any)."""
     kind = seller.kind
     if kind in _COVER:
         # bad actors list some ordinary goods too, so seller and listing labels differ
         if rng.random() < _COVER[kind]:
             return "genuine"
-        return {"blatant_counterfeiter": "blatant_fake", "subtle_counterfeiter": "subtle_fake"}.get(
-            kind, "copycat")
+        if seller.drift_at_ms is not None and created_ms >= seller.drift_at_ms:
+            return "stealth_fake"
+        return _FAKE_TACTIC[kind]
     if kind in ("honest", "abused_honest"):
         accessory_ok = brand is not None and brand.spec.category in ACCESSORY_TEMPLATES
         return "accessory" if accessory_ok and rng.random() < 0.3 else "genuine"
+    simple = {"gray_market": "gray_market", "refurbisher": "pre_owned",
+              "accessory_maker": "accessory"}
+    if kind in simple:
+        return simple[kind]
+    if kind == "general_store":
+        return "retail_genuine" if rng.random() < 0.35 else "genuine"
     if kind == "clearance":
         return "clearance" if rng.random() < 0.6 else "authorized_reseller"
-    if kind == "gray_market":
-        return "gray_market"
-    return "clearance" if rng.random() < 0.04 else "authorized_reseller"
+    roll = rng.random()
+    return "clearance" if roll < 0.04 else "authorized_sale" if roll < 0.2 else (
+        "authorized_reseller")
 
 
 def _draft(rng: random.Random, tactic: str, seller: Seller, brand: Brand | None,
@@ -219,10 +289,12 @@ def _draft(rng: random.Random, tactic: str, seller: Seller, brand: Brand | None,
     if tactic == "accessory":
         return _accessory(rng, seller, brand)
     makers = {"authorized_reseller": _authorized, "gray_market": _gray_market,
-              "clearance": _clearance}
+              "clearance": _clearance, "authorized_sale": _authorized_sale,
+              "pre_owned": _pre_owned, "retail_genuine": _retail_genuine}
     if tactic in makers:
         return makers[tactic](rng, brand, retail)
-    fakes = {"blatant_fake": _blatant, "subtle_fake": _subtle, "copycat": _copycat}
+    fakes = {"blatant_fake": _blatant, "subtle_fake": _subtle, "copycat": _copycat,
+             "stealth_fake": _stealth}
     return fakes[tactic](rng, seller, brand, retail)
 
 
@@ -234,7 +306,7 @@ def make_listing(rng: random.Random, world: World, seller: Seller, created_ms: i
         accessory_brands = [b for b in world.brands.values()
                             if b.spec.category in seller.categories]
         brand = rng.choice(accessory_brands) if accessory_brands else None
-    tactic = choose_tactic(rng, seller, brand)
+    tactic = choose_tactic(rng, seller, brand, created_ms)
     branded = brand is not None and tactic != "genuine"
     category = brand.spec.category if brand and branded else rng.choice(seller.categories)
     retail = brand.reference_price * rng.uniform(0.75, 1.3) if brand else 0.0

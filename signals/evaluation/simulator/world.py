@@ -18,6 +18,14 @@ __all__ = ["Brand", "IdMint", "Seller", "World", "build_world", "random_phash"]
 
 _HONEST_COUNTRIES = ("US", "US", "US", "GB", "DE", "FR", "IT", "ES", "NL", "PL", "CN", "CA")
 _FAKE_COUNTRIES = ("CN", "CN", "HK", "HK", "TR", "VN", "MY", "US", "AE", "TH")
+#: gray-market goods come from wherever the brand sells cheaper or in surplus
+_GRAY_COUNTRIES = ("HK", "JP", "AE", "SG", "KR", "US", "GB", "DE", "IT", "CN")
+#: accessory makers are often factories abroad, and honest
+_MAKER_COUNTRIES = ("CN", "CN", "CN", "HK", "VN", "US", "DE")
+_RATES = {"honest": (0.4, 2.0), "abused_honest": (0.6, 2.0), "authorized_reseller": (1.0, 3.0),
+          "gray_market": (0.8, 2.2), "clearance": (1.0, 2.5), "refurbisher": (0.8, 2.5),
+          "accessory_maker": (2.0, 5.0), "general_store": (1.0, 3.0),
+          "stealth_counterfeiter": (0.8, 2.0)}
 
 
 def random_phash(rng: random.Random) -> int:
@@ -73,6 +81,8 @@ class Seller:
     image_pool: list[int] = field(default_factory=list)
     careful: bool = False
     in_flood: bool = False
+    #: from this time on (drift scenario) the seller's fakes turn stealthy
+    drift_at_ms: int | None = None
 
     @property
     def bad(self) -> bool:
@@ -114,20 +124,33 @@ def _since(rng: random.Random, at_ms: int, young: bool) -> int:
     return at_ms - round(days * DAY_MS)
 
 
+def _country(rng: random.Random, kind: str, bad: bool) -> str:
+    if kind == "gray_market":
+        return rng.choice(_GRAY_COUNTRIES)
+    if kind == "accessory_maker":
+        return rng.choice(_MAKER_COUNTRIES)
+    if kind == "stealth_counterfeiter":  # ships from where the brand's buyers expect
+        return rng.choice(_FAKE_COUNTRIES if rng.random() < 0.35 else _HONEST_COUNTRIES)
+    return rng.choice(_FAKE_COUNTRIES if bad and rng.random() < 0.75 else _HONEST_COUNTRIES)
+
+
 def _new_seller(rng: random.Random, mint: IdMint, cfg: SimConfig, kind: str) -> Seller:
     bad = kind in BAD_KINDS
-    careful = bad and rng.random() < (0.35 if kind == "subtle_counterfeiter" else 0.2)
-    # new shops open every day, so account age alone must not separate good from bad
-    young = rng.random() < (0.8 if bad and not careful else 0.0 if careful else 0.12)
-    rate = {"honest": rng.uniform(0.4, 2.0), "abused_honest": rng.uniform(0.6, 2.0),
-            "authorized_reseller": rng.uniform(1.0, 3.0), "gray_market": rng.uniform(0.8, 2.2),
-            "clearance": rng.uniform(1.0, 2.5)}.get(kind, rng.uniform(2.0, 5.0))
+    # stealth counterfeiters are careful by definition: aged accounts, steady listing
+    careful = kind == "stealth_counterfeiter" or (
+        bad and rng.random() < (0.35 if kind == "subtle_counterfeiter" else 0.2))
+    # new shops open every day, so account age alone must not separate good from bad;
+    # gray-market importers and used-goods shops have long histories
+    young_rate = {"gray_market": 0.0, "refurbisher": 0.03, "accessory_maker": 0.3}
+    young = rng.random() < (0.8 if bad and not careful else 0.0 if careful
+                            else young_rate.get(kind, 0.12))
+    low, high = _RATES.get(kind, (2.0, 5.0))
+    rate = rng.uniform(low, high)
     since = _since(rng, cfg.start_ms, young)
     return Seller(seller_id=mint.new("s-", 40), kind=kind, since_ms=since,
-                  ship_from=rng.choice(_FAKE_COUNTRIES if bad and rng.random() < 0.75
-                                       else _HONEST_COUNTRIES),
-                  active_from_ms=cfg.start_ms,
-                  listings_per_day=rate / 3.0 if careful else rate, careful=careful)
+                  ship_from=_country(rng, kind, bad), active_from_ms=cfg.start_ms,
+                  listings_per_day=rate / 3.0 if careful and kind != "stealth_counterfeiter"
+                  else rate, careful=careful)
 
 
 def _pick_brands(rng: random.Random, brands: list[Brand], low: int, high: int) -> list[str]:
@@ -156,15 +179,23 @@ def _cast_seller(rng: random.Random, seller: Seller, brands: dict[str, Brand]) -
     elif kind in ("authorized_reseller", "clearance"):
         seller.brand_ids = _pick_brands(rng, pool, 1, 3 if kind == "authorized_reseller" else 2)
         _authorize(brands, seller)
-    elif kind == "gray_market":
-        # gray-market arbitrage pays only on pricier goods
+    elif kind in ("gray_market", "refurbisher"):
+        # gray-market arbitrage and used goods pay only on pricier goods
         pricey = sorted(pool, key=lambda b: -b.reference_price)[:15]
-        seller.brand_ids = _pick_brands(rng, pricey, 1, 4)
+        seller.brand_ids = _pick_brands(rng, pricey, 1, 4 if kind == "gray_market" else 3)
+    elif kind == "accessory_maker":
+        seller.brand_ids = _pick_brands(rng, pool, 2, 6)
+    elif kind == "general_store":
+        # mostly unbranded goods, plus a few genuine branded lines bought wholesale
+        seller.brand_ids = _pick_brands(rng, pool, 1, 2)
+        seller.categories = sorted({rng.choice(pool).spec.category,
+                                    *(brands[b].spec.category for b in seller.brand_ids)})
     elif kind == "copycat":
         seller.brand_ids = _pick_brands(rng, pool, 1, 3)
         seller.own_brand = own_brand_name(rng) if rng.random() < 0.6 else None
     else:
-        seller.brand_ids = _pick_brands(rng, pool, 1, 3 if kind == "subtle_counterfeiter" else 5)
+        many = {"subtle_counterfeiter": 3, "stealth_counterfeiter": 2}.get(kind, 5)
+        seller.brand_ids = _pick_brands(rng, pool, 1, many)
     if not seller.categories:
         seller.categories = sorted({brands[b].spec.category for b in seller.brand_ids})
 
@@ -199,12 +230,23 @@ def build_world(rng: random.Random, cfg: SimConfig, mint: IdMint) -> World:
             _cast_seller(rng, seller, brands)
             sellers.append(seller)
     _form_networks(rng, sellers)
+    if cfg.drift:
+        _schedule_drift(rng, sellers, cfg)
     for brand_id in rng.sample(sorted(brands), k=4):
         # no list known: the registry cannot tell gray-market from authorized here
         brands[brand_id] = replace(brands[brand_id], authorized=())
     world = World(brands=brands, sellers=sellers, mint=mint)
     _schedule_brand_updates(rng, world, cfg)
     return world
+
+
+def _schedule_drift(rng: random.Random, sellers: list[Seller], cfg: SimConfig) -> None:
+    """Counterfeiters learn what gets caught: from a point mid-stream they price near
+    retail, drop the vocabulary and show edited official photos."""
+    span = cfg.end_ms - cfg.start_ms
+    for seller in sellers:
+        if seller.kind in ("blatant_counterfeiter", "subtle_counterfeiter"):
+            seller.drift_at_ms = cfg.start_ms + round(span * rng.uniform(0.35, 0.65))
 
 
 def _schedule_brand_updates(rng: random.Random, world: World, cfg: SimConfig) -> None:

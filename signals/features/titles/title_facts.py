@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from signals.features.titles.brand_target import compatibility_flags
 from signals.features.titles.index.brand_index import TermMatch
+from signals.features.titles.vocabulary import CONDITION_TERMS
 
 if TYPE_CHECKING:  # the registry owns the memo of this module's facts: imported the other way
     from signals.registry import Registry
@@ -46,16 +47,20 @@ class TitleFacts:
     vocab: tuple[str, ...]
     sale: bool
     typo: TermMatch | None
+    #: the title says the item is used, open-box or refurbished
+    condition: bool = False
 
     # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
     # generated one interpreted, and this class is built on the hot path.
     def __init__(self, matches: tuple[TermMatch, ...], compat: tuple[bool, ...],
-                 vocab: tuple[str, ...], sale: bool, typo: TermMatch | None) -> None:
+                 vocab: tuple[str, ...], sale: bool, typo: TermMatch | None,
+                 condition: bool = False) -> None:
         object.__setattr__(self, "matches", matches)
         object.__setattr__(self, "compat", compat)
         object.__setattr__(self, "vocab", vocab)
         object.__setattr__(self, "sale", sale)
         object.__setattr__(self, "typo", typo)
+        object.__setattr__(self, "condition", condition)
 
 
 def _closest_typo(matches: tuple[TermMatch, ...]) -> TermMatch | None:
@@ -70,10 +75,13 @@ def compute_title_facts(reg: Registry, title: str,
     matches = tuple(reg.match_title(title)) if title else ()
     compat = tuple(compatibility_flags(title, matches)) if matches else ()
     if vocabulary is None:
-        vocab, sale = reg.vocabulary.title_vocabulary(title)
+        vocab, sale_terms = reg.vocabulary.title_terms(title)
+        condition = any(t in CONDITION_TERMS for t in sale_terms)
+        # "sale" is a price cut on new goods; used goods are cheap for another reason
+        sale = any(t not in CONDITION_TERMS for t in sale_terms)
     else:
-        vocab, sale = vocabulary.vocab, vocabulary.sale
-    return TitleFacts(matches, compat, vocab, sale, _closest_typo(matches))
+        vocab, sale, condition = vocabulary.vocab, vocabulary.sale, vocabulary.condition
+    return TitleFacts(matches, compat, vocab, sale, _closest_typo(matches), condition)
 
 
 def title_facts(reg: Registry, title: str) -> TitleFacts:

@@ -22,8 +22,8 @@ from signals.features.titles.homoglyphs import SKELETON_CLASSES
 from signals.features.titles.text import Tokenizer, tokens
 from signals.memo import Memo
 
-__all__ = ["CLEARANCE_TERMS", "COUNTERFEIT_TERMS", "Vocabulary", "counterfeit_terms",
-           "sale_terms", "title_vocabulary"]
+__all__ = ["CLEARANCE_TERMS", "CONDITION_TERMS", "COUNTERFEIT_TERMS", "Vocabulary",
+           "counterfeit_terms", "sale_terms", "title_vocabulary"]
 
 _LOOKALIKES = str.maketrans(SKELETON_CLASSES)
 _ONE_TO_ONE = re.compile(r"(?<![\d.:/])1\s*:\s*1(?![\d.:/])")
@@ -125,6 +125,9 @@ _SALE: list[_Phrase] = [
 COUNTERFEIT_TERMS: tuple[str, ...] = tuple(dict.fromkeys(p.canonical for p in _COUNTERFEIT))
 #: canonical legitimate-discount phrases, in the order results are given
 CLEARANCE_TERMS: tuple[str, ...] = tuple(dict.fromkeys(p.canonical for p in _SALE))
+#: the sale phrases that say the item is not new: its price is that of used goods
+CONDITION_TERMS: frozenset[str] = frozenset(
+    {"open box", "ex display", "pre-owned", "used", "refurbished"})
 
 
 def _by_first_word(phrases: Sequence[_Phrase]) -> dict[str, list[_Phrase]]:
@@ -263,9 +266,18 @@ class Vocabulary:
         return self._keys.put(word, _key(word)) if key is None else key
 
     def title_vocabulary(self, title: str) -> tuple[tuple[str, ...], bool]:
+        vocab, sale = self.title_terms(title)
+        return vocab, bool(sale)
+
+    def title_terms(self, title: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Counterfeit phrases and sale phrases (:data:`CONDITION_TERMS` among them).
+
+        >>> Vocabulary(Tokenizer()).title_terms("Quorra X7 headphones - Open Box, sale")
+        ((), ('sale', 'open box'))
+        """
         toks = self._tokenizer.tokens(title)
         keys = [self._key(w) for w in toks]
-        return _counterfeit(title, toks, keys), bool(_sale(keys))
+        return _counterfeit(title, toks, keys), _sale(keys)
 
 
 def title_vocabulary(title: str) -> tuple[tuple[str, ...], bool]:

@@ -63,6 +63,10 @@ class Metrics:
                                     ["label"], registry=r)
         self.model_auc = Gauge("brandguard_model_roc_auc", "Rolling ROC AUC on delayed labels.",
                                registry=r)
+        self.model_track_auc = Gauge(
+            "brandguard_model_track_roc_auc",
+            "Rolling progressive ROC AUC on delayed labels per scorer: the rule prior, the "
+            "learned model and the blend served.", ["track"], registry=r)
         self.model_precision = Gauge("brandguard_model_precision",
                                      "Rolling precision at the alert threshold.", registry=r)
         self.model_recall = Gauge("brandguard_model_recall",

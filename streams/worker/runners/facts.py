@@ -15,6 +15,7 @@ from collections.abc import Callable
 from signals.contract.decode import decode
 from signals.contract.headers import fact_traces
 from signals.errors import BrandguardError, ProcessingError
+from signals.model.delayed_metrics import TRACKS
 from signals.policy.config import PolicyConfig
 from signals.processors import (
     BrandListingFact,
@@ -142,6 +143,10 @@ class LearnerRunner(CachedRunner[LearnerState]):
             value = snap.get(key)
             if isinstance(value, int | float) and value == value:
                 gauge.set(value)
+        for track in TRACKS:
+            value = snap.get(f"{track}_roc_auc")
+            if isinstance(value, int | float) and value == value:
+                self.metrics.model_track_auc.labels(track).set(value)
         self.metrics.model_trust.set(model.trust())
 
 

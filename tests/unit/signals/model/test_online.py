@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from signals.errors import ProcessingError
 from signals.model import ModelConfig, RiskModel
-from signals.model.online import _canonical
+from signals.model.online import PRIOR_FEATURE, _canonical, prior_logit
 from signals.model.prior import rule_prior
 
 INFORMATIVE = {
@@ -223,8 +223,10 @@ def test_learned_contributions_follow_every_label() -> None:
         x = _canonical({n: rng.choice([0.0, 1.0, rng.random()]) for n in feature_names})
         if step % 7 == 3:
             x = _canonical({"a": 1.0, "z": 2.0})  # another name tuple, remembered apart
-        probability, contributions = model._learned(x)
-        want = _plain_learned(model, x)
+        stacked = prior_logit(rule_prior(x)[0])
+        probability, contributions = model._learned(x, stacked)
+        # the prior's log-odds is the learned model's input too (stacking)
+        want = _plain_learned(model, {**x, PRIOR_FEATURE: stacked})
         assert contributions == want and list(contributions) == list(want)
         logit = model._regression.intercept + math.fsum(want.values())
         assert probability == (1.0 / (1.0 + math.exp(-logit)) if logit >= 0

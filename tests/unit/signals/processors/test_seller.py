@@ -174,7 +174,7 @@ def test_alert_reasons_name_only_features_the_listing_has() -> None:
     scored = ModelScore(0.9, 0.8, 0.95, 0.5, {"counterfeit_vocab": 1.2, "price_discount": 1.0,
                                                "unauthorized": 0.5})
     evidence = Evidence("velmora", 1000.0, 0.3, None, (), (), (), False)
-    alert = listing_alert(snap, ev, scored, evidence, ctx)
+    alert = listing_alert(snap, ev, scored, evidence, ctx, "high")
     assert alert is not None
     assert [r.code for r in alert.reasons] == ["PRICE_FAR_BELOW_REFERENCE", "SELLER_NOT_AUTHORIZED"]
 

@@ -18,14 +18,20 @@ from signals.contract.timefmt import parse_rfc3339
 from signals.errors import DecodeError
 from signals.evaluation.simulator import Simulation, scenario_config, simulate
 from signals.evaluation.simulator.flood import FLOOD_WINDOW_MS
-from signals.evaluation.simulator.names import BRAND_CATALOGUE, FAKE_VOCABULARY
+from signals.evaluation.simulator.names import (
+    BRAND_CATALOGUE,
+    CONDITION_WORDS,
+    FAKE_VOCABULARY,
+)
 
 _EVENT_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 _PHASH = re.compile(r"[0-9a-f]{16}")
-_TACTICS = {"blatant_fake", "subtle_fake", "copycat", "genuine", "authorized_reseller",
-            "gray_market", "clearance", "accessory"}
+_TACTICS = {"blatant_fake", "subtle_fake", "copycat", "stealth_fake", "genuine",
+            "authorized_reseller", "authorized_sale", "gray_market", "clearance", "accessory",
+            "pre_owned", "retail_genuine"}
 _KINDS = {"honest", "authorized_reseller", "gray_market", "clearance", "abused_honest",
-          "blatant_counterfeiter", "subtle_counterfeiter", "copycat"}
+          "refurbisher", "accessory_maker", "general_store",
+          "blatant_counterfeiter", "subtle_counterfeiter", "copycat", "stealth_counterfeiter"}
 
 
 @pytest.fixture(scope="module")
@@ -98,12 +104,13 @@ def test_truth_has_the_agreed_shape(mixed: Simulation) -> None:
     truth = mixed.truth
     assert set(truth) == {"generator", "seed", "scenario", "days", "start_time", "listings",
                           "sellers", "incidents", "bad_records", "duplicates", "events"}
-    assert truth["generator"] == "brandguard-sim/1" and truth["scenario"] == "mixed"
+    assert truth["generator"] == "brandguard-sim/2" and truth["scenario"] == "mixed"
     assert truth["events"] == len(mixed.lines)
     assert set(truth["bad_records"]) == {"invalid_json", "schema_violation", "unknown_schema"}
     for item in truth["listings"].values():
         assert item["tactic"] in _TACTICS
-        assert item["infringing"] == (item["tactic"] in {"blatant_fake", "subtle_fake", "copycat"})
+        assert item["infringing"] == (item["tactic"] in {"blatant_fake", "subtle_fake", "copycat",
+                                                            "stealth_fake"})
         assert _EVENT_TIME.fullmatch(item["created_time"])
     for seller in truth["sellers"].values():
         assert seller["kind"] in _KINDS
@@ -224,8 +231,33 @@ def test_fakes_are_cheap_relative_to_reference_price(mixed: Simulation) -> None:
                 ratios.setdefault(truth[event.listing_id]["tactic"], []).append(
                     event.price / brand.reference_price)
     median = {tactic: sorted(r)[len(r) // 2] for tactic, r in ratios.items()}
-    assert median["blatant_fake"] < 0.35 < median["subtle_fake"] < 0.9 < median["gray_market"]
+    assert median["blatant_fake"] < 0.35 < median["subtle_fake"] < 0.8 < median["gray_market"]
+    # the honest look-alikes overlap the fakes on price: price alone cannot separate them
+    assert median["pre_owned"] < median["stealth_fake"]
+    assert median["authorized_sale"] < median["stealth_fake"]
     assert median["clearance"] < median["gray_market"]
+
+
+def test_stealth_fakes_show_edited_official_photos_and_used_goods_say_so(
+        mixed: Simulation) -> None:
+    brands, truth = _brands(mixed), mixed.truth["listings"]
+    edited = used_words = used = 0
+    for event in _unique_events(mixed):
+        if not (isinstance(event, ListingEvent) and event.action == "created"):
+            continue
+        item = truth[event.listing_id]
+        brand = brands.get(item["brand_id"] or "")
+        if item["tactic"] == "stealth_fake" and brand is not None:
+            official = [int(h, 16) for h in brand.official_image_phashes]
+            distances = [min(bin(int(h, 16) ^ o).count("1") for o in official)
+                         for h in event.image_phashes]
+            edited += any(3 <= d <= 7 for d in distances)
+            assert all(d >= 3 for d in distances)  # never an untouched official photo
+        if item["tactic"] == "pre_owned":
+            used += 1
+            used_words += any(w.lower() in (event.title or "").lower()
+                              for w in CONDITION_WORDS)
+    assert edited > 0 and used > 0 and used_words > 0.75 * used
 
 
 def test_over_reporting_owners_mostly_lose(week: Simulation) -> None:
@@ -263,12 +295,24 @@ def test_scale_multiplies_the_population() -> None:
     assert 1.8 < (sellers(1.0) - stores) / (sellers(0.5) - stores) < 2.2
 
 
-@pytest.mark.parametrize("scenario,main_tactic", [("subtle", "subtle_fake"),
-                                                   ("copycat", "copycat")])
-def test_focused_scenarios_are_dominated_by_their_tactic(scenario: str, main_tactic: str) -> None:
+@pytest.mark.parametrize("scenario,main_tactics", [("subtle", ("subtle_fake", "stealth_fake")),
+                                                    ("copycat", ("copycat",))])
+def test_focused_scenarios_are_dominated_by_their_tactic(
+        scenario: str, main_tactics: tuple[str, ...]) -> None:
     truth = simulate(scenario_config(scenario, seed=5, days=2.0, scale=0.5)).truth
     infringing = Counter(i["tactic"] for i in truth["listings"].values() if i["infringing"])
-    assert infringing[main_tactic] > 0.6 * sum(infringing.values())
+    assert sum(infringing[t] for t in main_tactics) > 0.6 * sum(infringing.values())
+
+
+def test_drift_turns_counterfeiters_stealthy_mid_stream() -> None:
+    truth = simulate(scenario_config("drift", seed=5, days=2.0, scale=0.5)).truth
+    start = parse_rfc3339(truth["start_time"])
+    stealth = [parse_rfc3339(i["created_time"]) - start for i in truth["listings"].values()
+               if i["tactic"] == "stealth_fake"]
+    blatant = [parse_rfc3339(i["created_time"]) - start for i in truth["listings"].values()
+               if i["tactic"] == "blatant_fake"]
+    assert stealth and blatant
+    assert sorted(stealth)[len(stealth) // 2] > sorted(blatant)[len(blatant) // 2]
 
 
 def test_default_run_size_is_in_the_intended_range(week: Simulation) -> None:
