@@ -89,7 +89,7 @@ reliability: install
 	$(PY) -m pytest -q -s tests/reliability $(PYTEST_ARGS)
 
 lint: install
-	$(VENV)/bin/ruff check signals streams tests bench setup.py
+	$(VENV)/bin/ruff check signals streams tests bench scripts setup.py
 	$(VENV)/bin/mypy
 
 # Not part of `make test`: live catch-up, scale-out, latency and memory on a local
