@@ -18,6 +18,7 @@ __all__ = [
     "BrandguardError",
     "DecodeError",
     "ErrorCode",
+    "GovernanceError",
     "InvalidJson",
     "ProcessingError",
     "SchemaViolation",
@@ -73,3 +74,7 @@ class ProcessingError(BrandguardError):
     """A valid event whose processing failed; the record is dead-lettered."""
 
     error_code: ErrorCode = "processing_error"
+
+
+class GovernanceError(BrandguardError):
+    """A model registry or governance record (or setting) that cannot be used."""
