@@ -19,7 +19,7 @@ is: the model just replaced keeps being measured beside the new one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from signals.governance.control import ChampionTimeline, ControlRecord
 from signals.model.online import MODEL_FAMILY, ModelConfig, RiskModel
@@ -27,7 +27,7 @@ from signals.model.prior import rule_prior
 from signals.processors.learner import LearnerState
 from signals.processors.outputs import Context
 
-__all__ = ["Lineages", "ensure_models", "model_named", "select_models"]
+__all__ = ["Lineages", "ensure_models", "model_named", "select_models", "select_published"]
 
 
 class Lineages:
@@ -70,8 +70,17 @@ def model_named(learner: LearnerState, name: str) -> RiskModel:
 
 
 def select_models(ctx: Context, learner: LearnerState, lineages: Lineages, ts: float) -> None:
-    """Point ``ctx`` at the champion and shadow models for an event at ``ts``."""
+    """Point ``ctx`` at the champion and shadow models for an event at ``ts`` (replay)."""
     champion, shadow = lineages.roles_at(ts)
     ctx.model = model_named(learner, champion)
     ctx.shadow = None if shadow is None else model_named(learner, shadow)
+    ctx.observe = True
+
+
+def select_published(ctx: Context, lookup: Callable[[str], RiskModel], lineages: Lineages,
+                     ts: float) -> None:
+    """The same from published snapshots (live): ``lookup`` gives a lineage's latest."""
+    champion, shadow = lineages.roles_at(ts)
+    ctx.model = lookup(champion)
+    ctx.shadow = None if shadow is None else lookup(shadow)
     ctx.observe = True

@@ -230,7 +230,7 @@ class RiskModel:
             "format": codec.FORMAT_NAME,
             "format_version": codec.FORMAT_VERSION,
             "family": MODEL_FAMILY,
-            "config": asdict(self.config),
+            "config": {**asdict(self.config), "drop_features": list(self.config.drop_features)},
             "labels_seen": self.labels_seen,
             "scaler": codec.encode_scaler(self._scaler),
             "regression": codec.encode_regression(self._regression),

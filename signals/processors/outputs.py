@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from signals.contract.alert import Alert
-from signals.governance.observation import ScoredListing
 from signals.features.listing import BrandView
+from signals.governance.observation import ScoredListing
 from signals.model.online import RiskModel
 from signals.policy.config import PolicyConfig
 from signals.processors.messages import Fact

@@ -73,6 +73,11 @@ class Settings:
     ssl_keyfile: str | None = None
     #: password of an encrypted ssl_keyfile
     ssl_key_password: str | None = None
+    #: a challenger model scoring every listing in shadow, as ``name:key=value,...``
+    #: (signals.governance.spec); None: no challenger, no shadow scoring
+    challenger: str | None = None
+    #: who promotes or rolls back (``brandguard model``): recorded in the audit record
+    operator: str | None = None
     topics: Topics = field(default_factory=Topics)
 
 
@@ -101,6 +106,8 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_KAFKA_SSL_CERTFILE": "ssl_certfile",
     "BRANDGUARD_KAFKA_SSL_KEYFILE": "ssl_keyfile",
     "BRANDGUARD_KAFKA_SSL_KEY_PASSWORD": "ssl_key_password",
+    "BRANDGUARD_CHALLENGER": "challenger",
+    "BRANDGUARD_OPERATOR": "operator",
 }
 _TOPIC_VARS = {f"BRANDGUARD_TOPIC_{name.upper()}": name
                for name in ("listings", "orders", "reports", "brands", "alerts", "deadletter")}
