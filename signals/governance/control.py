@@ -116,6 +116,8 @@ class ChampionTimeline:
                 stack.pop()  # with nothing to roll back to, a rollback changes nothing
             self._times.append(record.effective_at)
             self._champions.append(stack[-1])
+        #: champions a rollback can return to, after every record: the oldest first
+        self.stack = tuple(stack)
 
     def champion_at(self, ts: float) -> str:
         """The lineage serving an event at event time ``ts``."""

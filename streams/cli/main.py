@@ -81,11 +81,25 @@ def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=_handler("streams.cli.run", "run_cli"))
 
 
+def _add_model(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("model", help="model registry, promotion and rollback (real Kafka)")
+    p.add_argument("action", choices=["list", "show", "diff", "promote", "rollback", "history"])
+    p.add_argument("versions", nargs="*", help="show V | diff V1 V2 | promote V")
+    p.add_argument("--bootstrap", default=None)
+    p.add_argument("--app-id", default=None, help="deployment (default: BRANDGUARD_APP_ID)")
+    p.add_argument("--who", default=None, help="who decides (default: BRANDGUARD_OPERATOR)")
+    p.add_argument("--why", default=None, help="the reason, kept in the audit record")
+    p.add_argument("--effective-at", default=None, help="RFC 3339 event time of the switch")
+    p.add_argument("--margin", type=int, default=2, help="epochs ahead of the stream")
+    p.add_argument("--json", action="store_true", help="records as JSON lines")
+    p.set_defaults(func=_handler("streams.cli.model", "run_cli"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="brandguard", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     for add in (_add_kafka, _add_simulate, _add_produce, _add_worker, _add_replay,
-                _add_evaluate, _add_run):
+                _add_evaluate, _add_run, _add_model):
         add(sub)
     return parser
 
