@@ -30,7 +30,8 @@ class ScoredListing:
     probability: float
     version: str
     alerted: bool
-    price_discount: float
+    #: price over the brand's reference price (None: no brand or no reference)
+    price_ratio: float | None
     shadow_probability: float | None
     shadow_version: str | None
 
@@ -44,5 +45,5 @@ def observe_listing(ev: ListingEvent, x: dict[str, float], evidence: Evidence,
         shadow_probability = with_rule_floor(shadow.score_one(x), evidence, rule_floor).probability
         shadow_version = shadow.version
     return ScoredListing(ev, evidence.brand_id, evidence.listing_level, scored.probability,
-                         version, alerted, x.get("price_discount", 0.0), shadow_probability,
+                         version, alerted, evidence.price_ratio, shadow_probability,
                          shadow_version)

@@ -2,7 +2,7 @@
 
 >>> from signals.contract.events import ListingEvent
 >>> ev = ListingEvent("e1", "2026-11-01T00:00:00Z", 0.0, "created", "L1", "S1")
->>> seen = ScoredListing(ev, "B1", True, 0.7, "lr1-10", True, 0.2, 0.4, "sgd-10")
+>>> seen = ScoredListing(ev, "B1", True, 0.7, "lr1-10", True, 0.8, 0.4, "sgd-10")
 >>> decision(seen, threshold=0.6)
 'champion_only'
 """

@@ -62,7 +62,7 @@ def _replayed_alerts(events_path: Path) -> tuple[list[dict[str, Any]], int, dict
 
     with tempfile.TemporaryDirectory(prefix="brandguard-evaluate-") as folder:
         alerts_path = Path(folder) / "alerts.jsonl"
-        summary = replay_file(events_path, alerts_path, Path(folder) / "deadletter.jsonl",
+        summary, _ = replay_file(events_path, alerts_path, Path(folder) / "deadletter.jsonl",
                               progress=sys.stderr.isatty())
         alerts, unreadable = read_alerts(alerts_path)
     return alerts, unreadable, dict(summary.model_metrics)

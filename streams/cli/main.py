@@ -60,6 +60,11 @@ def _add_replay(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--alerts", required=True)
     p.add_argument("--deadletter", required=True)
     p.add_argument("--state", default=None, help="write the final state as JSON here")
+    p.add_argument("--challenger", default=None,
+                   help="a challenger scoring in shadow, name:key=value,... (as the worker's "
+                        "BRANDGUARD_CHALLENGER)")
+    p.add_argument("--controls", default=None,
+                   help="promotion/rollback records, JSON Lines (brandguard model history --json)")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=_handler("streams.cli.replay", "run_cli"))
 

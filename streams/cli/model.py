@@ -107,6 +107,12 @@ def _diff(topics: GovernanceTopics, args: argparse.Namespace) -> int:
 
 def _history(topics: GovernanceTopics, args: argparse.Namespace) -> int:
     timeline = ChampionTimeline(read_controls(topics))
+    if args.json:
+        raw = {orjson.loads(v).get("record_id"): v
+               for _, v in topics.read(topics.topics.governance) if v.startswith(b"{")}
+        for record in timeline.records:
+            print(raw[record.record_id].decode())
+        return 0
     for record in timeline.records:
         print(f"{format_rfc3339(record.effective_at)}  {record.action:<8} "
               f"{record.version!s:<16} by {record.who} at "

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 import orjson
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
 
 from signals.contract.decode import decode
 from signals.errors import BrandguardError
@@ -38,7 +38,7 @@ class GovernanceTopics:
             meta = consumer.list_topics(topic, timeout=timeout).topics.get(topic)
             if meta is None or meta.error is not None:
                 return []
-            ends = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=timeout)
+            ends = {p: _watermarks(consumer, TopicPartition(topic, p), timeout)
                     for p in meta.partitions}
             wanted = {p: int(high) for p, (low, high) in ends.items() if high > low}
             consumer.assign([TopicPartition(topic, p, int(ends[p][0])) for p in wanted])
@@ -68,7 +68,7 @@ class GovernanceTopics:
                 return None
             last = []
             for p in meta.partitions:
-                low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout)
+                low, high = _watermarks(consumer, TopicPartition(topic, p), timeout)
                 if int(high) > int(low):
                     last.append(TopicPartition(topic, p, int(high) - 1))
             consumer.assign(last)
@@ -97,3 +97,16 @@ class GovernanceTopics:
                          on_delivery=lambda err, _msg: failures.append(str(err)) if err else None)
         if producer.flush(timeout) or failures:
             raise RuntimeError(f"could not write to {topic}: {failures or 'timed out'}")
+
+
+def _watermarks(consumer: Consumer, tp: TopicPartition, timeout: float) -> tuple[int, int]:
+    """Low and high offsets, waiting out a fresh topic's leader election."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            low, high = consumer.get_watermark_offsets(tp, timeout=timeout)
+            return int(low), int(high)
+        except KafkaException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

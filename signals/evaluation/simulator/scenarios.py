@@ -1,7 +1,9 @@
 """Named simulator configurations (``--scenario``).
 
-A scenario fixes the seller population (per kind, at scale 1) and whether a
-counterfeit flood hits one brand. ``scale`` multiplies every population
+A scenario fixes the seller population (per kind, at scale 1), whether a
+counterfeit flood hits one brand, and whether tactics change mid-stream
+(``drift``: halfway through, the blatant counterfeiters switch to subtle fakes,
+priced near retail with official images). ``scale`` multiplies every population
 except the brands' own stores, which stay one per brand.
 
 >>> cfg = scenario_config("brand_flood", seed=7, days=2.0, scale=0.5)
@@ -10,7 +12,7 @@ except the brands' own stores, which stay one per brand.
 >>> scenario_config("nope", seed=1, days=1.0, scale=1.0)
 Traceback (most recent call last):
 ...
-ValueError: unknown scenario 'nope'; choose one of: brand_flood, copycat, mixed, subtle
+ValueError: unknown scenario 'nope'; choose one of: brand_flood, copycat, drift, mixed, subtle
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ SCENARIOS: dict[str, dict[str, int]] = {
     "subtle": {**_MIXED, "gray_market": 36, "clearance": 14, "abused_honest": 22,
                "blatant_counterfeiter": 5, "subtle_counterfeiter": 42, "copycat": 4},
     "copycat": {**_MIXED, "blatant_counterfeiter": 5, "subtle_counterfeiter": 4, "copycat": 44},
+    # the mixed marketplace whose counterfeiters change tactics halfway (tactic_shift)
+    "drift": _MIXED,
 }
 
 
@@ -67,10 +71,19 @@ class SimConfig:
     bad_record_rate: float = 0.002
     duplicate_rate: float = 0.01
     start_ms: int = START_MS
+    #: share of the run after which blatant counterfeiters list subtle fakes instead
+    tactic_shift: float | None = None
 
     @property
     def end_ms(self) -> int:
         return self.start_ms + round(self.days * 86_400_000)
+
+    @property
+    def shift_ms(self) -> int | None:
+        """When tactics change (``tactic_shift``), or None."""
+        if self.tactic_shift is None:
+            return None
+        return self.start_ms + round(self.days * 86_400_000 * self.tactic_shift)
 
     @property
     def start_time(self) -> str:
@@ -89,4 +102,5 @@ def scenario_config(name: str, *, seed: int, days: float, scale: float,
                   for kind, count in SCENARIOS[name].items()}
     return SimConfig(seed=seed, scenario=name, days=float(days), scale=float(scale),
                      population=population, flood=name == "brand_flood",
-                     bad_record_rate=bad_record_rate)
+                     bad_record_rate=bad_record_rate,
+                     tactic_shift=0.5 if name == "drift" else None)
