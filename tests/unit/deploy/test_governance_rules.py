@@ -14,7 +14,12 @@ from tests.unit.deploy.deploy_checks import (
     metric_names,
     rule_groups,
 )
-from tests.unit.deploy.test_prometheus_rules import RULE_TESTS, SEVERITIES, _promtool, needs_promtool
+from tests.unit.deploy.test_prometheus_rules import (
+    RULE_TESTS,
+    SEVERITIES,
+    _promtool,
+    needs_promtool,
+)
 
 RULES = REPO / "deploy" / "prometheus" / "rules" / "governance.rules.yml"
 
