@@ -40,7 +40,8 @@ __all__ = ["KINDS", "SIGNALS", "DriftMonitor"]
 
 KINDS: Final[dict[str, str]] = {
     "price_ratio": "input", "deep_discount": "input", "brand_mix": "input",
-    "new_seller_share": "input", "report_rate": "input", "score": "score", "label_rate": "label", "precision": "label",
+    "new_seller_share": "input", "report_rate": "input", "score": "score",
+    "label_rate": "label", "precision": "label",
 }
 SIGNALS: Final = tuple(KINDS)
 NEW_SELLER_SECONDS: Final = 30 * 86400.0
