@@ -56,16 +56,27 @@ def read_alerts(alerts_path: Path) -> tuple[list[dict[str, Any]], int]:
     return alerts, unreadable
 
 
-def _replayed_alerts(events_path: Path) -> tuple[list[dict[str, Any]], int, dict[str, Any]]:
+def _replayed_alerts(events_path: Path, args: argparse.Namespace | None = None,
+                     ) -> tuple[list[dict[str, Any]], int, dict[str, Any], Any]:
+    """Alerts of a replay, unreadable lines, model metrics, and (when a challenger,
+    control records or segments are asked for) the governance figures."""
     # Imported here: replay pulls in the whole topology, which --alerts does not need.
-    from streams.cli.replay import replay_file
+    from streams.cli.replay import load_lineages, replay_file
 
+    challenger = getattr(args, "challenger", None)
+    controls = getattr(args, "controls", None)
+    by = getattr(args, "by", None) or []
+    lineages = load_lineages(challenger, controls)
+    scored: list[Any] = []
+    observe = lineages is not None or bool(by)
     with tempfile.TemporaryDirectory(prefix="brandguard-evaluate-") as folder:
         alerts_path = Path(folder) / "alerts.jsonl"
-        summary, _ = replay_file(events_path, alerts_path, Path(folder) / "deadletter.jsonl",
-                              progress=sys.stderr.isatty())
+        summary, state = replay_file(events_path, alerts_path, Path(folder) / "deadletter.jsonl",
+                                     progress=sys.stderr.isatty(), lineages=lineages,
+                                     on_scored=scored.append if observe else None)
         alerts, unreadable = read_alerts(alerts_path)
-    return alerts, unreadable, dict(summary.model_metrics)
+    extra = (scored, state) if observe else None
+    return alerts, unreadable, dict(summary.model_metrics), extra
 
 
 def run_cli(args: argparse.Namespace) -> int:
@@ -83,18 +94,25 @@ def run_cli(args: argparse.Namespace) -> int:
         print(f"brandguard evaluate: {truth_path} is not a ground-truth object", file=sys.stderr)
         return 2
     model_metrics: dict[str, Any] | None = None
+    governance = None
     if args.alerts:
         alerts, unreadable = read_alerts(Path(args.alerts))
     else:
-        alerts, unreadable, model_metrics = _replayed_alerts(events_path)
+        alerts, unreadable, model_metrics, governance = _replayed_alerts(events_path, args)
     if unreadable:
         print(f"brandguard evaluate: skipped {unreadable} alert lines that are not JSON objects",
               file=sys.stderr)
-    figures = evaluate(truth, alerts, read_events_summary(events_path), model_metrics)
+    events_summary = read_events_summary(events_path)
+    figures = evaluate(truth, alerts, events_summary, model_metrics)
     sys.stdout.write(format_table(figures))
+    report: dict[str, Any] = figures.to_dict()
+    if governance is not None:
+        from streams.cli.evaluate_governance import governance_report
+
+        extra = governance_report(args, truth, alerts, events_summary, events_path, *governance)
+        report.update(extra)
     if args.json:
-        Path(args.json).write_bytes(
-            orjson.dumps(figures.to_dict(), option=orjson.OPT_INDENT_2) + b"\n")
+        Path(args.json).write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")
     return 0
 
 

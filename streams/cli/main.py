@@ -75,6 +75,12 @@ def _add_evaluate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--truth", required=True)
     p.add_argument("--alerts", default=None, help="score these alerts instead of replaying")
     p.add_argument("--json", default=None, help="also write the figures as JSON here")
+    p.add_argument("--challenger", default=None,
+                   help="compare a challenger model (name:key=value,...) with the champion")
+    p.add_argument("--controls", default=None,
+                   help="promotion/rollback records, JSON Lines (brandguard model history --json)")
+    p.add_argument("--by", action="append", choices=["category", "brand", "cohort"],
+                   help="detection figures per segment (repeatable)")
     p.set_defaults(func=_handler("streams.cli.evaluate", "run_cli"))
 
 
