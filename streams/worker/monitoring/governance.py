@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from signals.governance.drift import KINDS, DriftMonitor
 from signals.governance.observation import ScoredListing
+from signals.governance.segments import Segmenter
 from signals.governance.shadow import decision, lineage_figures
 from signals.model.online import RiskModel
 from signals.policy.config import PolicyConfig
@@ -21,6 +22,7 @@ class GovernanceMonitor:
         self.metrics = metrics
         self.policy = policy
         self.drift = DriftMonitor()
+        self.segmenter = Segmenter()
         self._champion: str | None = None
 
     def observe(self, scored: Sequence[ScoredListing]) -> None:
@@ -28,6 +30,7 @@ class GovernanceMonitor:
         for item in scored:
             for signal in self.drift.observe_listing(item):
                 self.metrics.drift_detections.labels(signal, KINDS[signal]).inc()
+            self._segments(item)
             if item.shadow_version is not None:
                 lineage = item.shadow_version.rsplit("-", 1)[0]
                 self.metrics.shadow_listings.labels(
@@ -35,8 +38,11 @@ class GovernanceMonitor:
         if scored:
             self._set_champion(scored[-1].version.rsplit("-", 1)[0])
 
-    def event(self, is_report: bool) -> None:
-        """One input event, for the report rate."""
+    def event(self, is_report: bool, brand_id: str | None = None) -> None:
+        """One input event, for the report rate (a filed report also counts for its
+        brand's tier)."""
+        if is_report:
+            self.segmenter.report(brand_id)
         if self.drift.update("report_rate", 1.0 if is_report else 0.0):
             self.metrics.drift_detections.labels("report_rate", "input").inc()
 
@@ -56,6 +62,14 @@ class GovernanceMonitor:
             for metric, value in lineage_figures(model).items():
                 if value is not None:
                     self.metrics.lineage_metric.labels(name, role, metric).set(value)
+
+    def _segments(self, item: ScoredListing) -> None:
+        risky = item.listing_level and item.probability >= self.policy.listing_threshold
+        outcomes = ("scored", *(("risky",) if risky else ()), *(("alerted",) if item.alerted
+                                                                  else ()))
+        for dimension, segment in self.segmenter.segments(item.event, item.brand_id).items():
+            for outcome in outcomes:
+                self.metrics.segment_listings.labels(dimension, segment, outcome).inc()
 
     def _set_champion(self, lineage: str) -> None:
         if lineage != self._champion:

@@ -112,6 +112,11 @@ class Metrics:
         self.drift_mean = Gauge("brandguard_drift_window_mean",
                                 "Mean of each monitored signal over ADWIN's current window.",
                                 ["signal"], registry=r)
+        self.segment_listings = Counter(
+            "brandguard_segment_listings",
+            "Scored listings per segment (dimension: category, brand tier, seller cohort), "
+            "by outcome: scored, risky (at the alert threshold) or alerted.",
+            ["dimension", "segment", "outcome"], registry=r)
         self.governance_late = Gauge(
             "brandguard_governance_late_records",
             "Promotion/rollback records read after the stream passed their effective time.",

@@ -206,7 +206,8 @@ class SellerRunner(CachedRunner[SellerState]):
             self._dedup_hits[event.message.topic] += 1
         else:
             self.counts[(event.message.topic, "processed")] += 1
-            self.governance.event(type(msg) is ReportEvent)
+            is_filing = type(msg) is ReportEvent and msg.status == "filed"
+            self.governance.event(is_filing, msg.brand_id if is_filing else None)
         if first_report and not out.duplicate:
             snap = state.listings.get(msg.listing_id)  # type: ignore[union-attr]
             alerted = snap is not None and snap.alerted_at is not None
