@@ -94,7 +94,8 @@ def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _add_model(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("model", help="model registry, promotion and rollback (real Kafka)")
-    p.add_argument("action", choices=["list", "show", "diff", "promote", "rollback", "history"])
+    p.add_argument("action", choices=["list", "show", "diff", "promote", "rollback", "history",
+                                      "card"])
     p.add_argument("versions", nargs="*", help="show V | diff V1 V2 | promote V")
     p.add_argument("--bootstrap", default=None)
     p.add_argument("--app-id", default=None, help="deployment (default: BRANDGUARD_APP_ID)")
@@ -103,6 +104,12 @@ def _add_model(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--effective-at", default=None, help="RFC 3339 event time of the switch")
     p.add_argument("--margin", type=int, default=2, help="epochs ahead of the stream")
     p.add_argument("--json", action="store_true", help="records as JSON lines")
+    p.add_argument("--events", default=None, help="card: the event file to evaluate on")
+    p.add_argument("--truth", default=None, help="card: its ground truth")
+    p.add_argument("--challenger", default=None, help="card: a challenger to compare")
+    p.add_argument("--from-broker", action="store_true",
+                   help="card: take the registry records from the deployment's topic")
+    p.add_argument("--out", default=None, help="card: where to write (docs/model.md)")
     p.set_defaults(func=_handler("streams.cli.model", "run_cli"))
 
 

@@ -180,5 +180,11 @@ def _show_value(value: Any) -> str:
     return f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
+def _card(topics: GovernanceTopics, args: argparse.Namespace) -> int:
+    from streams.cli.model_card import run_card  # replays: the whole topology
+
+    return run_card(topics, args)
+
+
 _ACTIONS = {"list": _list, "show": _show, "diff": _diff, "promote": _promote,
-            "rollback": _rollback, "history": _history}
+            "rollback": _rollback, "history": _history, "card": _card}
