@@ -65,14 +65,14 @@ def run_card(topics: GovernanceTopics, args: argparse.Namespace) -> int:
         serving = ChampionTimeline(read_controls(topics)).latest()
         champion = latest.get(serving) or next(iter(latest.values()))
         source = (f"the registry of deployment `{topics.settings.app_id}` and a replay of "
-                  f"{events.name}")
+                  f"{_described(truth)}")
     else:
         records = [model_record(m, parent=None, policy=state.policy, published_at=None,
                                 reason=f"final model of a replay of {events.name}")
                    for m in (state.learner.model, *state.learner.challengers.values())]
         latest = {r["lineage"]: r for r in records}
         champion = latest[state.learner.model.config.name]
-        source = f"a replay of {events.name} (seed and scenario in its ground truth)"
+        source = f"a replay of {_described(truth)}"
     others = [r for name, r in sorted(latest.items()) if name != champion["lineage"]]
     text = render_model_card(champion, others, evaluation, source)
     out = Path(args.out or "docs/model.md")
@@ -80,3 +80,13 @@ def run_card(topics: GovernanceTopics, args: argparse.Namespace) -> int:
     print(f"wrote {out} ({len(text.splitlines())} lines, champion {champion['version']})",
           file=sys.stderr)
     return 0
+
+
+def _described(truth_path: Path) -> str:
+    """What the evaluation stream was, from its ground truth's header."""
+    truth = orjson.loads(truth_path.read_bytes())
+    if not isinstance(truth, dict) or "scenario" not in truth:
+        return truth_path.name
+    return (f"the simulator's `{truth['scenario']}` scenario (seed {truth.get('seed')}, "
+            f"{truth.get('days')} days; `brandguard simulate --scenario {truth['scenario']} "
+            f"--seed {truth.get('seed')} --days {truth.get('days')}`)")
