@@ -56,7 +56,9 @@ class GovernanceMonitor:
             self.metrics.drift_mean.labels(signal).set(self.drift.mean(signal))
 
     def lineages(self, models: Mapping[str, RiskModel], champion: str) -> None:
-        """Each trained lineage's delayed-label figures, labelled with its role."""
+        """Each trained lineage's delayed-label figures, labelled with its role (series of
+        a role a lineage no longer has are dropped)."""
+        self.metrics.lineage_metric.clear()
         for name, model in models.items():
             role = "champion" if name == champion else "challenger"
             for metric, value in lineage_figures(model).items():
