@@ -16,14 +16,19 @@ from signals.governance.calibration import calibration
 from signals.governance.observation import ScoredListing
 from signals.model.online import RiskModel
 
-__all__ = ["DECISIONS", "decision", "lineage_figures", "shadow_alerts"]
+__all__ = ["DECISIONS", "decision", "is_risky", "lineage_figures", "shadow_alerts"]
 
 DECISIONS = ("both_risky", "champion_only", "challenger_only", "neither")
 
 
+def is_risky(scored: ScoredListing, threshold: float) -> bool:
+    """The champion judged the listing risky (what makes a listing alert at all)."""
+    return scored.listing_level and scored.probability >= threshold
+
+
 def decision(scored: ScoredListing, threshold: float) -> str:
     """How champion and challenger would judge a listing at the alert threshold."""
-    champion = scored.listing_level and scored.probability >= threshold
+    champion = is_risky(scored, threshold)
     challenger = (scored.listing_level and scored.shadow_probability is not None
                   and scored.shadow_probability >= threshold)
     if champion and challenger:

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from signals.governance.drift import KINDS, DriftMonitor
 from signals.governance.observation import ScoredListing
 from signals.governance.segments import Segmenter
-from signals.governance.shadow import decision, lineage_figures
+from signals.governance.shadow import decision, is_risky, lineage_figures
 from signals.model.online import RiskModel
 from signals.policy.config import PolicyConfig
 from streams.worker.monitoring.metrics import Metrics
@@ -66,7 +66,7 @@ class GovernanceMonitor:
                     self.metrics.lineage_metric.labels(name, role, metric).set(value)
 
     def _segments(self, item: ScoredListing) -> None:
-        risky = item.listing_level and item.probability >= self.policy.listing_threshold
+        risky = is_risky(item, self.policy.listing_threshold)
         outcomes = ("scored", *(("risky",) if risky else ()), *(("alerted",) if item.alerted
                                                                   else ()))
         for dimension, segment in self.segmenter.segments(item.event, item.brand_id).items():
