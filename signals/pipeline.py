@@ -67,11 +67,11 @@ class StepResult:
 
     # written out: mypyc leaves a generated __init__ interpreted (one result per event)
     def __init__(self, alerts: list[Alert] | None = None, duplicate: bool = False,
-                 labels: int = 0) -> None:
+                 labels: int = 0, scored: list[ScoredListing] | None = None) -> None:
         self.alerts = [] if alerts is None else alerts
         self.duplicate = duplicate
         self.labels = labels
-        self.scored = []
+        self.scored = [] if scored is None else scored
 
 
 def governed_state(lineages: Lineages | None, observe: bool = True) -> PipelineState:

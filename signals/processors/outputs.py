@@ -27,11 +27,11 @@ class Outputs:
     # Written out rather than generated: mypyc compiles a dataclass's own __init__ to
     # native code but leaves the generated one interpreted, and one is made per message.
     def __init__(self, alerts: list[Alert] | None = None, facts: list[Fact] | None = None,
-                 duplicate: bool = False) -> None:
+                 duplicate: bool = False, scored: list[ScoredListing] | None = None) -> None:
         self.alerts = [] if alerts is None else alerts
         self.facts = [] if facts is None else facts
         self.duplicate = duplicate
-        self.scored = []
+        self.scored = [] if scored is None else scored
 
     def extend(self, other: Outputs) -> None:
         self.alerts.extend(other.alerts)

@@ -61,21 +61,25 @@ def _replayed_alerts(events_path: Path, args: argparse.Namespace | None = None,
     """Alerts of a replay, unreadable lines, model metrics, and (when a challenger,
     control records or segments are asked for) the governance figures."""
     # Imported here: replay pulls in the whole topology, which --alerts does not need.
-    from streams.cli.replay import load_lineages, replay_file
+    import streams.cli.replay as replay
 
     challenger = getattr(args, "challenger", None)
     controls = getattr(args, "controls", None)
-    by = getattr(args, "by", None) or []
-    lineages = load_lineages(challenger, controls)
+    observe = bool(challenger or controls or getattr(args, "by", None))
     scored: list[Any] = []
-    observe = lineages is not None or bool(by)
+    extra = None
     with tempfile.TemporaryDirectory(prefix="brandguard-evaluate-") as folder:
         alerts_path = Path(folder) / "alerts.jsonl"
-        summary, state = replay_file(events_path, alerts_path, Path(folder) / "deadletter.jsonl",
-                                     progress=sys.stderr.isatty(), lineages=lineages,
-                                     on_scored=scored.append if observe else None)
+        dead_path = Path(folder) / "deadletter.jsonl"
+        if observe:
+            summary, state = replay.replay_governed(
+                events_path, alerts_path, dead_path, progress=sys.stderr.isatty(),
+                lineages=replay.load_lineages(challenger, controls), on_scored=scored.append)
+            extra = (scored, state)
+        else:
+            summary = replay.replay_file(events_path, alerts_path, dead_path,
+                                         progress=sys.stderr.isatty())
         alerts, unreadable = read_alerts(alerts_path)
-    extra = (scored, state) if observe else None
     return alerts, unreadable, dict(summary.model_metrics), extra
 
 

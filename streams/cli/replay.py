@@ -21,7 +21,7 @@ from signals.replay import ReplaySummary, replay_lines
 from streams.cli.progress import Progress
 from streams.worker.monitoring.build_info import running_build
 
-__all__ = ["load_lineages", "replay_file", "run_cli"]
+__all__ = ["load_lineages", "replay_file", "replay_governed", "run_cli"]
 
 
 def load_lineages(challenger: str | None, controls: str | None) -> Lineages | None:
@@ -36,11 +36,21 @@ def load_lineages(challenger: str | None, controls: str | None) -> Lineages | No
 
 def replay_file(events_path: Path, alerts_path: Path, deadletter_path: Path, *,
                 progress: bool = True, state_path: Path | None = None,
-                lineages: Lineages | None = None,
-                on_scored: Callable[[ScoredListing], None] | None = None,
-                ) -> tuple[ReplaySummary, PipelineState]:
+                lineages: Lineages | None = None) -> ReplaySummary:
     """Replay ``events_path``; write alerts and dead letters as JSON Lines. With
     ``lineages``, the challenger shadow-scores and promotions switch the champion."""
+    summary, _ = replay_governed(events_path, alerts_path, deadletter_path, progress=progress,
+                                 state_path=state_path, lineages=lineages)
+    return summary
+
+
+def replay_governed(events_path: Path, alerts_path: Path, deadletter_path: Path, *,
+                    progress: bool = True, state_path: Path | None = None,
+                    lineages: Lineages | None = None,
+                    on_scored: Callable[[ScoredListing], None] | None = None,
+                    ) -> tuple[ReplaySummary, PipelineState]:
+    """:func:`replay_file`, also handing every scored listing to ``on_scored`` (when
+    given), and returning the final state."""
     # Lines split on b"\n" only: U+2028 and U+0085 inside JSON strings are not breaks.
     lines = Path(events_path).read_bytes().split(b"\n")
     bar = Progress(len(lines), "replay", enabled=progress)
@@ -67,10 +77,10 @@ def replay_file(events_path: Path, alerts_path: Path, deadletter_path: Path, *,
 
 def run_cli(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    summary, _ = replay_file(Path(args.events), Path(args.alerts), Path(args.deadletter),
-                             progress=not args.quiet,
-                             state_path=Path(args.state) if args.state else None,
-                             lineages=load_lineages(args.challenger, args.controls))
+    summary = replay_file(Path(args.events), Path(args.alerts), Path(args.deadletter),
+                          progress=not args.quiet,
+                          state_path=Path(args.state) if args.state else None,
+                          lineages=load_lineages(args.challenger, args.controls))
     elapsed = time.monotonic() - started
     dead = sum(summary.dead_letters.values())
     print(f"replayed {summary.events:,} records in {elapsed:.2f}s "
