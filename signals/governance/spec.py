@@ -56,6 +56,8 @@ def parse_spec(text: str) -> ModelConfig:
 
 def config_from_dict(values: dict[str, Any]) -> ModelConfig:
     """A ModelConfig from plain values (a spec, a control record), or SpecError."""
+    values = dict(values)
+    values["drop_features"] = tuple(values.get("drop_features", ()))
     try:
         return ModelConfig(**values)
     except (TypeError, ValueError) as exc:

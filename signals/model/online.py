@@ -243,7 +243,10 @@ class RiskModel:
         """Restore a snapshot made by :meth:`to_dict`; raises ModelFormatError if unusable."""
         codec.check_format(data)
         try:
-            model = cls(prior, ModelConfig(**data["config"]))
+            settings = dict(data["config"])
+            # JSON brings the tuple back as a list (compiled, the field insists on a tuple)
+            settings["drop_features"] = tuple(settings.get("drop_features", ()))
+            model = cls(prior, ModelConfig(**settings))
             config = model.config
             optimizer = codec.decode_optimizer(
                 config.optimizer, config.learning_rate, data["optimizer"]
