@@ -96,7 +96,7 @@ class Metrics:
         self.lineage_metric = Gauge(
             "brandguard_lineage_metric",
             "Delayed-label figures of each trained model lineage (champion and challenger "
-            "side by side): progressive_roc_auc, served_roc_auc, precision, recall, brier.",
+            "side by side): progressive_roc_auc, served_roc_auc, precision, recall, brier, labels.",
             ["lineage", "role", "metric"], registry=r)
         self.champion_info = Gauge("brandguard_champion_info",
                                    "The lineage serving the latest scored listing (value 1).",
