@@ -29,6 +29,7 @@ __all__ = [
     "ConfigError",
     "DecodeError",
     "ErrorCode",
+    "GovernanceError",
     "InvalidJson",
     "ProcessingError",
     "SchemaViolation",
@@ -95,3 +96,7 @@ class ConfigError(BrandguardError, ValueError):
 class ServiceUnavailable(BrandguardError):
     """A service brandguard needs (the Kafka cluster) refused or did not answer in
     time; the same command may work later."""
+
+
+class GovernanceError(BrandguardError):
+    """A model registry or governance record (or setting) that cannot be used."""

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from signals.contract.alert import Alert
 from signals.contract.events import BrandEvent, Event
 from signals.features.listing import BrandView
+from signals.governance.lineages import Lineages, ensure_models, select_models
+from signals.governance.observation import ScoredListing
 from signals.policy.config import PolicyConfig
 from signals.processors import (
     BrandListingFact,
@@ -35,7 +37,7 @@ from signals.processors import (
 from signals.processors.seller import SellerMessage
 from signals.registry import Registry
 
-__all__ = ["PipelineState", "StepResult", "step"]
+__all__ = ["PipelineState", "StepResult", "governed_state", "step"]
 
 
 @dataclass(slots=True)
@@ -48,6 +50,10 @@ class PipelineState:
     images: dict[str, ImageState] = field(default_factory=dict)
     learner: LearnerState = field(default_factory=LearnerState)
     registry_seen: set[str] = field(default_factory=set)
+    #: challenger, promotions and rollbacks (None: the default model alone, no shadow)
+    lineages: Lineages | None = None
+    #: a ScoredListing of every scored listing in each StepResult (governance figures)
+    observe: bool = False
     #: the Context of the last step, reused while nothing it holds changed; not state
     context: Context | None = field(default=None, compare=False, repr=False)
 
@@ -57,13 +63,23 @@ class StepResult:
     alerts: list[Alert] = field(default_factory=list)
     duplicate: bool = False
     labels: int = 0
+    scored: list[ScoredListing] = field(default_factory=list)
 
     # written out: mypyc leaves a generated __init__ interpreted (one result per event)
     def __init__(self, alerts: list[Alert] | None = None, duplicate: bool = False,
-                 labels: int = 0) -> None:
+                 labels: int = 0, scored: list[ScoredListing] | None = None) -> None:
         self.alerts = [] if alerts is None else alerts
         self.duplicate = duplicate
         self.labels = labels
+        self.scored = [] if scored is None else scored
+
+
+def governed_state(lineages: Lineages | None, observe: bool = True) -> PipelineState:
+    """A fresh state whose learner trains every lineage of ``lineages``."""
+    state = PipelineState(lineages=lineages, observe=observe)
+    if lineages is not None:
+        ensure_models(state.learner, lineages)
+    return state
 
 
 def step(state: PipelineState, event: Event, now: float) -> StepResult:
@@ -75,10 +91,14 @@ def step(state: PipelineState, event: Event, now: float) -> StepResult:
         state.registry.upsert(event)
         return result
     ctx = _context(state, now)
+    if state.lineages is not None:
+        select_models(ctx, state.learner, state.lineages, event.ts)
     first = _seller(state, event, ctx)  # type: ignore[arg-type]  # not a BrandEvent
     result.duplicate = first.duplicate
     if first.alerts:
         result.alerts.extend(first.alerts)
+    if first.scored:
+        result.scored = first.scored
     if first.facts:  # most events (orders) reach no other processor
         queue: deque[Fact] = deque(first.facts)
         while queue:
@@ -96,7 +116,7 @@ def _context(state: PipelineState, now: float) -> Context:
             or ctx.registry is not state.registry or ctx.brand_views is not state.brand_views
             or ctx.policy is not state.policy):
         ctx = state.context = Context(state.registry, state.brand_views, state.learner.model,
-                                      state.policy, now)
+                                      state.policy, now, None, state.observe)
     return ctx
 
 

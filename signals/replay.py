@@ -23,6 +23,7 @@ from signals.contract.deadletter import DeadLetter, dead_letter
 from signals.contract.decode import decode
 from signals.contract.timefmt import format_rfc3339
 from signals.errors import BrandguardError, ProcessingError
+from signals.governance.observation import ScoredListing
 from signals.pipeline import PipelineState, StepResult, step
 from signals.processors.fielddict import field_dict
 
@@ -57,10 +58,13 @@ def replay_lines(
     on_deadletter: Callable[[DeadLetter], None],
     state: PipelineState | None = None,
     progress: Callable[[int], None] | None = None,
+    on_scored: Callable[[ScoredListing], None] | None = None,
 ) -> tuple[ReplaySummary, PipelineState]:
-    """Process every line in order; bad lines become dead letters and replay goes on."""
+    """Process every line in order; bad lines become dead letters and replay goes on.
+    ``on_scored`` gets every scored listing when ``state`` observes them (governance)."""
     with fewer_full_collections():
-        return _replay(lines, source, clock, on_alert, on_deadletter, state, progress)
+        return _replay(lines, source, clock, on_alert, on_deadletter, state, progress,
+                       on_scored)
 
 
 @contextmanager
@@ -89,6 +93,7 @@ def fewer_full_collections() -> Iterator[None]:
 def _replay(lines: Iterable[bytes], source: str, clock: Callable[[], float],
             on_alert: Callable[[Alert], None], on_deadletter: Callable[[DeadLetter], None],
             state: PipelineState | None, progress: Callable[[int], None] | None,
+            on_scored: Callable[[ScoredListing], None] | None = None,
             ) -> tuple[ReplaySummary, PipelineState]:
     state = state if state is not None else PipelineState()
     summary = ReplaySummary()
@@ -109,6 +114,9 @@ def _replay(lines: Iterable[bytes], source: str, clock: Callable[[], float],
             _dead_letter(summary, _dead(raw, number, source, error, clock), on_deadletter)
             continue
         processed += 1
+        if result.scored and on_scored is not None:
+            for scored in result.scored:
+                on_scored(scored)
         if result.duplicate or result.labels or result.alerts:
             _count(summary, result, on_alert)
     summary.lines, summary.events, summary.processed = number, events, processed

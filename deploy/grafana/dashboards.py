@@ -285,6 +285,50 @@ def _model(board: Dashboard) -> None:
     board.with_panel(_score_heatmap())
 
 
+def _where_is_the_risk(board: Dashboard) -> None:
+    board.with_row(Row("Where is the risk"))
+    for dimension, title in (("category", "category"), ("brand", "brand tier (reports drawn)"),
+                             ("cohort", "seller cohort")):
+        board.with_panel(graph(
+            f"Risky share by {title}",
+            f"Share of scored listings at or above the alert threshold, by {title}.",
+            "percentunit",
+            [(f'sum by (segment) (increase(brandguard_segment_listings_total{{{JOB}, '
+              f'dimension="{dimension}", outcome="risky"}}[1h])) / sum by (segment) '
+              f'(increase(brandguard_segment_listings_total{{{JOB}, dimension="{dimension}", '
+              f'outcome="scored"}}[1h]))', "{{segment}}")], width=8))
+    board.with_panel(graph(
+        "Alerts by seller cohort", "Listing alerts per hour, by seller cohort.", "short",
+        [(f'sum by (segment) (increase(brandguard_segment_listings_total{{{JOB}, '
+          f'dimension="cohort", outcome="alerted"}}[1h]))', "{{segment}}")], stacked=True))
+    board.with_panel(graph(
+        "Alerts by brand tier", "Listing alerts per hour, by brand tier.", "short",
+        [(f'sum by (segment) (increase(brandguard_segment_listings_total{{{JOB}, '
+          f'dimension="brand", outcome="alerted"}}[1h]))', "{{segment}}")], stacked=True))
+
+
+def _governance(board: Dashboard) -> None:
+    board.with_row(Row("Model governance"))
+    board.with_panel(graph(
+        "Champion and challenger on delayed labels",
+        "Progressive ROC AUC (scored before learning each label) of every trained lineage.",
+        "percentunit",
+        [(f'max by (lineage, role) (brandguard_lineage_metric{{{JOB}, '
+          f'metric="progressive_roc_auc"}})', "{{lineage}} ({{role}})")]))
+    board.with_panel(graph(
+        "Shadow decisions", "Listings per hour by what champion and challenger would decide.",
+        "short",
+        [(f"sum by (decision) (increase(brandguard_shadow_listings_total{{{JOB}}}[1h]))",
+          "{{decision}}")], stacked=True))
+    board.with_panel(graph(
+        "Drift detections", "ADWIN detections per signal over the last hour.", "short",
+        [(f"sum by (signal) (increase(brandguard_drift_detections_total{{{JOB}}}[1h]))",
+          "{{signal}}")]))
+    board.with_panel(graph(
+        "Drift: window means", "Mean of each monitored signal over ADWIN's current window.",
+        "short", [(f"max by (signal) (brandguard_drift_window_mean{{{JOB}}})", "{{signal}}")]))
+
+
 def _score_heatmap() -> heatmap.Panel:
     panel = (heatmap.Panel().title("Score distribution")
              .description("Risk scores given, per score bucket.").datasource(DATASOURCE)
@@ -303,6 +347,8 @@ def brand_protection_dashboard() -> Dashboard:
                    "What brandguard finds, and how good the model is.", ["brand-protection"])
     _alerts(board)
     _model(board)
+    _where_is_the_risk(board)
+    _governance(board)
     return board
 
 

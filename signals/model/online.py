@@ -67,8 +67,17 @@ class ModelConfig:
     auc_floor: float = 0.55
     auc_span: float = 0.25
     max_trust: float = 0.8
+    #: the lineage, which names its versions ``<name>-<labels learned>``: a challenger
+    #: (signals.governance.spec) is another name, so an alert's version names its model
+    name: str = MODEL_FAMILY
+    #: features this model never sees: a challenger on a smaller feature set
+    drop_features: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if not self.name or not all(c.isalnum() or c in "_." for c in self.name):
+            raise ValueError(f"model name must be letters, digits, '_' or '.', got {self.name!r}")
+        # a snapshot's JSON brings a list back; the frozen config keeps a tuple
+        object.__setattr__(self, "drop_features", tuple(self.drop_features))
         if not 0.0 < self.alert_threshold < 1.0:
             raise ValueError("alert_threshold must be within (0, 1)")
         if self.learning_rate <= 0 or self.intercept_lr < 0 or self.l2 < 0:
@@ -110,6 +119,8 @@ class RiskModel:
             window=self.config.metrics_window, threshold=self.config.alert_threshold
         )
         self.labels_seen = 0
+        #: features left out before the prior and the learner see them (usually none)
+        self._drop = frozenset(self.config.drop_features)
         #: per feature (weight, mean, standard deviation), or None while its variance is 0;
         #: valid until the next label moves them
         self._scaling: dict[str, tuple[float, float, float] | None] = {}
@@ -120,7 +131,7 @@ class RiskModel:
     @property
     def version(self) -> str:
         """Changes with every label learned; equal for equal learning histories."""
-        return f"{MODEL_FAMILY}-{self.labels_seen}"
+        return f"{self.config.name}-{self.labels_seen}"
 
     @property
     def metrics(self) -> DelayedLabelMetrics:
@@ -135,6 +146,8 @@ class RiskModel:
     def score_one(self, x: Mapping[str, float]) -> ModelScore:
         """Blend of prior and learned model for one feature vector (read-only)."""
         features = _finite(x, self._sorted_names)
+        if self._drop:
+            features = {k: v for k, v in features.items() if k not in self._drop}
         prior, prior_contributions = self._call_prior(features)
         if self.labels_seen < self.config.warmup_labels:
             return ModelScore(prior, prior, None, 0.0, prior_contributions)
@@ -157,6 +170,8 @@ class RiskModel:
         current blended score stands in (still made before learning from ``x``).
         """
         features = _canonical(x, self._sorted_names)
+        if self._drop:
+            features = {k: v for k, v in features.items() if k not in self._drop}
         prior, _ = self._call_prior(features)
         stacked = prior_logit(prior)
         learned_before, _ = self._learned(features, stacked)
@@ -230,7 +245,7 @@ class RiskModel:
             "format": codec.FORMAT_NAME,
             "format_version": codec.FORMAT_VERSION,
             "family": MODEL_FAMILY,
-            "config": asdict(self.config),
+            "config": {**asdict(self.config), "drop_features": list(self.config.drop_features)},
             "labels_seen": self.labels_seen,
             "scaler": codec.encode_scaler(self._scaler),
             "regression": codec.encode_regression(self._regression),
@@ -243,7 +258,10 @@ class RiskModel:
         """Restore a snapshot made by :meth:`to_dict`; raises ModelFormatError if unusable."""
         codec.check_format(data)
         try:
-            model = cls(prior, ModelConfig(**data["config"]))
+            settings = dict(data["config"])
+            # JSON brings the tuple back as a list (compiled, the field insists on a tuple)
+            settings["drop_features"] = tuple(settings.get("drop_features", ()))
+            model = cls(prior, ModelConfig(**settings))
             config = model.config
             optimizer = codec.decode_optimizer(
                 config.optimizer, config.learning_rate, data["optimizer"]

@@ -16,6 +16,7 @@ from signals.contract.alert import Alert
 from signals.contract.events import ListingEvent, OrderEvent, ReportEvent
 from signals.eventtime.epochs import epoch_start
 from signals.features.listing import SellerSignals, listing_features
+from signals.governance.observation import observe_listing
 from signals.policy.config import PolicyConfig
 from signals.policy.listing import listing_alert, listing_severity, with_rule_floor
 from signals.policy.seller import seller_alert
@@ -119,6 +120,9 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context,
     if alert is not None:
         remember_alert(snap, alert, ev.ts)
         out.alerts.append(alert)
+    if ctx.observe:
+        out.scored.append(observe_listing(ev, x, evidence, scored, alert is not None,
+                                          ctx.model.version, ctx.shadow, ctx.policy.rule_floor))
     risky = severity is not None
     if risky:
         state.risky.add(ev.listing_id)

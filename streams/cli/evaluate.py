@@ -56,16 +56,31 @@ def read_alerts(alerts_path: Path) -> tuple[list[dict[str, Any]], int]:
     return alerts, unreadable
 
 
-def _replayed_alerts(events_path: Path) -> tuple[list[dict[str, Any]], int, dict[str, Any]]:
+def _replayed_alerts(events_path: Path, args: argparse.Namespace | None = None,
+                     ) -> tuple[list[dict[str, Any]], int, dict[str, Any], Any]:
+    """Alerts of a replay, unreadable lines, model metrics, and (when a challenger,
+    control records or segments are asked for) the governance figures."""
     # Imported here: replay pulls in the whole topology, which --alerts does not need.
-    from streams.cli.replay import replay_file
+    import streams.cli.replay as replay
 
+    challenger = getattr(args, "challenger", None)
+    controls = getattr(args, "controls", None)
+    observe = bool(challenger or controls or getattr(args, "by", None))
+    scored: list[Any] = []
+    extra = None
     with tempfile.TemporaryDirectory(prefix="brandguard-evaluate-") as folder:
         alerts_path = Path(folder) / "alerts.jsonl"
-        summary = replay_file(events_path, alerts_path, Path(folder) / "deadletter.jsonl",
-                              progress=sys.stderr.isatty())
+        dead_path = Path(folder) / "deadletter.jsonl"
+        if observe:
+            summary, state = replay.replay_governed(
+                events_path, alerts_path, dead_path, progress=sys.stderr.isatty(),
+                lineages=replay.load_lineages(challenger, controls), on_scored=scored.append)
+            extra = (scored, state)
+        else:
+            summary = replay.replay_file(events_path, alerts_path, dead_path,
+                                         progress=sys.stderr.isatty())
         alerts, unreadable = read_alerts(alerts_path)
-    return alerts, unreadable, dict(summary.model_metrics)
+    return alerts, unreadable, dict(summary.model_metrics), extra
 
 
 def run_cli(args: argparse.Namespace) -> int:
@@ -83,18 +98,25 @@ def run_cli(args: argparse.Namespace) -> int:
         print(f"brandguard evaluate: {truth_path} is not a ground-truth object", file=sys.stderr)
         return 2
     model_metrics: dict[str, Any] | None = None
+    governance = None
     if args.alerts:
         alerts, unreadable = read_alerts(Path(args.alerts))
     else:
-        alerts, unreadable, model_metrics = _replayed_alerts(events_path)
+        alerts, unreadable, model_metrics, governance = _replayed_alerts(events_path, args)
     if unreadable:
         print(f"brandguard evaluate: skipped {unreadable} alert lines that are not JSON objects",
               file=sys.stderr)
-    figures = evaluate(truth, alerts, read_events_summary(events_path), model_metrics)
+    events_summary = read_events_summary(events_path)
+    figures = evaluate(truth, alerts, events_summary, model_metrics)
     sys.stdout.write(format_table(figures))
+    report: dict[str, Any] = figures.to_dict()
+    if governance is not None:
+        from streams.cli.evaluate_governance import governance_report
+
+        extra = governance_report(args, truth, alerts, events_summary, events_path, *governance)
+        report.update(extra)
     if args.json:
-        Path(args.json).write_bytes(
-            orjson.dumps(figures.to_dict(), option=orjson.OPT_INDENT_2) + b"\n")
+        Path(args.json).write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")
     return 0
 
 

@@ -148,7 +148,16 @@ def _add_replay(sub: Sub) -> None:
                    help="write deadletter.v1 records (JSON Lines) here")
     p.add_argument("--state", default=None, metavar="FILE",
                    help="also write the final state as JSON here")
+    _add_governance_inputs(p, "a challenger scoring in shadow")
     p.add_argument("--quiet", action="store_true", help="no progress line")
+
+
+def _add_governance_inputs(p: Parser, challenger: str) -> None:
+    p.add_argument("--challenger", default=None, metavar="SPEC",
+                   help=f"{challenger}, name:key=value,... (as BRANDGUARD_CHALLENGER)")
+    p.add_argument("--controls", default=None, type=input_file, metavar="FILE",
+                   help="promotion/rollback records, JSON Lines "
+                        "(`brandguard model history --json`)")
 
 
 def _add_evaluate(sub: Sub) -> None:
@@ -163,6 +172,9 @@ def _add_evaluate(sub: Sub) -> None:
                    help="score these alerts (JSON Lines) instead of replaying")
     p.add_argument("--json", default=None, metavar="FILE",
                    help="also write the figures as JSON here")
+    _add_governance_inputs(p, "compare a challenger model with the champion")
+    p.add_argument("--by", action="append", choices=["category", "brand", "cohort"],
+                   help="detection figures per segment (repeatable)")
 
 
 def _add_run(sub: Sub) -> None:
@@ -197,6 +209,35 @@ def _add_topics(sub: Sub) -> None:
                    help="only print the topics and their settings; connect to nothing")
 
 
+def _add_model(sub: Sub) -> None:
+    p = _add(sub, "model", "model registry, promotion and rollback (real Kafka)",
+             "Read the deployment's model registry and governance topics, compare "
+             "versions, promote a challenger or roll back (audited records), or write the "
+             "model card.")
+    p.add_argument("action", choices=["list", "show", "diff", "promote", "rollback", "history",
+                                      "card"], help="what to do")
+    p.add_argument("versions", nargs="*", help="show V | diff V1 V2 | promote V")
+    p.add_argument("--bootstrap", default=None, metavar="HOST:PORT",
+                   help="Kafka bootstrap servers (default: BRANDGUARD_KAFKA_BOOTSTRAP)")
+    p.add_argument("--app-id", default=None, help="deployment (default: BRANDGUARD_APP_ID)")
+    p.add_argument("--who", default=None, help="who decides (default: BRANDGUARD_OPERATOR)")
+    p.add_argument("--why", default=None, help="the reason, kept in the audit record")
+    p.add_argument("--effective-at", default=None, metavar="TIME",
+                   help="RFC 3339 event time of the switch (default: see --margin)")
+    p.add_argument("--margin", type=int, default=2,
+                   help="epochs ahead of the stream's newest listing (default: %(default)s)")
+    p.add_argument("--json", action="store_true", help="records as JSON lines")
+    p.add_argument("--events", default=None, metavar="FILE",
+                   help="card: the event file to evaluate on")
+    p.add_argument("--truth", default=None, metavar="FILE", help="card: its ground truth")
+    p.add_argument("--challenger", default=None, metavar="SPEC",
+                   help="card: a challenger to compare")
+    p.add_argument("--from-broker", action="store_true",
+                   help="card: take the registry records from the deployment's topic")
+    p.add_argument("--out", default=None, metavar="FILE",
+                   help="card: where to write (docs/model.md)")
+
+
 def build_parser() -> Parser:
     parser = Parser(prog="brandguard", description=textwrap.fill(DESCRIPTION, 79),
                     epilog=_EXAMPLES + "\n" + textwrap.fill(EXIT_STATUS, 79),
@@ -207,7 +248,7 @@ def build_parser() -> Parser:
                                 title="commands")
     adders: Sequence[Callable[[Sub], None]] = (
         _add_simulate, _add_replay, _add_evaluate, _add_worker, _add_topics, _add_produce,
-        _add_kafka, _add_run)
+        _add_kafka, _add_run, _add_model)
     for add in adders:
         add(sub)
     return parser

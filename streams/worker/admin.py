@@ -45,6 +45,8 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
     specs.append(NewTopic(i.brand_views, n, rf, config=compact))
     specs.append(NewTopic(i.examples, 1, rf))
     specs.append(NewTopic(i.model, 1, rf, config=compact))
+    specs.append(NewTopic(i.registry, 1, rf, config=compact))
+    specs.append(NewTopic(i.governance, 1, rf, config=compact))
     # Faust names changelogs <app>-<table>-changelog; creating them here with the
     # right partition counts avoids a race with Faust's own lazy declaration.
     for table, partitions in (("sellers", n), ("brands", n),

@@ -135,7 +135,8 @@ class Brandguard:
         out = {"alerts": s.topics.alerts, "deadletter": s.topics.deadletter,
                "brand_listing": i.brand_facts, "brand_report": i.brand_facts,
                "image": i.image_facts, "network": i.network_facts,
-               "training_example": i.examples, "model": i.model, "brand_views": i.brand_views}
+               "training_example": i.examples, "model": i.model, "brand_views": i.brand_views,
+               "registry": i.registry}
         fact_partitions = {"brand_listing": s.partitions, "brand_report": s.partitions,
                            "image": s.image_partitions, "network": s.partitions,
                            "training_example": 1}
@@ -173,7 +174,8 @@ class Brandguard:
             ("brand", BrandRunner(self.brands, emit, self.metrics), self._topic(i.brand_facts)),
             ("image", ImageRunner(images, emit, self.metrics, image_epochs),
              self._topic(i.image_facts)),
-            ("learner", LearnerRunner(learner, emit, self.metrics), self._topic(i.examples)),
+            ("learner", LearnerRunner(learner, emit, self.metrics, self.views,
+                                      self.seller_runner.governance), self._topic(i.examples)),
             ("registry", RegistryRunner(emit, self.metrics), self._topic(s.topics.brands)),
         ]
         for name, runner, topic in wiring:
@@ -253,6 +255,8 @@ class Brandguard:
         self.read_ahead.update(self.seller_runner.epochs.held_by_partition())
         self.metrics.epoch_held.set(self.seller_runner.epochs.held())
         self.metrics.ready.set(1 if self.views.ready.is_set() else 0)
+        self.metrics.governance_late.set(self.views.late_controls)
+        self.seller_runner.governance.export()
         self._ticks += 1
         if self._ticks % 8 == 0:  # every 2 s: asking the consumer for positions is not free
             await self._update_lag()

@@ -83,6 +83,11 @@ class Settings:
     ssl_key_password: str | None = None
     #: the alerts' CloudEvents ``ce_source``; unset: ``brandguard/<app_id>``
     ce_source: str | None = None
+    #: a challenger model scoring every listing in shadow, as ``name:key=value,...``
+    #: (signals.governance.spec); None: no challenger, no shadow scoring
+    challenger: str | None = None
+    #: who promotes or rolls back (``brandguard model``): recorded in the audit record
+    operator: str | None = None
     topics: Topics = field(default_factory=Topics)
 
 
@@ -113,6 +118,8 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_KAFKA_SSL_KEYFILE": "ssl_keyfile",
     "BRANDGUARD_KAFKA_SSL_KEY_PASSWORD": "ssl_key_password",
     "BRANDGUARD_CE_SOURCE": "ce_source",
+    "BRANDGUARD_CHALLENGER": "challenger",
+    "BRANDGUARD_OPERATOR": "operator",
 }
 _TOPIC_VARS = {f"BRANDGUARD_TOPIC_{name.upper()}": name
                for name in ("listings", "orders", "reports", "brands", "alerts", "deadletter")}
@@ -182,6 +189,8 @@ HELP: dict[str, str] = {
     "api_token": "bearer token the state endpoints require (unset: open)",
     "standby_replicas": "warm copies of each table partition on other workers",
     "log_level": f"log level: {', '.join(LOG_LEVELS)} (--loglevel overrides it)",
+    "challenger": "a challenger model scoring every listing in shadow, name:key=value,...",
+    "operator": "who promotes or rolls back a model (kept in the audit record)",
     "ce_source": "the alerts' CloudEvents ce_source attribute (default brandguard/<app id>)",
     "log_format": f"log format: {' or '.join(LOG_FORMATS)} (one JSON object per line)",
     "batch_max": "records an agent takes from Faust at once",

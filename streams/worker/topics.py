@@ -19,9 +19,11 @@ class InternalTopics:
     examples: str         # one partition -> the learner
     model: str            # compacted, one partition: the latest model snapshot
     brand_views: str      # compacted, keyed by brand_id: what scorers read about a brand
+    registry: str         # compacted, one partition, keyed by model version: how each was made
+    governance: str       # compacted, one partition, keyed by record id: promotions, rollbacks
 
     def compacted(self) -> tuple[str, ...]:
-        return (self.model, self.brand_views)
+        return (self.model, self.brand_views, self.registry, self.governance)
 
 
 def internal_topics(settings: Settings) -> InternalTopics:
@@ -30,4 +32,5 @@ def internal_topics(settings: Settings) -> InternalTopics:
         brand_facts=f"{prefix}-facts-brand", image_facts=f"{prefix}-facts-image",
         network_facts=f"{prefix}-facts-network", examples=f"{prefix}-examples",
         model=f"{prefix}-model", brand_views=f"{prefix}-brand-views",
+        registry=f"{prefix}-model-registry", governance=f"{prefix}-model-governance",
     )

@@ -66,9 +66,11 @@ def _marketplace_events(rng: random.Random, world: World,
     buyers = max(100, _BUYERS_PER_SELLER * len(world.sellers))
     events: list[Emitted] = []
     listings: list[Listing] = []
+    shift_ms = cfg.shift_ms
     for seller in world.sellers:
         for created in listing_times(rng, seller, cfg.end_ms):
-            listing = make_listing(rng, world, seller, created)
+            listing = make_listing(rng, world, seller, created,
+                                   shifted=shift_ms is not None and created >= shift_ms)
             listings.append(listing)
             emitted, _ = listing_events(rng, world, listing, cfg.end_ms, buyers)
             events.extend(emitted)

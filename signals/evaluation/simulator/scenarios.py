@@ -1,7 +1,11 @@
 """Named simulator configurations (``--scenario``).
 
-A scenario fixes the seller population (per kind, at scale 1) and whether a
-counterfeit flood hits one brand. ``scale`` multiplies every population
+A scenario fixes the seller population (per kind, at scale 1), whether a
+counterfeit flood hits one brand, and whether tactics change mid-stream
+(``drift``: each counterfeiter turns stealthy at its own time between 35 % and
+65 % of the span, with near-retail prices, clean titles and edited official
+photos; ``tactic_shift`` instead switches every blatant counterfeiter to subtle
+fakes at one point). ``scale`` multiplies every population
 except the brands' own stores, which stay one per brand.
 
 >>> cfg = scenario_config("brand_flood", seed=7, days=2.0, scale=0.5)
@@ -81,10 +85,19 @@ class SimConfig:
     bad_record_rate: float = 0.002
     duplicate_rate: float = 0.01
     start_ms: int = START_MS
+    #: share of the run after which blatant counterfeiters list subtle fakes instead
+    tactic_shift: float | None = None
 
     @property
     def end_ms(self) -> int:
         return self.start_ms + round(self.days * 86_400_000)
+
+    @property
+    def shift_ms(self) -> int | None:
+        """When tactics change (``tactic_shift``), or None."""
+        if self.tactic_shift is None:
+            return None
+        return self.start_ms + round(self.days * 86_400_000 * self.tactic_shift)
 
     @property
     def start_time(self) -> str:

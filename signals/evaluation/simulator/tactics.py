@@ -256,8 +256,10 @@ _FAKE_TACTIC = {"blatant_counterfeiter": "blatant_fake", "subtle_counterfeiter":
 
 
 def choose_tactic(rng: random.Random, seller: Seller, brand: Brand | None,
-                  created_ms: int = 0) -> str:
-    """The tactic of the next listing of ``seller`` about ``brand`` (if any)."""
+                  created_ms: int = 0, shifted: bool = False) -> str:
+    """The tactic of the next listing of ``seller`` about ``brand`` (if any); ``shifted``:
+    after a scenario's tactic change (``tactic_shift``), when blatant counterfeiters
+    turn subtle."""
     kind = seller.kind
     if kind in _COVER:
         # bad actors list some ordinary goods too, so seller and listing labels differ
@@ -265,6 +267,8 @@ def choose_tactic(rng: random.Random, seller: Seller, brand: Brand | None,
             return "genuine"
         if seller.drift_at_ms is not None and created_ms >= seller.drift_at_ms:
             return "stealth_fake"
+        if shifted and kind == "blatant_counterfeiter":
+            return "subtle_fake"
         return _FAKE_TACTIC[kind]
     if kind in ("honest", "abused_honest"):
         accessory_ok = brand is not None and brand.spec.category in ACCESSORY_TEMPLATES
@@ -298,15 +302,17 @@ def _draft(rng: random.Random, tactic: str, seller: Seller, brand: Brand | None,
     return fakes[tactic](rng, seller, brand, retail)
 
 
-def make_listing(rng: random.Random, world: World, seller: Seller, created_ms: int) -> Listing:
-    """A new listing by ``seller`` at ``created_ms``, with its ground-truth tactic."""
+def make_listing(rng: random.Random, world: World, seller: Seller, created_ms: int,
+                 shifted: bool = False) -> Listing:
+    """A new listing by ``seller`` at ``created_ms``, with its ground-truth tactic
+    (``shifted``: see :func:`choose_tactic`)."""
     brand_id = rng.choice(seller.brand_ids) if seller.brand_ids else None
     brand = world.brand_at(brand_id, created_ms) if brand_id else None
     if seller.kind == "honest" and brand is None:
         accessory_brands = [b for b in world.brands.values()
                             if b.spec.category in seller.categories]
         brand = rng.choice(accessory_brands) if accessory_brands else None
-    tactic = choose_tactic(rng, seller, brand, created_ms)
+    tactic = choose_tactic(rng, seller, brand, created_ms, shifted)
     branded = brand is not None and tactic != "genuine"
     category = brand.spec.category if brand and branded else rng.choice(seller.categories)
     retail = brand.reference_price * rng.uniform(0.75, 1.3) if brand else 0.0

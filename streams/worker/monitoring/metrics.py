@@ -103,6 +103,34 @@ class Metrics:
         self.ready = Gauge("brandguard_worker_ready",
                            "1 when the worker has recovered its state and is processing.",
                            registry=r)
+        self.lineage_metric = Gauge(
+            "brandguard_lineage_metric",
+            "Delayed-label figures of each trained model lineage (champion and challenger "
+            "side by side): progressive_roc_auc, served_roc_auc, precision, recall, brier, labels.",
+            ["lineage", "role", "metric"], registry=r)
+        self.champion_info = Gauge("brandguard_champion_info",
+                                   "The lineage serving the latest scored listing (value 1).",
+                                   ["lineage"], registry=r)
+        self.shadow_listings = Counter(
+            "brandguard_shadow_listings",
+            "Listings shadow-scored by the challenger, by what each model would decide.",
+            ["lineage", "decision"], registry=r)
+        self.drift_detections = Counter(
+            "brandguard_drift_detections",
+            "ADWIN drift detections per monitored signal (kind: input, score, label).",
+            ["signal", "kind"], registry=r)
+        self.drift_mean = Gauge("brandguard_drift_window_mean",
+                                "Mean of each monitored signal over ADWIN's current window.",
+                                ["signal"], registry=r)
+        self.segment_listings = Counter(
+            "brandguard_segment_listings",
+            "Scored listings per segment (dimension: category, brand tier, seller cohort), "
+            "by outcome: scored, risky (at the alert threshold) or alerted.",
+            ["dimension", "segment", "outcome"], registry=r)
+        self.governance_late = Gauge(
+            "brandguard_governance_late_records",
+            "Promotion/rollback records read after the stream passed their effective time.",
+            registry=r)
         self._kafka_client_health(r)
         self.build_info.labels(**build_labels()).set(1)
         self._zero_known_series()
@@ -152,6 +180,9 @@ class Metrics:
             self.model_labels.labels(label)
         for alerted in ("true", "false"):
             self.first_reports.labels(alerted)
+        from signals.governance.drift import KINDS
+        for signal, kind in KINDS.items():
+            self.drift_detections.labels(signal, kind)
         for producer in _PRODUCERS:
             self.send_errors.labels(producer)
 

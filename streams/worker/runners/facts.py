@@ -15,7 +15,11 @@ from collections.abc import Callable
 from signals.contract.decode import decode
 from signals.contract.headers import fact_traces
 from signals.errors import BrandguardError, ProcessingError
+from signals.governance.lineages import ensure_models
+from signals.governance.registry import model_record
 from signals.model.delayed_metrics import TRACKS
+from signals.model.online import ModelConfig, RiskModel
+from signals.model.prior import rule_prior
 from signals.policy.config import PolicyConfig
 from signals.processors import (
     BrandListingFact,
@@ -31,6 +35,8 @@ from signals.processors import (
 )
 from signals.processors.messages import EpochMark, Fact
 from streams.worker.checkpointing.state_cache import StateCache
+from streams.worker.global_views import GlobalViews
+from streams.worker.monitoring.governance import GovernanceMonitor
 from streams.worker.monitoring.metrics import Metrics
 from streams.worker.runners.base import CachedRunner, RawEvent, Runner, load_facts
 from streams.worker.runners.emitter import Emitter
@@ -98,13 +104,22 @@ class ImageRunner(CachedRunner[ImageState]):
 
 
 class LearnerRunner(CachedRunner[LearnerState]):
-    """One learner: publishes the model snapshot when its state is flushed."""
+    """One learner: trains every lineage (signals.governance.lineages) and, when its state
+    is flushed, publishes each changed model's snapshot and its registry record."""
 
     name = table_name = "learner"
 
-    def __init__(self, cache: StateCache[LearnerState], emitter: Emitter, metrics: Metrics) -> None:
+    def __init__(self, cache: StateCache[LearnerState], emitter: Emitter, metrics: Metrics,
+                 views: GlobalViews | None = None,
+                 governance: GovernanceMonitor | None = None) -> None:
         super().__init__(cache, emitter, metrics, flush_every=200, flush_interval=2.0)
         self._changed = False
+        self.views = views
+        self.governance = governance
+        self.policy = PolicyConfig()
+        #: the last version published of each lineage, by this process (a record's parent)
+        self._published: dict[str, str] = {}
+        self._genesis = False
 
     def handle(self, event: RawEvent) -> list[RawEvent]:
         partition = event.message.partition
@@ -112,9 +127,13 @@ class LearnerRunner(CachedRunner[LearnerState]):
         def apply(example: Fact | EpochMark) -> None:
             assert isinstance(example, TrainingExample)
             state = self.cache.get("learner", partition)
+            if self.views is not None and self.views.lineages is not None:
+                ensure_models(state, self.views.lineages)
             if process_example(state, example):
                 self._changed = True
                 self.metrics.model_labels.labels("positive" if example.label else "negative").inc()
+                if self.governance is not None:
+                    self.governance.label(example.label, example.scored_probability)
 
         each_fact(self, event, apply)
         return [event]
@@ -128,12 +147,40 @@ class LearnerRunner(CachedRunner[LearnerState]):
         self._publish(partition)
         return snapshot
 
+    def tick(self) -> None:
+        super().tick()
+        if not self._genesis:  # the untrained models alerts carry before any publication
+            self._genesis = True
+            configs = {} if self.views is None or self.views.lineages is None else (
+                self.views.lineages.configs())
+            for config in [ModelConfig(), *configs.values()]:
+                self.emit.publish("registry", f"{config.name}-0", model_record(
+                    RiskModel(rule_prior, config), parent=None, policy=self.policy,
+                    reason="genesis: untrained, the rule prior alone scores", published_at=None))
+
     def _publish(self, partition: int) -> None:
         if not self._changed:
             return
         self._changed = False
-        model = self.cache.get("learner", partition).model
-        self.emit.publish("model", "model", model.to_dict())
+        state = self.cache.get("learner", partition)
+        models = {state.model.config.name: state.model, **state.challengers}
+        for name, model in models.items():
+            parent = self._published.get(name) or self._parent(name)
+            if parent == model.version:
+                continue
+            self.emit.publish("model", "model" if model is state.model else f"model:{name}",
+                              model.to_dict())
+            self.emit.publish("registry", model.version, model_record(
+                model, parent=parent, policy=self.policy, published_at=time.time(),
+                reason=f"learner flush: {model.labels_seen} labels, since {parent}"))
+            self._published[name] = model.version
+        self._export(state.model, models)
+
+    def _parent(self, name: str) -> str | None:
+        """The version this worker's views hold: the last one published before a restart."""
+        return None if self.views is None else self.views.lineage(name).version
+
+    def _export(self, model: RiskModel, models: dict[str, RiskModel]) -> None:
         self.metrics.model_info.clear()
         self.metrics.model_info.labels(model.version).set(1)
         snap = model.metrics.snapshot()
@@ -148,6 +195,10 @@ class LearnerRunner(CachedRunner[LearnerState]):
             if isinstance(value, int | float) and value == value:
                 self.metrics.model_track_auc.labels(track).set(value)
         self.metrics.model_trust.set(model.trust())
+        if self.governance is not None:
+            champion = (model.config.name if self.views is None or self.views.lineages is None
+                        else self.views.lineages.timeline.latest())
+            self.governance.lineages(models, champion)
 
 
 class RegistryRunner(Runner):

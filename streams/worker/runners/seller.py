@@ -43,6 +43,7 @@ from signals.processors.messages import EpochMark
 from streams.worker.checkpointing.state_cache import StateCache
 from streams.worker.faust_internals import event_context
 from streams.worker.global_views import GlobalViews
+from streams.worker.monitoring.governance import GovernanceMonitor
 from streams.worker.monitoring.metrics import Metrics
 from streams.worker.runners.base import CachedRunner, RawEvent, load_facts
 from streams.worker.runners.emitter import Emitter
@@ -77,6 +78,8 @@ class SellerRunner(CachedRunner[SellerState]):
         self.caught_up = caught_up or (lambda topic, partition: True)
         self._mergers: dict[int, EventTimeMerger[Held]] = {}
         self._dedup_hits: Counter[str] = Counter()
+        #: shadow decisions and drift of what this worker scores (shared with the learner)
+        self.governance = GovernanceMonitor(metrics, self.policy)
 
     def handle_batch(self, events: Sequence[RawEvent]) -> list[RawEvent]:
         ctx = self._context()
@@ -139,8 +142,9 @@ class SellerRunner(CachedRunner[SellerState]):
         return not all(self.caught_up(topic, partition) for topic in self.schemas)
 
     def _context(self) -> Context:
+        # observe: every scored listing feeds the drift monitors (and the shadow's figures)
         return Context(self.views.registry, self.views.brand_views, self.views.model,
-                       self.policy, time.time())
+                       self.policy, time.time(), None, True)
 
     def _network(self, event: RawEvent, ctx: Context) -> list[RawEvent]:
         """A packed record of network facts and image partitions' marks."""
@@ -186,6 +190,8 @@ class SellerRunner(CachedRunner[SellerState]):
         try:
             state = self.cache.get(msg.seller_id, event.message.partition)
             first_report = _is_first_report(state, msg)
+            if type(msg) is not NetworkFact:  # the champion in force at the event's time
+                self.views.select(ctx, msg.ts)
             out = process_seller(state, msg, ctx)
         except BrandguardError as err:
             self._dead(event, err)
@@ -200,6 +206,8 @@ class SellerRunner(CachedRunner[SellerState]):
             self._dedup_hits[event.message.topic] += 1
         else:
             self.counts[(event.message.topic, "processed")] += 1
+            is_filing = type(msg) is ReportEvent and msg.status == "filed"
+            self.governance.event(is_filing, msg.brand_id if is_filing else None)
         if first_report and not out.duplicate:
             snap = state.listings.get(msg.listing_id)  # type: ignore[union-attr]
             alerted = snap is not None and snap.alerted_at is not None
@@ -208,6 +216,8 @@ class SellerRunner(CachedRunner[SellerState]):
             self.emit.alert(alert, event.message.headers)
         for fact in out.facts:
             self.emit.fact(fact, event.message.headers)
+        if out.scored:
+            self.governance.observe(out.scored)
 
     def _count_dedup(self) -> None:
         for topic, n in self._dedup_hits.items():

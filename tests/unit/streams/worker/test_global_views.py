@@ -65,7 +65,8 @@ def test_the_views_start_empty_and_read_the_topics_the_settings_name() -> None:
     empty = GlobalViews(SETTINGS)
     assert len(empty.registry) == 0 and empty.brand_views == {}
     assert empty.model.labels_seen == 0 and not empty.ready.is_set()
-    assert empty._topics == ("unit.brands", "unit-views-brand-views", "unit-views-model")
+    assert empty._topics == ("unit.brands", "unit-views-brand-views", "unit-views-model",
+                             "unit-views-model-governance")
 
 
 def test_a_brand_record_enters_the_registry() -> None:

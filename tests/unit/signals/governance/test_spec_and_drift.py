@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from signals.governance.drift import DriftMonitor
+from signals.governance.spec import SpecError, format_spec, parse_spec
+from signals.model.online import RiskModel
+from signals.model.prior import rule_prior
+
+
+def test_a_spec_round_trips_and_changes_only_what_it_names() -> None:
+    config = parse_spec("adam1:optimizer=adam,l2=0.01,max_trust=0.5")
+    assert (config.optimizer, config.l2, config.max_trust) == ("adam", 0.01, 0.5)
+    assert config.learning_rate == 0.1
+    assert parse_spec(format_spec(config)) == config
+
+
+@pytest.mark.parametrize("text", ["", "bad name:l2=1", "x:l2", "x:l2=abc", "x:optimizer=nope",
+                                  "x:alert_threshold=2"])
+def test_bad_specs_are_refused_with_a_clear_error(text: str) -> None:
+    with pytest.raises(SpecError):
+        parse_spec(text)
+
+
+def test_a_challenger_on_a_smaller_feature_set_never_sees_the_dropped_features() -> None:
+    model = RiskModel(rule_prior, parse_spec("small:drop=brand_typo,warmup_labels=0"))
+    model.learn_one({"brand_typo": 1.0, "price_discount": 0.5}, True)
+    model.learn_one({"brand_typo": 0.0, "price_discount": 0.1}, False)
+    score = model.score_one({"brand_typo": 1.0, "price_discount": 0.5})
+    assert "brand_typo" not in score.contributions and model.version == "small-2"
+
+
+def test_a_stationary_stream_raises_no_detection_and_a_shift_does() -> None:
+    rng = random.Random(7)
+    monitor = DriftMonitor()
+    for _ in range(5000):
+        monitor.update("label_rate", float(rng.random() < 0.8))
+    assert monitor.detections["label_rate"] == 0
+    for _ in range(1000):
+        monitor.update("label_rate", float(rng.random() < 0.4))
+    assert monitor.detections["label_rate"] >= 1
+    assert monitor.mean("label_rate") < 0.6
+
+
+def test_precision_only_counts_labels_of_listings_scored_as_risky() -> None:
+    monitor = DriftMonitor()
+    monitor.observe_label(True, served=0.9, threshold=0.6)
+    monitor.observe_label(False, served=0.2, threshold=0.6)
+    assert monitor.width("precision") == 1 and monitor.width("label_rate") == 2
