@@ -2,10 +2,9 @@
 
 A scenario fixes the seller population (per kind, at scale 1), whether a
 counterfeit flood hits one brand, and whether tactics change mid-stream
-(``drift``: each counterfeiter turns stealthy at its own time between 35 % and
-65 % of the span, with near-retail prices, clean titles and edited official
-photos; ``tactic_shift`` instead switches every blatant counterfeiter to subtle
-fakes at one point). ``scale`` multiplies every population
+(``drift``: at 35 % of the span every blatant counterfeiter switches to subtle
+fakes, and each counterfeiter turns stealthy at its own time between 35 % and
+65 %, with near-retail prices, clean titles and edited official photos). ``scale`` multiplies every population
 except the brands' own stores, which stay one per brand.
 
 >>> cfg = scenario_config("brand_flood", seed=7, days=2.0, scale=0.5)
@@ -116,4 +115,6 @@ def scenario_config(name: str, *, seed: int, days: float, scale: float,
                   for kind, count in SCENARIOS[name].items()}
     return SimConfig(seed=seed, scenario=name, days=float(days), scale=float(scale),
                      population=population, flood=name == "brand_flood", drift=name == "drift",
-                     bad_record_rate=bad_record_rate)
+                     bad_record_rate=bad_record_rate,
+                     # the first counterfeiters turn stealthy at 35 % of the span
+                     tactic_shift=0.35 if name == "drift" else None)
