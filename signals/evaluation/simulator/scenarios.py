@@ -4,8 +4,9 @@ A scenario fixes the seller population (per kind, at scale 1), whether a
 counterfeit flood hits one brand, and whether tactics change mid-stream
 (``drift``: at 35 % of the span every blatant counterfeiter switches to subtle
 fakes, and each counterfeiter turns stealthy at its own time between 35 % and
-65 %, with near-retail prices, clean titles and edited official photos). ``scale`` multiplies every population
-except the brands' own stores, which stay one per brand.
+65 %, with near-retail prices, clean titles and edited official photos).
+``scale`` multiplies every population except the brands' own stores, which
+stay one per brand.
 
 >>> cfg = scenario_config("brand_flood", seed=7, days=2.0, scale=0.5)
 >>> cfg.flood, cfg.population["blatant_counterfeiter"], cfg.start_time
