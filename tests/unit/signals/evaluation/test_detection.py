@@ -295,8 +295,12 @@ def test_cli_without_alerts_scores_what_the_replay_raised(
         deadletter_path.write_bytes(b"")
         return SimpleNamespace(events=5, model_metrics={"labels": 2, "auc": 0.5})
 
-    monkeypatch.setitem(sys.modules, "streams.cli.replay",
-                        SimpleNamespace(replay_file=fake_replay))
+    fake = SimpleNamespace(replay_file=fake_replay)
+    monkeypatch.setitem(sys.modules, "streams.cli.replay", fake)
+    # `import streams.cli.replay as replay` reads the package's attribute once the real
+    # module has been imported (by an earlier test): replace that too
+    import streams.cli
+    monkeypatch.setattr(streams.cli, "replay", fake, raising=False)
     out = tmp_path / "figures.json"
     assert main(["evaluate", "--events", str(events), "--truth", str(truth),
                  "--json", str(out)]) == 0
