@@ -36,10 +36,21 @@ the upstream issue, so a Faust or aiokafka upgrade knows what to re-check
 - :func:`refresh_metadata`: aiokafka's consumer has no public call that waits
   for metadata of a topic it is not subscribed to (the global views assign
   partitions by hand); ``AIOKafkaClient.force_metadata_update`` is private.
+- :func:`discarding_table_manager`: a RocksDB partition whose persisted
+  changelog offset is at or past the end of its changelog (a folder left by
+  another app or cluster, a restored volume, a changelog deleted and
+  re-created) makes Faust's recovery raise ``ConsistencyError`` and the worker
+  never starts (faust-streaming #158, open; #597 for the empty-changelog
+  variant). Faust has no hook between reading the persisted offsets and that
+  check, so our ``Recovery._build_offsets`` compares each one with the
+  changelog's end first and, as Kafka Streams does with a corrupted task,
+  discards that partition's store and restores it from the whole changelog.
 """
 
 from __future__ import annotations
 
+import logging
+import shutil
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -48,11 +59,16 @@ from typing import Any
 import aiokafka
 import faust
 from faust.streams import _current_event, current_event
+from faust.tables import TableManager
+from faust.tables.recovery import Recovery
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread, Consumer
 from faust.types import TP, EventT
 
-__all__ = ["FETCH_MAX_WAIT_MS", "DirectChangelog", "FastFetchConsumer", "SendRecord",
-           "event_context", "refresh_metadata", "without_spinner"]
+__all__ = ["FETCH_MAX_WAIT_MS", "DirectChangelog", "FastFetchConsumer", "OnDiscard",
+           "SendRecord", "discard_partition", "discarding_table_manager", "event_context",
+           "refresh_metadata", "stale_partitions", "without_spinner"]
+
+log = logging.getLogger(__name__)
 
 FETCH_MAX_WAIT_MS = 100
 
@@ -116,3 +132,74 @@ class DirectChangelog:
             store.set_persisted_offset(tp, offset)
 
         self._send(self.topic, raw, key.encode(), partition, persisted)
+
+
+#: told of each discarded store partition: table name, partition, store offset, changelog end
+OnDiscard = Callable[[str, int, int, int], None]
+
+
+def stale_partitions(offsets: dict[TP, int | None],
+                     highwaters: dict[TP, int | None]) -> list[TP]:
+    """Partitions whose store has read past the changelog's last offset.
+
+    ``offsets`` are the stores' persisted offsets (the last changelog offset
+    each has applied); ``highwaters`` the changelogs' next offsets.
+
+    >>> a, b, c = TP("t", 0), TP("t", 1), TP("t", 2)
+    >>> stale_partitions({a: 9, b: 10, c: None}, {a: 10, b: 10, c: 0})
+    [TP(topic='t', partition=1)]
+    """
+    return sorted(tp for tp, offset in offsets.items()
+                  if offset is not None and offset >= 0
+                  and offset >= (highwaters.get(tp) or 0))
+
+
+def discard_partition(store: Any, partition: int) -> None:
+    """Close and delete one partition of a Faust RocksDB store; the next access
+    opens it empty (``Store._db_for_partition``)."""
+    db = store._dbs.pop(partition, None)
+    if db is not None:
+        db.close()  # releases RocksDB's lock on the folder (rocksdict)
+    index = store._key_index
+    for key in [key for key, owner in index.items() if owner == partition]:
+        del index[key]
+    shutil.rmtree(store.partition_path(partition), ignore_errors=True)
+
+
+class _DiscardingRecovery(Recovery):
+    on_discard: OnDiscard = staticmethod(lambda *_: None)
+
+    async def _build_offsets(self, consumer: Any, tps: Any, destination: Any,
+                             title: str) -> None:
+        # ``destination`` holds the persisted offsets read at assignment; the
+        # parent turns them into where reading starts, then the caller checks them.
+        if tps:
+            ends = await consumer.highwaters(*tps)
+            for tp in stale_partitions({tp: destination.get(tp) for tp in tps}, ends):
+                table: Any = self.tp_to_table[tp]
+                offset, end = destination[tp], ends.get(tp) or 0
+                log.warning("discarding the %s store of %s partition %d: it has read to "
+                            "changelog offset %d, the changelog ends before %d; restoring "
+                            "it from the changelog", title, table.name, tp.partition,
+                            offset, end)
+                discard_partition(table.data, tp.partition)
+                destination[tp] = None
+                self.on_discard(table.name, tp.partition, offset, end)
+        await super()._build_offsets(consumer, tps, destination, title)
+
+
+def discarding_table_manager(on_discard: OnDiscard) -> type[TableManager]:
+    """A TableManager (``faust.App(TableManager=...)``) whose recovery discards
+    stale store partitions instead of raising ``ConsistencyError``."""
+    recovery_class = type("DiscardingRecovery", (_DiscardingRecovery,),
+                          {"on_discard": staticmethod(on_discard)})
+
+    class DiscardingTableManager(TableManager):
+        @property
+        def recovery(self) -> Recovery:
+            if self._recovery is None:
+                self._recovery = recovery_class(self.app, self, beacon=self.beacon,
+                                                loop=self.loop)
+            return self._recovery
+
+    return DiscardingTableManager

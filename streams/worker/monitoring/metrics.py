@@ -23,6 +23,8 @@ _SEVERITIES = ("low", "medium", "high", "critical")
 _ERROR_CODES = ("invalid_json", "schema_violation", "unknown_schema", "too_large",
                 "processing_error")
 
+_TABLES = ("sellers", "brands", "images", "learner")
+
 _LATENCY_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
 _PROCESSING_BUCKETS = (1e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.05, 0.1)
 _SCORE_BUCKETS = tuple(i / 20 for i in range(1, 21))
@@ -90,6 +92,10 @@ class Metrics:
             "brandguard_state_evictions",
             "Live states dropped from memory after a flush (read back from RocksDB when "
             "their key comes again).", ["table"], registry=r)
+        self.stores_discarded = Counter(
+            "brandguard_state_stores_discarded",
+            "State store partitions found ahead of their changelog (a folder another "
+            "app or cluster left) and rebuilt from the changelog.", ["table"], registry=r)
         self.ready = Gauge("brandguard_worker_ready",
                            "1 when the worker has recovered its state and is processing.",
                            registry=r)
@@ -112,6 +118,8 @@ class Metrics:
             self.model_labels.labels(label)
         for alerted in ("true", "false"):
             self.first_reports.labels(alerted)
+        for table in _TABLES:
+            self.stores_discarded.labels(table)
 
     def zero_topics(self, topics: list[str]) -> None:
         for topic in topics:

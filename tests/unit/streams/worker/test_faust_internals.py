@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import inspect
+from pathlib import Path
 
 import aiokafka
 import faust
@@ -129,3 +130,69 @@ def test_direct_changelog_refuses_a_write_without_a_current_event() -> None:
     writer = DirectChangelog(_Table(), lambda *args: None)
     with pytest.raises(RuntimeError, match="current event"):
         writer["s1"] = b"{}"
+
+
+def test_recovery_reads_offsets_before_its_consistency_check() -> None:
+    """The discarding recovery hooks ``_build_offsets``: it must still run, for the
+    actives, between reading the persisted offsets and raising ConsistencyError."""
+    from faust.tables import TableManager, recovery
+    from faust.tables.recovery import Recovery
+
+    module = inspect.getsource(recovery)  # _restart_recovery is wrapped by Service.task
+    source = module[module.index("async def _restart_recovery"):]
+    source = source[:source.index("\n    def ")]
+    build = source.index("self._build_offsets")
+    assert build < source.index("ConsistencyError(")
+    assert list(inspect.signature(Recovery._build_offsets).parameters) == [
+        "self", "consumer", "tps", "destination", "title"]
+    assert "persisted_offset" in inspect.getsource(Recovery._add)
+    assert isinstance(vars(TableManager)["recovery"], property)
+    assert "_recovery" in TableManager.__annotations__
+
+
+class _Ends:
+    """The two consumer calls recovery makes here; the changelog has offsets 0-9."""
+
+    async def highwaters(self, *tps: object) -> dict[object, int]:
+        return dict.fromkeys(tps, 10)
+
+    async def earliest_offsets(self, *tps: object) -> dict[object, int]:
+        return dict.fromkeys(tps, 0)
+
+
+def test_a_store_ahead_of_its_changelog_is_discarded_and_read_from_the_start(
+        tmp_path: Path) -> None:
+    import asyncio
+
+    from faust.types import TP
+
+    from streams.worker.faust_internals import discarding_table_manager
+
+    discarded: list[tuple[str, int, int, int]] = []
+    app = faust.App("faust-internals-discard", broker="kafka://127.0.0.1:1",
+                    store="rocksdb://", datadir=str(tmp_path),
+                    TableManager=discarding_table_manager(
+                        lambda *args: discarded.append(args)))
+    table = app.Table("sellers", default=None, partitions=2, key_type=bytes,
+                      value_type=bytes)
+    stale, current = (TP(table.changelog_topic.get_topic_name(), p) for p in (0, 1))
+    store = table.data
+    store.set_persisted_offset(stale, 500)  # another changelog's offset
+    store._db_for_partition(0).put(b"old-seller", b"{}")
+    store.set_persisted_offset(current, 3)
+    store._db_for_partition(1).put(b"seller", b"{}")
+    recovery = app.tables.recovery
+    recovery.add_active(table, stale)
+    recovery.add_active(table, current)
+
+    asyncio.run(recovery._build_offsets(_Ends(), {stale, current}, recovery.active_offsets,
+                                        "active"))
+
+    assert discarded == [("sellers", 0, 500, 10)]
+    # partition 0 is read from the changelog's start, into an empty store
+    assert recovery.active_offsets[stale] == -1
+    assert store.persisted_offset(stale) is None
+    assert store._db_for_partition(0).get(b"old-seller") is None
+    # partition 1 was behind the changelog's end: kept, read on from where it was
+    assert recovery.active_offsets[current] == 3
+    assert store._db_for_partition(1).get(b"seller") == b"{}"
