@@ -116,8 +116,8 @@ class Brandguard:
         self.app.transport.Consumer = FastFetchConsumer  # type: ignore[misc]
         self._build()
 
-    def _on_store_discarded(self, table: str, partition: int, offset: int, end: int) -> None:
-        self.metrics.stores_discarded.labels(table).inc()
+    def _on_store_discarded(self, table: str, partition: int, reason: str) -> None:
+        self.metrics.stores_discarded.labels(table, reason).inc()
 
     def _topic(self, *names: str, **kw: Any) -> faust.TopicT:
         return self.app.topic(*names, **RAW, **kw)

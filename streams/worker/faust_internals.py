@@ -41,10 +41,13 @@ the upstream issue, so a Faust or aiokafka upgrade knows what to re-check
   another app or cluster, a restored volume, a changelog deleted and
   re-created) makes Faust's recovery raise ``ConsistencyError`` and the worker
   never starts (faust-streaming #158, open; #597 for the empty-changelog
-  variant). Faust has no hook between reading the persisted offsets and that
-  check, so our ``Recovery._build_offsets`` compares each one with the
-  changelog's end first and, as Kafka Streams does with a corrupted task,
-  discards that partition's store and restores it from the whole changelog.
+  variant). One whose offset is *behind* the end is worse: Faust reads on
+  from there into a store full of another changelog's keys. Faust has no
+  hook between reading the persisted offsets and that check, so our
+  ``Recovery._build_offsets`` first checks each partition (:func:`stale_reason`;
+  the store names the changelog it was built from in a file beside it) and,
+  as Kafka Streams does with a corrupted task, discards the store partition
+  and restores it from the whole changelog.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ import shutil
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import aiokafka
@@ -64,9 +68,10 @@ from faust.tables.recovery import Recovery
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread, Consumer
 from faust.types import TP, EventT
 
-__all__ = ["FETCH_MAX_WAIT_MS", "DirectChangelog", "FastFetchConsumer", "OnDiscard",
-           "SendRecord", "discard_partition", "discarding_table_manager", "event_context",
-           "refresh_metadata", "stale_partitions", "without_spinner"]
+__all__ = ["FETCH_MAX_WAIT_MS", "STALE_REASONS", "DirectChangelog", "FastFetchConsumer",
+           "OnDiscard", "SendRecord", "discard_partition", "discarding_table_manager",
+           "event_context", "refresh_metadata", "stale_reason", "store_owner",
+           "without_spinner"]
 
 log = logging.getLogger(__name__)
 
@@ -134,24 +139,52 @@ class DirectChangelog:
         self._send(self.topic, raw, key.encode(), partition, persisted)
 
 
-#: told of each discarded store partition: table name, partition, store offset, changelog end
-OnDiscard = Callable[[str, int, int, int], None]
+#: told of each discarded store partition: table name, partition, why (a :func:`stale_reason`)
+OnDiscard = Callable[[str, int, str], None]
 
 
-def stale_partitions(offsets: dict[TP, int | None],
-                     highwaters: dict[TP, int | None]) -> list[TP]:
-    """Partitions whose store has read past the changelog's last offset.
+def stale_reason(offset: int | None, earliest: int, end: int, owner: str | None,
+                 changelog: str) -> str | None:
+    """Why a store partition cannot be read on from ``offset``; None if it can.
 
-    ``offsets`` are the stores' persisted offsets (the last changelog offset
-    each has applied); ``highwaters`` the changelogs' next offsets.
+    ``offset``: the last changelog offset the store applied (None: empty store);
+    ``earliest``/``end``: the changelog partition's first and next offsets;
+    ``owner``: the changelog the store says it was built from (None: not said).
 
-    >>> a, b, c = TP("t", 0), TP("t", 1), TP("t", 2)
-    >>> stale_partitions({a: 9, b: 10, c: None}, {a: 10, b: 10, c: 0})
-    [TP(topic='t', partition=1)]
+    >>> stale_reason(9, 0, 10, "app-sellers-changelog", "app-sellers-changelog") is None
+    True
+    >>> stale_reason(500, 0, 10, None, "app-sellers-changelog")
+    'ahead_of_changelog'
+    >>> stale_reason(3, 0, 10, "old-sellers-changelog", "app-sellers-changelog")
+    'other_changelog'
+    >>> stale_reason(3, 8, 10, None, "app-sellers-changelog")
+    'before_changelog_start'
     """
-    return sorted(tp for tp, offset in offsets.items()
-                  if offset is not None and offset >= 0
-                  and offset >= (highwaters.get(tp) or 0))
+    if offset is None or offset < 0:
+        return None
+    if owner is not None and owner != changelog:
+        return "other_changelog"
+    if offset >= end:
+        return "ahead_of_changelog"
+    if offset < earliest - 1:  # records it never applied are gone (retention)
+        return "before_changelog_start"
+    return None
+
+
+STALE_REASONS = ("other_changelog", "ahead_of_changelog", "before_changelog_start")
+
+
+def _owner_file(store: Any, partition: int) -> Path:
+    path: Path = store.partition_path(partition)
+    return path.with_name(path.name + ".changelog")
+
+
+def store_owner(store: Any, partition: int) -> str | None:
+    """The changelog a store partition was built from, as recorded beside it."""
+    try:
+        return _owner_file(store, partition).read_text().strip() or None
+    except FileNotFoundError:
+        return None
 
 
 def discard_partition(store: Any, partition: int) -> None:
@@ -175,17 +208,24 @@ class _DiscardingRecovery(Recovery):
         # parent turns them into where reading starts, then the caller checks them.
         if tps:
             ends = await consumer.highwaters(*tps)
-            for tp in stale_partitions({tp: destination.get(tp) for tp in tps}, ends):
-                table: Any = self.tp_to_table[tp]
-                offset, end = destination[tp], ends.get(tp) or 0
-                log.warning("discarding the %s store of %s partition %d: it has read to "
-                            "changelog offset %d, the changelog ends before %d; restoring "
-                            "it from the changelog", title, table.name, tp.partition,
-                            offset, end)
-                discard_partition(table.data, tp.partition)
-                destination[tp] = None
-                self.on_discard(table.name, tp.partition, offset, end)
+            starts = await consumer.earliest_offsets(*tps)
+            for tp in sorted(tps):
+                self._check(tp, destination, starts.get(tp) or 0, ends.get(tp) or 0, title)
         await super()._build_offsets(consumer, tps, destination, title)
+
+    def _check(self, tp: TP, destination: Any, earliest: int, end: int, title: str) -> None:
+        table: Any = self.tp_to_table[tp]
+        store, offset = table.data, destination.get(tp)
+        reason = stale_reason(offset, earliest, end, store_owner(store, tp.partition), tp.topic)
+        if reason is not None:
+            log.warning("discarding the %s store of %s partition %d (%s: it has applied "
+                        "changelog offset %s of %s, whose offsets run %d-%d); restoring it "
+                        "from the changelog", title, table.name, tp.partition, reason,
+                        offset, tp.topic, earliest, end - 1)
+            discard_partition(store, tp.partition)
+            destination[tp] = None
+            self.on_discard(table.name, tp.partition, reason)
+        _owner_file(store, tp.partition).write_text(tp.topic + "\n")
 
 
 def discarding_table_manager(on_discard: OnDiscard) -> type[TableManager]:

@@ -24,6 +24,8 @@ _ERROR_CODES = ("invalid_json", "schema_violation", "unknown_schema", "too_large
                 "processing_error")
 
 _TABLES = ("sellers", "brands", "images", "learner")
+#: why a state store partition was discarded (``faust_internals.stale_reason``)
+_STALE_REASONS = ("other_changelog", "ahead_of_changelog", "before_changelog_start")
 
 _LATENCY_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
 _PROCESSING_BUCKETS = (1e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.05, 0.1)
@@ -94,8 +96,9 @@ class Metrics:
             "their key comes again).", ["table"], registry=r)
         self.stores_discarded = Counter(
             "brandguard_state_stores_discarded",
-            "State store partitions found ahead of their changelog (a folder another "
-            "app or cluster left) and rebuilt from the changelog.", ["table"], registry=r)
+            "State store partitions that could not be read on from their changelog offset "
+            "(a folder another app or cluster left, a changelog re-created) and were "
+            "rebuilt from the whole changelog.", ["table", "reason"], registry=r)
         self.ready = Gauge("brandguard_worker_ready",
                            "1 when the worker has recovered its state and is processing.",
                            registry=r)
@@ -119,7 +122,8 @@ class Metrics:
         for alerted in ("true", "false"):
             self.first_reports.labels(alerted)
         for table in _TABLES:
-            self.stores_discarded.labels(table)
+            for reason in _STALE_REASONS:
+                self.stores_discarded.labels(table, reason)
 
     def zero_topics(self, topics: list[str]) -> None:
         for topic in topics:

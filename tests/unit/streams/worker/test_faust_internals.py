@@ -160,39 +160,52 @@ class _Ends:
         return dict.fromkeys(tps, 0)
 
 
-def test_a_store_ahead_of_its_changelog_is_discarded_and_read_from_the_start(
+def test_stale_store_partitions_are_discarded_and_read_from_the_start(
         tmp_path: Path) -> None:
     import asyncio
 
     from faust.types import TP
 
-    from streams.worker.faust_internals import discarding_table_manager
+    from streams.worker.faust_internals import discarding_table_manager, store_owner
 
-    discarded: list[tuple[str, int, int, int]] = []
+    discarded: list[tuple[str, int, str]] = []
     app = faust.App("faust-internals-discard", broker="kafka://127.0.0.1:1",
                     store="rocksdb://", datadir=str(tmp_path),
                     TableManager=discarding_table_manager(
                         lambda *args: discarded.append(args)))
-    table = app.Table("sellers", default=None, partitions=2, key_type=bytes,
+    table = app.Table("sellers", default=None, partitions=3, key_type=bytes,
                       value_type=bytes)
-    stale, current = (TP(table.changelog_topic.get_topic_name(), p) for p in (0, 1))
+    ahead, current, foreign = (TP(table.changelog_topic.get_topic_name(), p)
+                               for p in (0, 1, 2))
     store = table.data
-    store.set_persisted_offset(stale, 500)  # another changelog's offset
-    store._db_for_partition(0).put(b"old-seller", b"{}")
-    store.set_persisted_offset(current, 3)
-    store._db_for_partition(1).put(b"seller", b"{}")
+    for tp, offset in ((ahead, 500), (current, 3), (foreign, 3)):
+        store.set_persisted_offset(tp, offset)
+        store._db_for_partition(tp.partition).put(b"seller", b"{}")
+    # partition 2 was built from another app's changelog, and says so
+    store.partition_path(2).with_name(store.partition_path(2).name + ".changelog").write_text(
+        "other-app-sellers-changelog\n")
     recovery = app.tables.recovery
-    recovery.add_active(table, stale)
-    recovery.add_active(table, current)
+    for tp in (ahead, current, foreign):
+        recovery.add_active(table, tp)
 
-    asyncio.run(recovery._build_offsets(_Ends(), {stale, current}, recovery.active_offsets,
-                                        "active"))
+    asyncio.run(recovery._build_offsets(_Ends(), {ahead, current, foreign},
+                                        recovery.active_offsets, "active"))
 
-    assert discarded == [("sellers", 0, 500, 10)]
-    # partition 0 is read from the changelog's start, into an empty store
-    assert recovery.active_offsets[stale] == -1
-    assert store.persisted_offset(stale) is None
-    assert store._db_for_partition(0).get(b"old-seller") is None
+    assert discarded == [("sellers", 0, "ahead_of_changelog"),
+                         ("sellers", 2, "other_changelog")]
+    for tp in (ahead, foreign):  # read from the changelog's start, into an empty store
+        assert recovery.active_offsets[tp] == -1
+        assert store.persisted_offset(tp) is None
+        assert store._db_for_partition(tp.partition).get(b"seller") is None
     # partition 1 was behind the changelog's end: kept, read on from where it was
     assert recovery.active_offsets[current] == 3
     assert store._db_for_partition(1).get(b"seller") == b"{}"
+    # every partition now names the changelog it is built from
+    assert {store_owner(store, p) for p in (0, 1, 2)} == {ahead.topic}
+
+
+def test_discard_reasons_are_the_metric_labels() -> None:
+    from streams.worker.faust_internals import STALE_REASONS
+    from streams.worker.monitoring import metrics
+
+    assert metrics._STALE_REASONS == STALE_REASONS
