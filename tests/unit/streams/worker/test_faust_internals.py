@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextvars
 import inspect
 from pathlib import Path
+from typing import Any
 
 import aiokafka
 import faust
@@ -209,3 +210,46 @@ def test_discard_reasons_are_the_metric_labels() -> None:
     from streams.worker.monitoring import metrics
 
     assert metrics._STALE_REASONS == STALE_REASONS
+
+
+def test_aiokafka_still_skips_partitions_without_a_commit_and_faust_drops_on_resume() -> None:
+    """Why the consumer thread rewinds uncommitted partitions itself."""
+    from faust import channels, streams
+
+    assert "if offset and offset > 0" in inspect.getsource(
+        aiokafka.AIOKafkaConsumer.seek_to_committed)
+    assert "clear_on_resume=True" in inspect.getsource(channels)
+    assert "clear_on_resume=True" in inspect.getsource(streams)
+    assert "seek_to_committed" in vars(AIOKafkaConsumerThread)
+
+
+def test_partitions_never_committed_are_read_again_from_their_beginning() -> None:
+    import asyncio
+    from types import SimpleNamespace
+
+    from faust.types import TP
+
+    from streams.worker.faust_internals import _FastFetchThread
+
+    committed, once, never = TP("t", 0), TP("t", 1), TP("t", 2)
+    sought: list[tuple[TP, ...]] = []
+
+    class _Aiokafka:
+        async def seek_to_committed(self) -> dict[TP, int | None]:
+            return {committed: 7, once: 0, never: None}
+
+        async def seek_to_beginning(self, *tps: TP) -> None:
+            sought.append(tps)
+
+    async def call_thread(fn: Any, *args: Any) -> Any:
+        return await fn(*args)
+
+    for reset, expected in (("earliest", [(once, never)]), ("latest", [])):
+        sought.clear()
+        thread = _FastFetchThread.__new__(_FastFetchThread)
+        thread.app = SimpleNamespace(conf=SimpleNamespace(consumer_auto_offset_reset=reset))
+        thread._ensure_consumer = _Aiokafka  # type: ignore[method-assign]
+        thread.call_thread = call_thread  # type: ignore[method-assign]
+        got = asyncio.run(thread.seek_to_committed())
+        assert got == {committed: 7, once: 0, never: None}
+        assert sought == expected
