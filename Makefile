@@ -8,7 +8,7 @@ BG := $(VENV)/bin/brandguard
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-# tests/reliability (kill -9, stale state folders) takes minutes: `make reliability`.
+# tests/reliability (kill -9, frozen broker, rebalance, lost state...) takes minutes: `make reliability`.
 test: install promtool openssl lint compiled
 	BRANDGUARD_REQUIRE_COMPILED=1 BRANDGUARD_EXPECT_BUILD=python $(PY) -m pytest -q \
 	  --ignore=tests/reliability $(PYTEST_ARGS)
@@ -53,7 +53,7 @@ $(COMPILED_STAMP): $(STAMP) $(SIGNALS_SOURCES) scripts/build_compiled.py pyproje
 # package) ahead of the compiled copy.
 ON_COMPILED := PYTHONSAFEPATH=1 PYTHONPATH=$(COMPILED)
 
-# tests/reliability (kill -9, stale state folders) takes minutes: `make reliability`.
+# tests/reliability (kill -9, frozen broker, rebalance, lost state...) takes minutes: `make reliability`.
 test: install promtool openssl lint compiled
 	BRANDGUARD_REQUIRE_COMPILED=1 BRANDGUARD_EXPECT_BUILD=python $(PY) -m pytest -q \
 	  --ignore=tests/reliability $(PYTEST_ARGS)
@@ -66,8 +66,9 @@ unit: install
 integration: install
 	$(PY) -m pytest -q tests/integration $(PYTEST_ARGS)
 
-# A live worker killed with SIGKILL mid-stream, and one started on a stale state folder,
-# against replay (about 10 minutes; -s prints the figures).
+# Live workers through faults (kill -9, a frozen broker, a rebalance, a wiped or stale
+# state folder, hostile records), each against replay (about 20 minutes; -s prints
+# the figures).
 reliability: install
 	$(PY) -m pytest -q -s tests/reliability $(PYTEST_ARGS)
 
