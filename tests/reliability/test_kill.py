@@ -87,10 +87,9 @@ def test_killed_worker_matches_replay(kafka_bootstrap: str, unique: str,
         print(f"everything committed at {time.monotonic() - started:.0f}s")
         alerts, dead, aggregates = _collect(kafka_bootstrap, app_id, [worker])
         model = latest_model(kafka_bootstrap, app_id)
+        print(f"\n{KILLS} kills (seed {SEED}):\n  " + "\n  ".join(kills))
+        check_against_replay("kill -9", sim, lines, (replay_alerts, replay_dead, state),
+                             (alerts, dead, aggregates), model)
         check_state_endpoints([worker], alerts, state)
     finally:
         worker.stop()
-
-    print(f"\n{KILLS} kills (seed {SEED}):\n  " + "\n  ".join(kills))
-    check_against_replay("kill -9", sim, lines, (replay_alerts, replay_dead, state),
-                         (alerts, dead, aggregates), model)

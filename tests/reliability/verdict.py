@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from signals.processors.snapshot import order_independent
 from tests.integration.test_worker import _assert_parity
 from tests.integration.worker_proc import read_topic
 
@@ -62,8 +63,23 @@ def check_against_replay(name: str, sim: Any, lines: list[bytes], replay: tuple[
     print(f"[{name}] dead letters: {len(dead)} records from {len(dead_origins)} origins, "
           f"replay {len(replay_dead)}; learner labels live {labels}, replay "
           f"{figures['replay_labels']}")
+    _print_seller_diff(name, state, aggregates)
     assert not differing, [copies[i] for i in differing[:2]]
     _assert_parity(sim.truth, lines, state, aggregates, replay_alerts, alerts, replay_dead, dead)
     assert jaccard >= JACCARD_FLOOR, (missing[:20], extra[:20])
     assert labels == figures["replay_labels"]
     return figures
+
+
+def _print_seller_diff(name: str, state: Any, aggregates: Any) -> None:
+    """How many sellers differ from replay's, and how the first one does."""
+    expected = orjson.loads(orjson.dumps(order_independent(state)))["sellers"]
+    live = aggregates["sellers"]
+    differ = sorted(k for k in expected.keys() | live.keys() if expected.get(k) != live.get(k))
+    print(f"[{name}] sellers: {len(live)} live, {len(expected)} replay, {len(differ)} differ")
+    if differ:
+        first, want = differ[0], expected.get(differ[0]) or {}
+        got = live.get(first) or {}
+        fields = {k: (want.get(k), got.get(k)) for k in want.keys() | got.keys()
+                  if want.get(k) != got.get(k)}
+        print(f"[{name}] {first} (replay, live): {str(fields)[:1500]}")
