@@ -28,7 +28,14 @@ the upstream issue, so a Faust or aiokafka upgrade knows what to re-check
   on them until the next restart, which could lose them the same way).
   Partitions without a commit now go back to their beginning, which is
   where ``auto_offset_reset=earliest`` started them (no upstream issue found;
-  faust-streaming #606 and #707 are about the commit side).
+  faust-streaming #606 and #707 are about the commit side). And its ``ack``
+  refuses records of an earlier assignment (generation): a Faust stream
+  *acks* the records it skips for being of an older generation ("otherwise
+  the lag would increase", ``Stream.__aiter__``), and those of a batch our
+  agent took before a rebalance are acked too once done. Either lets Faust
+  commit past offsets whose re-read copies are not processed yet, and a
+  crash then loses them (the kill test lost reports this way). Those records
+  are read again after the rebalance's seek and acked then.
 - :func:`without_spinner`: Faust's worker draws a terminal spinner and, to feed
   it, sets the *root logger* to DEBUG (``faust/worker.py``,
   ``_setup_spinner_handler``; no upstream issue found), whatever ``--loglevel``
@@ -123,6 +130,13 @@ class _FastFetchThread(AIOKafkaConsumerThread):
 class FastFetchConsumer(Consumer):
     def _new_consumer_thread(self) -> AIOKafkaConsumerThread:
         return _FastFetchThread(self, loop=self.loop, beacon=self.beacon)
+
+    def ack(self, message: Any) -> bool:
+        """Only records of the current assignment may be marked safe to commit."""
+        if message.generation_id != self.app.consumer_generation_id:
+            return False  # read again after the seek to the committed offsets
+        acked: bool = super().ack(message)
+        return acked
 
 
 async def refresh_metadata(consumer: aiokafka.AIOKafkaConsumer) -> None:

@@ -307,3 +307,33 @@ def test_recovery_seeks_again_once_flow_has_resumed(tmp_path: Path) -> None:
     finally:
         Recovery.on_recovery_completed = original  # type: ignore[method-assign]
     assert calls == ["faust", "seek", "faust"]
+
+
+def test_records_of_an_earlier_assignment_are_never_acked() -> None:
+    from types import SimpleNamespace
+
+    from faust.transport.consumer import Consumer as FaustConsumer
+
+    # Faust's streams ack what they skip for its generation; our consumer refuses it
+    source = inspect.getsource(streams_module())
+    assert "message.generation_id != self.app.consumer_generation_id" in source
+    assert "do_ack or value is skipped_value" in source
+    acked: list[int] = []
+    original = FaustConsumer.ack
+    FaustConsumer.ack = lambda self, message: acked.append(message.offset) or True  # type: ignore[method-assign,assignment]
+    try:
+        consumer = FastFetchConsumer.__new__(FastFetchConsumer)
+        consumer.app = SimpleNamespace(consumer_generation_id=5)  # type: ignore[assignment]
+        old = SimpleNamespace(offset=1, generation_id=4)
+        current = SimpleNamespace(offset=2, generation_id=5)
+        assert consumer.ack(old) is False  # type: ignore[arg-type]
+        assert consumer.ack(current) is True  # type: ignore[arg-type]
+    finally:
+        FaustConsumer.ack = original  # type: ignore[method-assign]
+    assert acked == [2]
+
+
+def streams_module() -> Any:
+    from faust import streams
+
+    return streams
