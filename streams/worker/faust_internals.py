@@ -34,8 +34,8 @@ the upstream issue, so a Faust or aiokafka upgrade knows what to re-check
   the lag would increase", ``Stream.__aiter__``), and those of a batch our
   agent took before a rebalance are acked too once done. Either lets Faust
   commit past offsets whose re-read copies are not processed yet, and a
-  crash then loses them (the kill test lost reports this way). Those records
-  are read again after the rebalance's seek and acked then.
+  crash then loses them. Those records are read again after the
+  rebalance's seek and acked then.
 - :func:`without_spinner`: Faust's worker draws a terminal spinner and, to feed
   it, sets the *root logger* to DEBUG (``faust/worker.py``,
   ``_setup_spinner_handler``; no upstream issue found), whatever ``--loglevel``

@@ -48,12 +48,13 @@ KILL_RANGE = (0.2, 0.8)
 
 @pytest.mark.timeout(1200)
 @pytest.mark.xfail(strict=True, reason=(
-    "after SIGKILL restarts the group stops committing one partition of an internal fact "
-    "topic: since ordered acks drop stale copies after a seek back, every input is "
-    "committed, but facts-image/0 stayed 547 records behind for 300 s with consumer_lag 0, "
-    "no unacked record and nothing held (one run); before that fix the seller agent's "
-    "partitions stalled (orders/6 504, reports/1 35, reports/4 22; facts-network/0 67) "
-    "and 277 of 404 sellers were below replay"))
+    "every partition is committed now (258-259 s; Faust dropped records fetched during "
+    "table recovery, see faust_internals), but two faults remain: records "
+    "re-read after a kill are scored again with the newest model the restarted worker "
+    "loaded, so 393-401 of 401-435 redelivered alert ids differ in score and "
+    "model_version (Jaccard 0.972-0.990); and 9-25 of 404 sellers end below replay "
+    "(e.g. 2 of 17 placed orders, 2 of 9 filed reports missing), learner 89-97 labels "
+    "of 97: committed input records whose effect on seller state was lost (two runs)"))
 def test_killed_worker_matches_replay(kafka_bootstrap: str, unique: str,
                                       tmp_path: Path) -> None:
     rng = random.Random(SEED)
