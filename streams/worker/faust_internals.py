@@ -65,12 +65,12 @@ the upstream issue, so a Faust or aiokafka upgrade knows what to re-check
   ``Recovery._build_offsets`` first checks each partition (:func:`stale_reason`;
   the store names the changelog it was built from in a file beside it) and,
   as Kafka Streams does with a corrupted task, discards the store partition
-  and restores it from the whole changelog. The same recovery seeks the input
-  partitions to their commits once more when it is done: Faust's
-  ``on_recovery_completed`` seeks them *before* it resumes flow, and resuming
+  and restores it from the whole changelog. The same recovery stops the
+  fetcher's flow before Faust's ``on_recovery_completed``: that seeks the
+  input partitions to their commits *before* it resumes flow, and resuming
   clears the stream queues (``clear_on_resume=True``), so records fetched in
-  between were dropped and the group stalled on them (the kill test's
-  uncommitted partitions; no upstream issue found).
+  between were dropped and the group stalled on them (the kill and
+  stale-state tests' uncommitted partitions; no upstream issue found).
 """
 
 from __future__ import annotations
@@ -266,15 +266,12 @@ class _DiscardingRecovery(Recovery):
         _owner_file(store, tp.partition).write_text(tp.topic + "\n")
 
     async def on_recovery_completed(self, generation_id: int = 0) -> None:
+        # Faust resumes the input partitions and seeks them to their commits, then
+        # resumes flow, which clears the stream queues: records fetched in between
+        # were dropped, never to come again. With the fetcher's flow stopped first,
+        # nothing is fetched in between; resuming flow restarts it from the seek.
+        self.app.consumer.stop_flow()
         await super().on_recovery_completed(generation_id)
-        # Faust resumed the input partitions and sought them to their commits
-        # *before* resuming flow, which clears the stream queues: records the
-        # fetcher read in between were dropped, never to come again. Seek once
-        # more now that nothing clears them (copies read twice are de-duplicated).
-        consumer = self.app.consumer
-        if self.app.consumer_generation_id == generation_id and consumer.assignment():
-            await self._wait(consumer.perform_seek(),
-                             timeout=self.app.conf.broker_request_timeout)
 
 
 def discarding_table_manager(on_discard: OnDiscard) -> type[TableManager]:

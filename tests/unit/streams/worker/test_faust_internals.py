@@ -256,17 +256,19 @@ def test_partitions_never_committed_are_read_again_from_their_beginning() -> Non
 
 
 def test_faust_still_seeks_before_it_resumes_flow() -> None:
-    """The recovery seeks again after Faust's on_recovery_completed, because Faust
-    seeks before resuming flow, which clears the stream queues."""
+    """The recovery stops the fetcher's flow before Faust's on_recovery_completed,
+    because Faust seeks before resuming flow, which clears the stream queues."""
     from faust.tables import recovery
 
     module = inspect.getsource(recovery)
     source = module[module.index("async def on_recovery_completed"):]
     source = source[:source.index("\n    async def ")]
     assert source.index("perform_seek()") < source.index("flow_control.resume()")
+    # and it restarts the fetcher's flow, which our recovery stops beforehand
+    assert source.index("flow_control.resume()") < source.index("consumer.resume_flow()")
 
 
-def test_recovery_seeks_again_once_flow_has_resumed(tmp_path: Path) -> None:
+def test_recovery_stops_the_fetchers_flow_before_faust_seeks(tmp_path: Path) -> None:
     import asyncio
 
     from faust.tables.recovery import Recovery
@@ -282,18 +284,13 @@ def test_recovery_seeks_again_once_flow_has_resumed(tmp_path: Path) -> None:
         def assignment(self) -> set[str]:
             return {"t/0"}
 
-        async def perform_seek(self) -> None:
-            calls.append("seek")
+        def stop_flow(self) -> None:
+            calls.append("stop flow")
 
     async def completed(self: Recovery, generation_id: int = 0) -> None:
         calls.append("faust")
 
-    async def wait(coro: Any, timeout: float | None = None) -> None:
-        await coro  # Recovery._wait, less its watch for a stop or a new rebalance
-
     recovery = app.tables.recovery
-    recovery._wait = wait  # type: ignore[method-assign]
-    app.consumer_generation_id = 4
     original = Recovery.on_recovery_completed
     Recovery.on_recovery_completed = completed  # type: ignore[method-assign]
     try:
@@ -301,12 +298,11 @@ def test_recovery_seeks_again_once_flow_has_resumed(tmp_path: Path) -> None:
         type(app).consumer = _Consumer()  # type: ignore[assignment,method-assign]
         try:
             asyncio.run(recovery.on_recovery_completed(4))
-            asyncio.run(recovery.on_recovery_completed(3))  # a newer rebalance began
         finally:
             type(app).consumer = with_consumer  # type: ignore[method-assign]
     finally:
         Recovery.on_recovery_completed = original  # type: ignore[method-assign]
-    assert calls == ["faust", "seek", "faust"]
+    assert calls == ["stop flow", "faust"]
 
 
 def test_records_of_an_earlier_assignment_are_never_acked() -> None:
