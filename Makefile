@@ -70,7 +70,7 @@ $(COMPILED_STAMP): $(PACKAGE_SOURCES) setup.py pyproject.toml constraints.txt RE
 # --import-mode=append keeps pytest from putting the repository root (tests/ is a
 # package) ahead of it, and PYTHONSAFEPATH keeps the working directory off sys.path
 # in the workers the tests start (python -m).
-# tests/reliability (kill -9, stale state folders) takes minutes: `make reliability`.
+# tests/reliability (kill -9, frozen broker, rebalance, lost state...) takes minutes: `make reliability`.
 test: install compiled promtool openssl kustomize lint
 	BRANDGUARD_REQUIRE_COMPILED=1 BRANDGUARD_EXPECT_BUILD=python $(PY) -m pytest -q \
 	  --ignore=tests/reliability $(PYTEST_ARGS)
@@ -83,8 +83,9 @@ unit: install
 integration: install
 	$(PY) -m pytest -q tests/integration $(PYTEST_ARGS)
 
-# A live worker killed with SIGKILL mid-stream, and one started on a stale state folder,
-# against replay (about 10 minutes; -s prints the figures).
+# Live workers through faults (kill -9, a frozen broker, a rebalance, a wiped or stale
+# state folder, hostile records), each against replay (about 20 minutes; -s prints
+# the figures).
 reliability: install
 	$(PY) -m pytest -q -s tests/reliability $(PYTEST_ARGS)
 

@@ -22,7 +22,7 @@ from confluent_kafka.cimpl import NewTopic
 from signals.errors import ConfigError, ServiceUnavailable
 from streams.worker.security import librdkafka_config
 from streams.worker.settings import Settings
-from streams.worker.topics import internal_topics
+from streams.worker.topics import DEADLETTER_MAX_BYTES, internal_topics
 
 __all__ = ["TopicOutcome", "apply_topics", "client_config", "ensure_topics", "topic_specs"]
 
@@ -39,7 +39,9 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
     n, rf = settings.partitions, settings.replication_factor
     compact = {"cleanup.policy": "compact"}
     specs = [NewTopic(name, n, rf) for name in (t.listings, t.orders, t.reports, t.alerts,
-                                                t.deadletter, i.brand_facts, i.network_facts)]
+                                                i.brand_facts, i.network_facts)]
+    specs.append(NewTopic(t.deadletter, n, rf,
+                          config={"max.message.bytes": str(DEADLETTER_MAX_BYTES)}))
     specs.append(NewTopic(i.image_facts, settings.image_partitions, rf))
     specs.append(NewTopic(t.brands, n, rf, config=compact))
     specs.append(NewTopic(i.brand_views, n, rf, config=compact))

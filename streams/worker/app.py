@@ -59,7 +59,11 @@ from signals.processors import BrandState, ImageState, LearnerState, SellerState
 from streams.worker.admin import client_config
 from streams.worker.checkpointing.delivery import DeliveryFailed, OutputProducer, producer_config
 from streams.worker.checkpointing.state_cache import StateCache
-from streams.worker.faust_internals import DirectChangelog, FastFetchConsumer
+from streams.worker.faust_internals import (
+    DirectChangelog,
+    FastFetchConsumer,
+    discarding_table_manager,
+)
 from streams.worker.global_views import GlobalViews
 from streams.worker.monitoring.metrics import Metrics
 from streams.worker.monitoring.sensor import HealthMonitor
@@ -102,6 +106,8 @@ class Brandguard:
             broker_commit_every=1_000_000_000, broker_commit_interval=2.0,
             consumer_auto_offset_reset="earliest", value_serializer="raw",
             key_serializer="raw", monitor=HealthMonitor(self.metrics),
+            # a store ahead of its changelog is rebuilt from it, not a crash at start
+            TableManager=discarding_table_manager(self._on_store_discarded),
             **_security(settings),
         )
         self.runners: list[Runner] = []
@@ -112,6 +118,9 @@ class Brandguard:
         # fetches; seeks with the flow stopped, so recovery loses no input record).
         self.app.transport.Consumer = FastFetchConsumer  # type: ignore[misc]
         self._build()
+
+    def _on_store_discarded(self, table: str, partition: int, reason: str) -> None:
+        self.metrics.stores_discarded.labels(table, reason).inc()
 
     def _topic(self, *names: str, **kw: Any) -> faust.TopicT:
         return self.app.topic(*names, **RAW, **kw)

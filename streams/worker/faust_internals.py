@@ -26,6 +26,14 @@ the upstream issue, so a Faust or aiokafka upgrade knows what to re-check
   changelog records to recover lost input records for good. An input
   partition with nothing committed yet is not moved by that seek (aiokafka
   ``seek_to_committed``), so it is sought to its first record too.
+- ``FastFetchConsumer.ack`` refuses records of an earlier assignment
+  (generation): a Faust stream *acks* the records it skips for being of an
+  older generation ("otherwise the lag would increase", ``Stream.__aiter__``),
+  and those of a batch our agent took before a rebalance are acked too once
+  done. Either lets Faust commit past offsets whose re-read copies are not
+  processed yet, and a crash then loses them. Those records are read again
+  after the rebalance's seek and acked then (no upstream issue found;
+  faust-streaming #606 and #707 are about the commit side).
 - :func:`without_spinner`: Faust's worker draws a terminal spinner and, to feed
   it, sets the *root logger* to DEBUG (``faust/worker.py``,
   ``_setup_spinner_handler``; no upstream issue found), whatever ``--loglevel``
@@ -44,23 +52,44 @@ the upstream issue, so a Faust or aiokafka upgrade knows what to re-check
 - :func:`refresh_metadata`: aiokafka's consumer has no public call that waits
   for metadata of a topic it is not subscribed to (the global views assign
   partitions by hand); ``AIOKafkaClient.force_metadata_update`` is private.
+- :func:`discarding_table_manager`: a RocksDB partition whose persisted
+  changelog offset is at or past the end of its changelog (a folder left by
+  another app or cluster, a restored volume, a changelog deleted and
+  re-created) makes Faust's recovery raise ``ConsistencyError`` and the worker
+  never starts (faust-streaming #158, open; #597 for the empty-changelog
+  variant). One whose offset is *behind* the end is worse: Faust reads on
+  from there into a store full of another changelog's keys. Faust has no
+  hook between reading the persisted offsets and that check, so our
+  ``Recovery._build_offsets`` first checks each partition (:func:`stale_reason`;
+  the store names the changelog it was built from in a file beside it) and,
+  as Kafka Streams does with a corrupted task, discards the store partition
+  and restores it from the whole changelog.
 """
 
 from __future__ import annotations
 
+import logging
+import shutil
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import aiokafka
 import faust
 from faust.streams import _current_event, current_event
+from faust.tables import TableManager
+from faust.tables.recovery import Recovery
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread, Consumer
 from faust.types import TP, EventT
 
-__all__ = ["FETCH_MAX_WAIT_MS", "DirectChangelog", "FastFetchConsumer", "SendRecord",
-           "event_context", "refresh_metadata", "without_spinner"]
+__all__ = ["FETCH_MAX_WAIT_MS", "STALE_REASONS", "DirectChangelog", "FastFetchConsumer",
+           "OnDiscard", "SendRecord", "discard_partition", "discarding_table_manager",
+           "event_context", "refresh_metadata", "stale_reason", "store_owner",
+           "without_spinner"]
+
+log = logging.getLogger(__name__)
 
 FETCH_MAX_WAIT_MS = 100
 
@@ -81,6 +110,7 @@ class _FastFetchThread(AIOKafkaConsumerThread):
         # Read by AIOKafkaConsumer.start() when it builds its Fetcher (aiokafka 0.13).
         consumer._fetch_max_wait_ms = FETCH_MAX_WAIT_MS
         return consumer
+
 
 
 class FastFetchConsumer(Consumer):
@@ -119,6 +149,13 @@ class FastFetchConsumer(Consumer):
             earliest = await self.earliest_offsets(*tps)
             await self.seek_wait({tp: earliest[tp] for tp in tps})
 
+    def ack(self, message: Any) -> bool:
+        """Only records of the current assignment may be marked safe to commit."""
+        if message.generation_id != self.app.consumer_generation_id:
+            return False  # read again after the seek to the committed offsets
+        acked: bool = super().ack(message)
+        return acked
+
 
 async def refresh_metadata(consumer: aiokafka.AIOKafkaConsumer) -> None:
     """Fetch cluster metadata now (topics created since the consumer started)."""
@@ -156,3 +193,110 @@ class DirectChangelog:
             store.set_persisted_offset(tp, offset)
 
         self._send(self.topic, raw, key.encode(), partition, persisted)
+
+
+#: told of each discarded store partition: table name, partition, why (a :func:`stale_reason`)
+OnDiscard = Callable[[str, int, str], None]
+
+
+def stale_reason(offset: int | None, earliest: int, end: int, owner: str | None,
+                 changelog: str) -> str | None:
+    """Why a store partition cannot be read on from ``offset``; None if it can.
+
+    ``offset``: the last changelog offset the store applied (None: empty store);
+    ``earliest``/``end``: the changelog partition's first and next offsets;
+    ``owner``: the changelog the store says it was built from (None: not said).
+
+    >>> stale_reason(9, 0, 10, "app-sellers-changelog", "app-sellers-changelog") is None
+    True
+    >>> stale_reason(500, 0, 10, None, "app-sellers-changelog")
+    'ahead_of_changelog'
+    >>> stale_reason(3, 0, 10, "old-sellers-changelog", "app-sellers-changelog")
+    'other_changelog'
+    >>> stale_reason(3, 8, 10, None, "app-sellers-changelog")
+    'before_changelog_start'
+    """
+    if offset is None or offset < 0:
+        return None
+    if owner is not None and owner != changelog:
+        return "other_changelog"
+    if offset >= end:
+        return "ahead_of_changelog"
+    if offset < earliest - 1:  # records it never applied are gone (retention)
+        return "before_changelog_start"
+    return None
+
+
+STALE_REASONS = ("other_changelog", "ahead_of_changelog", "before_changelog_start")
+
+
+def _owner_file(store: Any, partition: int) -> Path:
+    path: Path = store.partition_path(partition)
+    return path.with_name(path.name + ".changelog")
+
+
+def store_owner(store: Any, partition: int) -> str | None:
+    """The changelog a store partition was built from, as recorded beside it."""
+    try:
+        return _owner_file(store, partition).read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def discard_partition(store: Any, partition: int) -> None:
+    """Close and delete one partition of a Faust RocksDB store; the next access
+    opens it empty (``Store._db_for_partition``)."""
+    db = store._dbs.pop(partition, None)
+    if db is not None:
+        db.close()  # releases RocksDB's lock on the folder (rocksdict)
+    index = store._key_index
+    for key in [key for key, owner in index.items() if owner == partition]:
+        del index[key]
+    shutil.rmtree(store.partition_path(partition), ignore_errors=True)
+
+
+class _DiscardingRecovery(Recovery):
+    on_discard: OnDiscard = staticmethod(lambda *_: None)
+
+    async def _build_offsets(self, consumer: Any, tps: Any, destination: Any,
+                             title: str) -> None:
+        # ``destination`` holds the persisted offsets read at assignment; the
+        # parent turns them into where reading starts, then the caller checks them.
+        if tps:
+            ends = await consumer.highwaters(*tps)
+            starts = await consumer.earliest_offsets(*tps)
+            for tp in sorted(tps):
+                self._check(tp, destination, starts.get(tp) or 0, ends.get(tp) or 0, title)
+        await super()._build_offsets(consumer, tps, destination, title)
+
+    def _check(self, tp: TP, destination: Any, earliest: int, end: int, title: str) -> None:
+        table: Any = self.tp_to_table[tp]
+        store, offset = table.data, destination.get(tp)
+        reason = stale_reason(offset, earliest, end, store_owner(store, tp.partition), tp.topic)
+        if reason is not None:
+            log.warning("discarding the %s store of %s partition %d (%s: it has applied "
+                        "changelog offset %s of %s, whose offsets run %d-%d); restoring it "
+                        "from the changelog", title, table.name, tp.partition, reason,
+                        offset, tp.topic, earliest, end - 1)
+            discard_partition(store, tp.partition)
+            destination[tp] = None
+            self.on_discard(table.name, tp.partition, reason)
+        _owner_file(store, tp.partition).write_text(tp.topic + "\n")
+
+
+
+def discarding_table_manager(on_discard: OnDiscard) -> type[TableManager]:
+    """A TableManager (``faust.App(TableManager=...)``) whose recovery discards
+    stale store partitions instead of raising ``ConsistencyError``."""
+    recovery_class = type("DiscardingRecovery", (_DiscardingRecovery,),
+                          {"on_discard": staticmethod(on_discard)})
+
+    class DiscardingTableManager(TableManager):
+        @property
+        def recovery(self) -> Recovery:
+            if self._recovery is None:
+                self._recovery = recovery_class(self.app, self, beacon=self.beacon,
+                                                loop=self.loop)
+            return self._recovery
+
+    return DiscardingTableManager

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 
 from streams.worker.settings import Settings
 
-__all__ = ["InternalTopics", "internal_topics"]
+__all__ = ["DEADLETTER_MAX_BYTES", "InternalTopics", "internal_topics"]
+
+#: The largest dead letter the worker sends, and so what the dead-letter topic
+#: must accept. A dead letter carries the original record base64-encoded (4/3
+#: of its size) plus the error: an input at the broker's default limit (1 MiB)
+#: makes one of about 1.4 MB, above the default, and the worker would stop on
+#: it for good. 16 MiB holds inputs of up to about 12 MB.
+DEADLETTER_MAX_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)

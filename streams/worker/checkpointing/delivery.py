@@ -35,6 +35,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from streams.worker.topics import DEADLETTER_MAX_BYTES
+
 __all__ = ["DeliveryFailed", "OutputProducer", "producer_config"]
 
 
@@ -61,6 +63,8 @@ def producer_config(connection: dict[str, Any]) -> dict[str, Any]:
         "compression.type": "lz4",
         # Java's partitioner: a key lands where Faust, aiokafka and Kafka Streams put it
         "partitioner": "murmur2_random",
+        # a dead letter of a large record (librdkafka refuses over 1,000,000 by default)
+        "message.max.bytes": DEADLETTER_MAX_BYTES + 65_536,
     }
 
 

@@ -25,6 +25,10 @@ _SEVERITIES = ("low", "medium", "high", "critical")
 _ERROR_CODES = ("invalid_json", "schema_violation", "unknown_schema", "too_large",
                 "processing_error")
 
+_TABLES = ("sellers", "brands", "images", "learner")
+#: why a state store partition was discarded (``faust_internals.stale_reason``)
+_STALE_REASONS = ("other_changelog", "ahead_of_changelog", "before_changelog_start")
+
 _LATENCY_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
 _PROCESSING_BUCKETS = (1e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.05, 0.1)
 _SCORE_BUCKETS = tuple(i / 20 for i in range(1, 21))
@@ -100,6 +104,11 @@ class Metrics:
             "brandguard_state_evictions",
             "Live states dropped from memory after a flush (read back from RocksDB when "
             "their key comes again).", ["table"], registry=r)
+        self.stores_discarded = Counter(
+            "brandguard_state_stores_discarded",
+            "State store partitions that could not be read on from their changelog offset "
+            "(a folder another app or cluster left, a changelog re-created) and were "
+            "rebuilt from the whole changelog.", ["table", "reason"], registry=r)
         self.ready = Gauge("brandguard_worker_ready",
                            "1 when the worker has recovered its state and is processing.",
                            registry=r)
@@ -185,6 +194,9 @@ class Metrics:
             self.drift_detections.labels(signal, kind)
         for producer in _PRODUCERS:
             self.send_errors.labels(producer)
+        for table in _TABLES:
+            for reason in _STALE_REASONS:
+                self.stores_discarded.labels(table, reason)
 
     def zero_topics(self, topics: list[str]) -> None:
         for topic in topics:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextvars
 import inspect
+from pathlib import Path
+from typing import Any
 
 import aiokafka
 import faust
@@ -154,3 +156,123 @@ def _faust_sources() -> list[tuple[str, str]]:
     root = Path(faust.__file__).parent
     return sorted((str(path.relative_to(root.parent)), path.read_text())
                   for path in root.rglob("*.py"))
+
+
+def test_recovery_reads_offsets_before_its_consistency_check() -> None:
+    """The discarding recovery hooks ``_build_offsets``: it must still run, for the
+    actives, between reading the persisted offsets and raising ConsistencyError."""
+    from faust.tables import TableManager, recovery
+    from faust.tables.recovery import Recovery
+
+    module = inspect.getsource(recovery)  # _restart_recovery is wrapped by Service.task
+    source = module[module.index("async def _restart_recovery"):]
+    source = source[:source.index("\n    def ")]
+    build = source.index("self._build_offsets")
+    assert build < source.index("ConsistencyError(")
+    assert list(inspect.signature(Recovery._build_offsets).parameters) == [
+        "self", "consumer", "tps", "destination", "title"]
+    assert "persisted_offset" in inspect.getsource(Recovery._add)
+    assert isinstance(vars(TableManager)["recovery"], property)
+    assert "_recovery" in TableManager.__annotations__
+
+
+class _Ends:
+    """The two consumer calls recovery makes here; the changelog has offsets 0-9."""
+
+    async def highwaters(self, *tps: object) -> dict[object, int]:
+        return dict.fromkeys(tps, 10)
+
+    async def earliest_offsets(self, *tps: object) -> dict[object, int]:
+        return dict.fromkeys(tps, 0)
+
+
+def test_stale_store_partitions_are_discarded_and_read_from_the_start(
+        tmp_path: Path) -> None:
+    import asyncio
+
+    from faust.types import TP
+
+    from streams.worker.faust_internals import discarding_table_manager, store_owner
+
+    discarded: list[tuple[str, int, str]] = []
+    app = faust.App("faust-internals-discard", broker="kafka://127.0.0.1:1",
+                    store="rocksdb://", datadir=str(tmp_path),
+                    TableManager=discarding_table_manager(
+                        lambda *args: discarded.append(args)))
+    table = app.Table("sellers", default=None, partitions=3, key_type=bytes,
+                      value_type=bytes)
+    ahead, current, foreign = (TP(table.changelog_topic.get_topic_name(), p)
+                               for p in (0, 1, 2))
+    store = table.data
+    for tp, offset in ((ahead, 500), (current, 3), (foreign, 3)):
+        store.set_persisted_offset(tp, offset)
+        store._db_for_partition(tp.partition).put(b"seller", b"{}")
+    # partition 2 was built from another app's changelog, and says so
+    store.partition_path(2).with_name(store.partition_path(2).name + ".changelog").write_text(
+        "other-app-sellers-changelog\n")
+    recovery = app.tables.recovery
+    for tp in (ahead, current, foreign):
+        recovery.add_active(table, tp)
+
+    asyncio.run(recovery._build_offsets(_Ends(), {ahead, current, foreign},
+                                        recovery.active_offsets, "active"))
+
+    assert discarded == [("sellers", 0, "ahead_of_changelog"),
+                         ("sellers", 2, "other_changelog")]
+    for tp in (ahead, foreign):  # read from the changelog's start, into an empty store
+        assert recovery.active_offsets[tp] == -1
+        assert store.persisted_offset(tp) is None
+        assert store._db_for_partition(tp.partition).get(b"seller") is None
+    # partition 1 was behind the changelog's end: kept, read on from where it was
+    assert recovery.active_offsets[current] == 3
+    assert store._db_for_partition(1).get(b"seller") == b"{}"
+    # every partition now names the changelog it is built from
+    assert {store_owner(store, p) for p in (0, 1, 2)} == {ahead.topic}
+
+
+def test_discard_reasons_are_the_metric_labels() -> None:
+    from streams.worker.faust_internals import STALE_REASONS
+    from streams.worker.monitoring import metrics
+
+    assert metrics._STALE_REASONS == STALE_REASONS
+
+
+def test_aiokafka_still_skips_partitions_without_a_commit_and_faust_drops_on_resume() -> None:
+    """Why FastFetchConsumer.perform_seek stops the flow and rewinds uncommitted
+    partitions itself."""
+    from faust import channels, streams
+
+    assert "if offset and offset > 0" in inspect.getsource(
+        aiokafka.AIOKafkaConsumer.seek_to_committed)
+    assert "clear_on_resume=True" in inspect.getsource(channels)
+    assert "clear_on_resume=True" in inspect.getsource(streams)
+
+
+def test_records_of_an_earlier_assignment_are_never_acked() -> None:
+    from types import SimpleNamespace
+
+    from faust.transport.consumer import Consumer as FaustConsumer
+
+    # Faust's streams ack what they skip for its generation; our consumer refuses it
+    source = inspect.getsource(streams_module())
+    assert "message.generation_id != self.app.consumer_generation_id" in source
+    assert "do_ack or value is skipped_value" in source
+    acked: list[int] = []
+    original = FaustConsumer.ack
+    FaustConsumer.ack = lambda self, message: acked.append(message.offset) or True  # type: ignore[method-assign,assignment]
+    try:
+        consumer = FastFetchConsumer.__new__(FastFetchConsumer)
+        consumer.app = SimpleNamespace(consumer_generation_id=5)  # type: ignore[assignment]
+        old = SimpleNamespace(offset=1, generation_id=4)
+        current = SimpleNamespace(offset=2, generation_id=5)
+        assert consumer.ack(old) is False  # type: ignore[arg-type]
+        assert consumer.ack(current) is True  # type: ignore[arg-type]
+    finally:
+        FaustConsumer.ack = original  # type: ignore[method-assign]
+    assert acked == [2]
+
+
+def streams_module() -> Any:
+    from faust import streams
+
+    return streams

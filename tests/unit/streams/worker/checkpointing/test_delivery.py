@@ -70,3 +70,17 @@ def test_producer_config_keeps_the_connection_and_orders_per_partition() -> None
     assert config["bootstrap.servers"] == "h:1" and config["security.protocol"] == "SSL"
     assert config["enable.idempotence"] is True
     assert config["partitioner"] == "murmur2_random"
+
+
+def test_the_dead_letter_of_a_record_at_the_input_limit_can_be_sent() -> None:
+    from signals.contract.deadletter import dead_letter, encode_deadletter
+    from signals.contract.limits import MAX_RECORD_BYTES
+    from signals.errors import TooLarge
+    from streams.worker.topics import DEADLETTER_MAX_BYTES
+
+    # an input topic may take records well above the contract's limit (they are too_large)
+    value = b"x" * (4 * MAX_RECORD_BYTES)
+    record = encode_deadletter(dead_letter(
+        source_topic="listings", partition=0, offset=1, key=b"k", value=value,
+        error=TooLarge(None, "record is too large"), failed_at="2026-11-27T14:03:11.250Z"))
+    assert len(record) <= DEADLETTER_MAX_BYTES < producer_config({})["message.max.bytes"]
