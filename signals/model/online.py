@@ -202,6 +202,18 @@ class RiskModel:
         own = contributions if type(contributions) is dict else dict(contributions)
         return float(probability), own
 
+    def _contribution(self, name: str, value: float) -> float:
+        """``name``'s logit contribution at ``value``: weight x standardised value (0 for
+        a feature the model has not seen)."""
+        scaling = self._scaling
+        params = scaling.get(name)
+        if params is None and name not in scaling:
+            params = scaling[name] = self._feature_scaling(name)
+        if params is None:
+            return 0.0
+        weight, mean, std = params
+        return weight * ((value - mean) / std)
+
     def _learned(self, features: dict[str, float],
                  stacked: float) -> tuple[float, dict[str, float]]:
         """Learned probability and per-feature logit contributions (weight x scaled value).
@@ -210,25 +222,9 @@ class RiskModel:
         unseen features into the scaler's defaultdicts: scoring must not mutate.
         Contributions come unordered; the blend orders them once.
         """
-        scaling = self._scaling
-        contributions: dict[str, float] = {}
-        for name, value in features.items():
-            params = scaling.get(name)
-            if params is None and name not in scaling:
-                params = scaling[name] = self._feature_scaling(name)
-            if params is None:
-                contributions[name] = 0.0
-            else:
-                weight, mean, std = params
-                contributions[name] = weight * ((value - mean) / std)
-        params = scaling.get(PRIOR_FEATURE)
-        if params is None and PRIOR_FEATURE not in scaling:
-            params = scaling[PRIOR_FEATURE] = self._feature_scaling(PRIOR_FEATURE)
-        if params is None:
-            contributions[PRIOR_FEATURE] = 0.0
-        else:
-            weight, mean, std = params
-            contributions[PRIOR_FEATURE] = weight * ((stacked - mean) / std)
+        contributions = {name: self._contribution(name, value)
+                         for name, value in features.items()}
+        contributions[PRIOR_FEATURE] = self._contribution(PRIOR_FEATURE, stacked)
         logit = self._regression.intercept + math.fsum(contributions.values())
         return _sigmoid(logit), contributions
 

@@ -83,11 +83,16 @@ def _list(topics: GovernanceTopics, args: argparse.Namespace) -> int:
     return 0
 
 
-def _show(topics: GovernanceTopics, args: argparse.Namespace) -> int:
-    version = _one(args, "show V")
-    record = read_registry(topics).get(version)
+def _registry_record(topics: GovernanceTopics, version: str) -> dict[str, Any]:
+    record: dict[str, Any] | None = read_registry(topics).get(version)
     if record is None:
         raise GovernanceError(f"no registry record for model version {version!r}")
+    return record
+
+
+def _show(topics: GovernanceTopics, args: argparse.Namespace) -> int:
+    version = _one(args, "show V")
+    record = _registry_record(topics, version)
     print(orjson.dumps(record, option=orjson.OPT_INDENT_2).decode())
     return 0
 
@@ -124,9 +129,7 @@ def _history(topics: GovernanceTopics, args: argparse.Namespace) -> int:
 
 def _promote(topics: GovernanceTopics, args: argparse.Namespace) -> int:
     version = _one(args, "promote V")
-    record = read_registry(topics).get(version)
-    if record is None:
-        raise GovernanceError(f"no registry record for model version {version!r}")
+    record = _registry_record(topics, version)
     timeline = ChampionTimeline(read_controls(topics))
     if record["lineage"] == timeline.latest():
         raise GovernanceError(f"{record['lineage']} is already the champion")
