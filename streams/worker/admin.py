@@ -79,10 +79,21 @@ def _outcome(spec: NewTopic, settings: Settings, action: Any) -> TopicOutcome:
                         config.get("cleanup.policy", "delete"), contract, action)
 
 
-def _unavailable(settings: Settings, exc: KafkaException) -> ServiceUnavailable:
+class _DebugLines:
+    """A ``logger`` for librdkafka that files every line at DEBUG."""
+
+    def log(self, level: int, msg: str, *args: Any) -> None:
+        log.debug(msg, *args)
+
+
+def _unavailable(settings: Settings, exc: KafkaException,
+                 reasons: list[str]) -> ServiceUnavailable:
     error = exc.args[0] if exc.args else exc
     text = error.str() if hasattr(error, "str") else str(error)  # KafkaError's own words
-    return ServiceUnavailable(f"Kafka at {settings.bootstrap}: {text}")
+    # "Failed to get metadata" alone does not say why: the broker's own error (a
+    # refused password, a certificate it does not trust) came through error_cb
+    why = f" ({reasons[-1]})" if reasons and reasons[-1] not in text else ""
+    return ServiceUnavailable(f"Kafka at {settings.bootstrap}: {text}{why}")
 
 
 def _check_partitions(specs: list[NewTopic], existing: Mapping[str, Any]) -> None:
@@ -137,9 +148,12 @@ def apply_topics(settings: Settings, timeout: float = 30.0, *, check_policies: b
     specs = topic_specs(settings)
     if dry_run:
         return [_outcome(s, settings, "planned") for s in specs]
-    # librdkafka's own log lines (one per failed connection attempt) go to a logger
-    # instead of stderr; a failure reaches the caller as an exception anyway
-    config: dict[str, Any] = {**client_config(settings), "logger": log}
+    # librdkafka's own log lines (one per failed connection attempt) go to our log at
+    # DEBUG instead of stderr: a failure reaches the caller as one exception, with the
+    # broker's reason from error_cb
+    reasons: list[str] = []
+    config: dict[str, Any] = {**client_config(settings), "logger": _DebugLines(),
+                              "error_cb": lambda error: reasons.append(error.str())}
     admin = AdminClient(config)
     try:
         existing = admin.list_topics(timeout=timeout).topics
@@ -149,7 +163,8 @@ def apply_topics(settings: Settings, timeout: float = 30.0, *, check_policies: b
         if check_policies:
             _check_compaction(admin, [s for s in specs if s.topic in existing], timeout)
     except KafkaException as exc:
-        raise _unavailable(settings, exc) from None
+        admin.poll(0)  # serves the queued log lines and error_cb
+        raise _unavailable(settings, exc, reasons) from None
     return [_outcome(s, settings, "created" if s.topic in created else "exists")
             for s in specs]
 

@@ -47,12 +47,6 @@ KILL_RANGE = (0.2, 0.8)
 
 
 @pytest.mark.timeout(1200)
-@pytest.mark.xfail(strict=True, reason=(
-    "every partition is committed now (217 s) and sellers, learner (97 labels) and dead "
-    "letters match replay, alert-id Jaccard 0.9947; but records re-read after a kill "
-    "are scored again with the newest model the restarted worker loaded: 500 of 501 "
-    "redelivered alert ids (551 extra copies) differ in score and model_version from "
-    "their first copy (one run)"))
 def test_killed_worker_matches_replay(kafka_bootstrap: str, unique: str,
                                       tmp_path: Path) -> None:
     rng = random.Random(SEED)

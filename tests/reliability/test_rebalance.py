@@ -45,12 +45,6 @@ def _second(first: WorkerProcess, tmp_path: Path) -> WorkerProcess:
 
 
 @pytest.mark.timeout(1200)
-@pytest.mark.xfail(strict=True, reason=(
-    "sellers, learner (97 labels) and dead letters match replay, every partition commits "
-    "(28 s after the first worker left), alert-id Jaccard 0.9916; but records the first "
-    "worker had sent alerts for and not yet committed are scored again by their next "
-    "owner with the newest model it loaded: all 544 redelivered alert ids differ in score "
-    "and model_version from their first copy (one run)"))
 def test_join_then_leave_matches_replay(kafka_bootstrap: str, unique: str,
                                         tmp_path: Path) -> None:
     sim, events, lines = _scenario(tmp_path)
