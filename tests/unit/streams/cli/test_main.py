@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import streams
 from signals.evaluation.simulator import SCENARIOS
 from streams.cli.main import main
 from streams.cli.parser import DESCRIPTION, build_parser
@@ -23,8 +24,10 @@ ROOT = Path(__file__).resolve().parents[4]
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """``brandguard ARGS`` as a user runs it: a new process, from the checkout."""
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    """``brandguard ARGS`` as a user runs it: a new process, importing the build this
+    test imports (the checkout, or the installed wheel in make test's compiled pass)."""
+    installed_at = Path(streams.__file__).resolve().parents[1]
+    full_env = {**os.environ, "PYTHONPATH": str(installed_at), **(env or {})}
     return subprocess.run([sys.executable, "-m", "streams.cli.main", *args], cwd=ROOT,
                           env=full_env, capture_output=True, text=True, timeout=120,
                           check=False)
