@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
@@ -43,10 +44,33 @@ def kafka_broker(
 ) -> Iterator[Broker]:
     state_dir = tmp_path_factory.mktemp("kafka")
     try:
-        yield start_broker(state_dir, kafka_version)
+        broker = start_broker(state_dir, kafka_version)
+        _warm_up_producer_ids(broker.bootstrap)
+        yield broker
     finally:
         # Also runs when start_broker raised half-way or a test failed.
         stop_broker(state_dir)
+
+
+def _warm_up_producer_ids(bootstrap: str, timeout: float = 90.0) -> None:
+    """Wait until the fresh broker gives idempotent producers an id.
+
+    Right after formatting, the broker answers InitProducerId with "coordinator
+    load in progress"; a worker whose output producer started then sometimes
+    delivered nothing for over 120 s (seen in make test; not yet diagnosed).
+    Tests measure the worker, not that warm-up."""
+    topic = "__brandguard_warm_up"
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    for future in admin.create_topics([NewTopic(topic, 1, 1)]).values():
+        future.result(timeout)
+    producer = Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True})
+    delivered: list[object] = []
+    deadline = time.monotonic() + timeout
+    while not delivered and time.monotonic() < deadline:
+        producer.produce(topic, b"warm-up", on_delivery=lambda err, msg: (
+            delivered.append(msg) if err is None else None))
+        producer.flush(10)
+    assert delivered, f"the broker gave no idempotent producer id in {timeout:.0f} s"
 
 
 @pytest.fixture(scope="session")

@@ -122,7 +122,20 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str,
             raise AssertionError(f"worker exited while waiting for {what}:\n{worker.tail()}")
         time.sleep(0.2)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}"
-                         + (f":\n{worker.tail()}" if worker else ""))
+                         + (f":\n{worker.tail()}\n{_progress(worker)}" if worker else ""))
+
+
+#: what a worker that stopped making progress was doing, for a timed-out wait's message
+_PROGRESS = ("brandguard_events_total", "brandguard_epoch_held_events",
+             "brandguard_oldest_unacked_seconds", "brandguard_alerts_total",
+             "brandguard_epoch_forced_total", "brandguard_worker_ready")
+
+
+def _progress(worker: WorkerProcess) -> str:
+    try:
+        return "metrics: " + ", ".join(f"{name} {worker.metric(name):g}" for name in _PROGRESS)
+    except Exception as exc:  # the worker may be gone: the wait's message must still come
+        return f"metrics unavailable: {exc}"
 
 
 def read_topic(bootstrap: str, topic: str,
