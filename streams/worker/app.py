@@ -170,18 +170,21 @@ class Brandguard:
         schemas = {s.topics.listings: "listing.v1", s.topics.orders: "order.v1",
                    s.topics.reports: "report.v1"}
         policy = PolicyConfig()
+        timing = {"flush_every": s.flush_every, "flush_interval": s.flush_interval}
         seller_epochs: SellerEpochs[Held] = SellerEpochs(
             policy.network_epoch, s.image_partitions, partial(emit.mark, "image"), self.metrics,
             delay=policy.network_delay)
         image_epochs = ImageEpochs(s.partitions, partial(emit.mark, "network"))
         self.seller_runner = SellerRunner(self.sellers, self.views, schemas, i.network_facts,
                                           emit, self.metrics, seller_epochs,
-                                          backlog=self._backlog, caught_up=self._caught_up)
+                                          backlog=self._backlog, caught_up=self._caught_up,
+                                          **timing)
         wiring: list[tuple[str, Runner, faust.TopicT]] = [
             ("seller", self.seller_runner, self._topic(*schemas)),
             ("seller_network", self.seller_runner, self._topic(i.network_facts)),
-            ("brand", BrandRunner(self.brands, emit, self.metrics), self._topic(i.brand_facts)),
-            ("image", ImageRunner(images, emit, self.metrics, image_epochs),
+            ("brand", BrandRunner(self.brands, emit, self.metrics, **timing),
+             self._topic(i.brand_facts)),
+            ("image", ImageRunner(images, emit, self.metrics, image_epochs, **timing),
              self._topic(i.image_facts)),
             ("learner", LearnerRunner(learner, emit, self.metrics, self.views,
                                       self.seller_runner.governance), self._topic(i.examples)),

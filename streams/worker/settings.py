@@ -70,6 +70,12 @@ class Settings:
     fact_batch: int = 500
     #: seller states kept live in memory; colder ones are read back from RocksDB
     state_cache_size: int = 200_000
+    #: how often a partition's changed states are written to its table (and changelog)
+    #: and its records acked: a seller touched several times in that window is written
+    #: once, and a crash re-reads at most that much (de-duplicated by event id)
+    flush_interval: float = 1.0
+    #: finished records of a partition that force a flush before flush_interval
+    flush_every: int = 2000
     security_protocol: SecurityProtocol = "PLAINTEXT"
     sasl_mechanism: str | None = None
     sasl_username: str | None = None
@@ -109,6 +115,8 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_MAX_HELD": "max_held",
     "BRANDGUARD_FACT_BATCH": "fact_batch",
     "BRANDGUARD_STATE_CACHE_SIZE": "state_cache_size",
+    "BRANDGUARD_FLUSH_INTERVAL_SECONDS": "flush_interval",
+    "BRANDGUARD_FLUSH_EVERY": "flush_every",
     "BRANDGUARD_KAFKA_SECURITY_PROTOCOL": "security_protocol",
     "BRANDGUARD_KAFKA_SASL_MECHANISM": "sasl_mechanism",
     "BRANDGUARD_KAFKA_SASL_USERNAME": "sasl_username",
@@ -124,8 +132,9 @@ _SCALAR_VARS: dict[str, str] = {
 _TOPIC_VARS = {f"BRANDGUARD_TOPIC_{name.upper()}": name
                for name in ("listings", "orders", "reports", "brands", "alerts", "deadletter")}
 _INTS = {"partitions", "image_partitions", "replication_factor", "web_port",
-         "standby_replicas", "batch_max", "max_held", "fact_batch", "state_cache_size"}
-_FLOATS = {"batch_wait"}
+         "standby_replicas", "batch_max", "max_held", "fact_batch", "state_cache_size",
+         "flush_every"}
+_FLOATS = {"batch_wait", "flush_interval"}
 _PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 #: values that must be one of a few words, as (allowed, whether case matters)
 _CHOICES: dict[str, tuple[tuple[str, ...], bool]] = {
@@ -198,6 +207,8 @@ HELP: dict[str, str] = {
     "max_held": "records a seller partition may hold at its epoch gate before pausing",
     "fact_batch": "facts packed into one internal record at most",
     "state_cache_size": "states per table kept live in memory (colder ones: RocksDB)",
+    "flush_interval": "seconds between writes of a partition's changed states (and acks)",
+    "flush_every": "finished records of a partition that force an earlier write",
     "security_protocol": f"Kafka security protocol: {', '.join(_PROTOCOLS)}",
     "sasl_mechanism": "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512",
     "sasl_username": "SASL user name",

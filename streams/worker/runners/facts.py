@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable
+from typing import Any
 
 from signals.contract.decode import decode
 from signals.contract.headers import fact_traces
@@ -49,8 +50,9 @@ class BrandRunner(CachedRunner[BrandState]):
     name = "brand"
     table_name = "brands"
 
-    def __init__(self, cache: StateCache[BrandState], emitter: Emitter, metrics: Metrics) -> None:
-        super().__init__(cache, emitter, metrics)
+    def __init__(self, cache: StateCache[BrandState], emitter: Emitter, metrics: Metrics,
+                 **timing: Any) -> None:
+        super().__init__(cache, emitter, metrics, **timing)
         self.policy = PolicyConfig()
 
     def handle(self, event: RawEvent) -> list[RawEvent]:
@@ -79,8 +81,8 @@ class ImageRunner(CachedRunner[ImageState]):
     table_name = "images"
 
     def __init__(self, cache: StateCache[ImageState], emitter: Emitter, metrics: Metrics,
-                 epochs: ImageEpochs) -> None:
-        super().__init__(cache, emitter, metrics)
+                 epochs: ImageEpochs, **timing: Any) -> None:
+        super().__init__(cache, emitter, metrics, **timing)
         self.epochs = epochs
 
     def handle(self, event: RawEvent) -> list[RawEvent]:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from signals.contract.decode import decode
 from signals.contract.events import ListingEvent, OrderEvent, ReportEvent
@@ -65,8 +66,9 @@ class SellerRunner(CachedRunner[SellerState]):
                  metrics: Metrics, epochs: SellerEpochs[Held],
                  backlog: Callable[[str, int], bool] | None = None,
                  caught_up: Callable[[str, int], bool] | None = None,
-                 idle_after: float = 0.5) -> None:
-        super().__init__(cache, emitter, metrics)
+                 idle_after: float = 0.5, **timing: Any) -> None:
+        """``timing``: ``flush_every`` and ``flush_interval`` (:class:`Runner`)."""
+        super().__init__(cache, emitter, metrics, **timing)
         self.epochs = epochs
         self.views = views
         self.schemas = schemas  # input topic -> schema its records must carry

@@ -67,8 +67,6 @@ def test_a_runner_exports_how_long_its_oldest_unacked_record_has_waited() -> Non
     assert _oldest_unacked(runner) == 0.0 and len(log) == 2
 
 
-
-
 class _Counter(Runner):
     """Finishes every record at once; its state is how many it saw per partition."""
 
@@ -150,3 +148,26 @@ def test_records_are_acked_only_after_the_state_written_for_them_is_delivered() 
     lib.deliver()
     runner.tick()
     assert [m.offset for m in log] == [0, 1]
+
+
+class _Slow(_Counter):
+    """Waits ``flush_interval`` between state writes."""
+
+    def __init__(self, librdkafka: Librdkafka, flush_interval: float) -> None:
+        super().__init__(librdkafka)
+        self.flush_interval = flush_interval
+
+
+def test_the_timer_writes_state_only_when_the_flush_interval_is_due() -> None:
+    log: list[Message] = []
+    lib = Librdkafka()
+    runner = _Slow(lib, flush_interval=3600.0)
+    runner.on_batch(_events(log, "orders", 0, 1))  # the first flush of a partition is due
+    runner.on_batch(_events(log, "orders", 0, 2)[1:])
+    runner.tick()
+    runner.tick()
+    # one state write for the first record; the second waits for the interval ...
+    assert runner.written == [(0, 1)] and [m.offset for m in log] == [0]
+    runner.flush_interval = 0.0
+    runner.tick()  # ... and is written, then acked, once it is due
+    assert runner.written == [(0, 1), (0, 2)] and [m.offset for m in log] == [0, 1]
