@@ -24,11 +24,11 @@ from signals.governance.observation import ScoredListing
 from signals.governance.spec import parse_spec
 from signals.model.online import RiskModel
 from signals.model.prior import rule_prior
+from signals.pipeline import PipelineState, governed_state
 from signals.policy.config import PolicyConfig
 from signals.processors.learner import LearnerState
 from signals.processors.outputs import Context
 from signals.registry import Registry
-from signals.pipeline import PipelineState, governed_state
 from signals.replay import replay_lines
 
 #: trusted early: the 3-day file has few labels
