@@ -7,8 +7,9 @@ from collections import Counter
 import pytest
 
 from signals.contract.timefmt import parse_rfc3339
-from signals.evaluation.simulator import scenario_config, simulate
+from signals.evaluation.simulator import SCENARIOS, scenario_config, simulate
 from signals.evaluation.simulator.names import BRAND_CATALOGUE
+from signals.evaluation.simulator.scenarios import BAD_KINDS, SELLER_KINDS
 
 
 def test_scale_multiplies_the_population() -> None:
@@ -38,3 +39,23 @@ def test_drift_turns_counterfeiters_stealthy_mid_stream() -> None:
                if i["tactic"] == "blatant_fake"]
     assert stealth and blatant
     assert sorted(stealth)[len(stealth) // 2] > sorted(blatant)[len(blatant) // 2]
+
+
+def test_a_configuration_says_when_it_ends_and_when_tactics_shift() -> None:
+    drift = scenario_config("drift", seed=1, days=2.0, scale=1.0)
+    assert drift.end_ms - drift.start_ms == 2 * 86_400_000
+    assert drift.shift_ms == drift.start_ms + round(0.35 * 2 * 86_400_000)
+    mixed = scenario_config("mixed", seed=1, days=2.0, scale=1.0)
+    assert mixed.shift_ms is None and not mixed.flood and not mixed.drift
+    assert scenario_config("brand_flood", seed=1, days=1.0, scale=1.0).flood
+
+
+def test_every_kind_has_at_least_one_seller_at_any_scale_and_bad_input_is_refused() -> None:
+    tiny = scenario_config("copycat", seed=1, days=1.0, scale=0.001)
+    assert set(tiny.population) == set(SELLER_KINDS) and min(tiny.population.values()) == 1
+    for days, scale in ((0.0, 1.0), (1.0, -1.0)):
+        with pytest.raises(ValueError, match="must be positive"):
+            scenario_config("mixed", seed=1, days=days, scale=scale)
+    with pytest.raises(ValueError, match=", ".join(sorted(SCENARIOS))):
+        scenario_config("nope", seed=1, days=1.0, scale=1.0)
+    assert set(SELLER_KINDS) >= BAD_KINDS
