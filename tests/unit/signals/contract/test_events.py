@@ -31,10 +31,11 @@ def test_each_schema_has_a_class_and_a_default_topic() -> None:
 
 @pytest.mark.parametrize("event", EVENTS, ids=lambda ev: type(ev).schema)
 def test_events_are_immutable_and_compare_by_value(event: object) -> None:
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    # AttributeError: FrozenInstanceError is one, and a mypyc-compiled class raises its own
+    with pytest.raises(AttributeError):
         event.event_id = "other"  # type: ignore[attr-defined]
-    assert dataclasses.replace(event) == event  # type: ignore[type-var]
-    assert hash(dataclasses.replace(event)) == hash(event)  # type: ignore[type-var]
+    copy = dataclasses.replace(event)  # type: ignore[type-var]
+    assert copy == event and copy is not event
 
 
 @pytest.mark.parametrize("event", EVENTS, ids=lambda ev: type(ev).schema)

@@ -13,7 +13,8 @@ from signals.policy.severity import THRESHOLDS
 
 def test_the_policy_cannot_be_changed_in_place() -> None:
     policy = PolicyConfig()
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    # AttributeError: FrozenInstanceError is one, and a mypyc-compiled class raises its own
+    with pytest.raises(AttributeError):
         policy.listing_threshold = 0.1  # type: ignore[misc]
     stricter = dataclasses.replace(policy, listing_threshold=0.8)
     assert stricter.listing_threshold == 0.8 and policy.listing_threshold == 0.6
