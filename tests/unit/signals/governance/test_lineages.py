@@ -1,6 +1,8 @@
-"""Replay with a challenger and control records: the champion's outputs are unchanged by
-the shadow, and a promotion switches the serving model at its event time, the same way
-whatever the order the records come in."""
+"""Which lineage serves and which shadows an event.
+
+Directly, and in a replay with a challenger and control records: the champion's outputs
+are unchanged by the shadow, and a promotion switches the serving model at its event
+time, the same way whatever the order the records come in."""
 
 from __future__ import annotations
 
@@ -11,10 +13,22 @@ from signals.contract.alert import alert_to_dict
 from signals.contract.timefmt import parse_rfc3339
 from signals.evaluation.simulator import scenario_config, simulate
 from signals.governance.control import ControlRecord, control_record, read_control
-from signals.governance.lineages import Lineages
+from signals.governance.lineages import (
+    Lineages,
+    ensure_models,
+    model_named,
+    select_models,
+    select_published,
+)
 from signals.governance.observation import ScoredListing
 from signals.governance.spec import parse_spec
+from signals.model.online import RiskModel
+from signals.model.prior import rule_prior
 from signals.pipeline import PipelineState, governed_state
+from signals.policy.config import PolicyConfig
+from signals.processors.learner import LearnerState
+from signals.processors.outputs import Context
+from signals.registry import Registry
 from signals.replay import replay_lines
 
 #: trusted early: the 3-day file has few labels
@@ -81,3 +95,45 @@ def test_a_promotion_switches_the_serving_model_at_its_event_time_and_rollback_b
     promoted = [s for s in scored if start + DAY <= s.event.ts < start + 2 * DAY]
     assert promoted and all(s.shadow_version and s.shadow_version.startswith("lr1-")
                             for s in promoted)
+
+
+def test_the_challenger_shadows_until_promoted_then_the_default_lineage_does() -> None:
+    lineages = Lineages(CHALLENGER, _controls())
+    start = _start()
+    assert lineages.roles_at(start) == ("lr1", "sgd05")
+    assert lineages.roles_at(start + DAY) == ("sgd05", "lr1")
+    assert lineages.roles_at(start + 2 * DAY) == ("lr1", "sgd05")
+    assert Lineages(None, _controls()).roles_at(start + DAY) == ("sgd05", None)
+
+
+def test_every_named_lineage_gets_one_fresh_model_and_keeps_it() -> None:
+    other = parse_spec("adam1:optimizer=adam")
+    controls = [read_control(control_record("promote", version="adam1-0",
+                                            model_config={"name": "adam1", "optimizer": "adam"},
+                                            effective_at=0.0, who="a", why="t",
+                                            recorded_at=0.0))]
+    lineages = Lineages(CHALLENGER, controls)
+    assert sorted(lineages.configs()) == ["adam1", "sgd05"]
+    assert lineages.configs()["adam1"].optimizer == other.optimizer
+    learner = LearnerState()
+    ensure_models(learner, lineages)
+    trained = learner.challengers["sgd05"]
+    ensure_models(learner, lineages)
+    assert learner.challengers["sgd05"] is trained and sorted(learner.challengers) == [
+        "adam1", "sgd05"]
+    assert model_named(learner, "lr1") is learner.model
+    assert model_named(learner, "sgd05") is trained
+    assert model_named(learner, "unknown") is learner.model
+
+
+def test_select_points_the_context_at_champion_and_shadow() -> None:
+    learner = LearnerState()
+    lineages = Lineages(CHALLENGER, _controls())
+    ensure_models(learner, lineages)
+    ctx = Context(Registry(), {}, learner.model, PolicyConfig(), 0.0)
+    select_models(ctx, learner, lineages, _start() + DAY)
+    assert ctx.model is learner.challengers["sgd05"] and ctx.shadow is learner.model
+    assert ctx.observe
+    published = {"lr1": RiskModel(rule_prior), "sgd05": RiskModel(rule_prior)}
+    select_published(ctx, published.__getitem__, Lineages(None), _start())
+    assert ctx.model is published["lr1"] and ctx.shadow is None

@@ -1,0 +1,66 @@
+"""Event-time merge of several inputs: records are released in event-time order once no
+other input can deliver anything older."""
+
+from __future__ import annotations
+
+import random
+
+from signals.eventtime.merge import EventTimeMerger
+
+SOURCES = ("listings", "orders", "reports")
+
+
+def test_interleaved_inputs_come_out_in_event_time_order() -> None:
+    rng = random.Random(3)
+    streams = {s: sorted(rng.uniform(0, 1000) for _ in range(50)) for s in SOURCES}
+    merger: EventTimeMerger[float] = EventTimeMerger(SOURCES, idle_after=10.0, now=0.0)
+    released: list[float] = []
+    cursors = dict.fromkeys(SOURCES, 0)
+    while any(cursors[s] < len(streams[s]) for s in SOURCES):
+        source = rng.choice([s for s in SOURCES if cursors[s] < len(streams[s])])
+        ts = streams[source][cursors[source]]
+        cursors[source] += 1
+        released += merger.push(source, ts, ts, now=0.0)
+    released += merger.drain()
+    assert released == sorted(released) and len(released) == 150
+    assert len(merger) == 0
+
+
+def test_a_record_waits_for_a_silent_input_until_it_has_been_idle_long_enough() -> None:
+    merger: EventTimeMerger[str] = EventTimeMerger(("a", "b"), idle_after=2.0, now=0.0)
+    assert merger.push("a", 5.0, "a5", now=1.0) == []
+    assert merger.poll(now=1.9) == [] and len(merger) == 1
+    assert merger.poll(now=2.0) == ["a5"]
+
+
+def test_equal_event_times_keep_their_arrival_order() -> None:
+    merger: EventTimeMerger[str] = EventTimeMerger(("a", "b"), idle_after=1.0, now=0.0)
+    merger.push("a", 5.0, "first", now=0.0)
+    merger.push("a", 5.0, "second", now=0.0)
+    assert merger.push("b", 6.0, "b6", now=0.0) == ["first", "second"]
+    assert merger.drain() == ["b6"]
+
+
+def test_a_full_buffer_releases_its_oldest_records_without_waiting() -> None:
+    merger: EventTimeMerger[int] = EventTimeMerger(("a", "b"), idle_after=100.0, now=0.0,
+                                                   max_buffered=3)
+    out = [item for i in range(5) for item in merger.push("a", float(i), i, now=0.0)]
+    assert out == [0, 1] and len(merger) == 3
+
+
+def test_a_backlogged_input_is_waited_for_only_up_to_max_wait() -> None:
+    merger: EventTimeMerger[str] = EventTimeMerger(("a", "b"), idle_after=1.0, now=0.0,
+                                                   max_wait=10.0)
+    merger.set_backlog("b", True)
+    merger.push("a", 1.0, "a1", now=0.0)
+    assert merger.poll(now=9.9) == []
+    merger.set_backlog("b", False)
+    assert merger.poll(now=9.9) == ["a1"]
+
+
+def test_an_unknown_source_joins_the_merge() -> None:
+    merger: EventTimeMerger[str] = EventTimeMerger(("a",), idle_after=1.0, now=0.0)
+    assert merger.push("a", 5.0, "a5", now=0.0) == ["a5"]
+    assert merger.push("c", 7.0, "c7", now=0.0) == []  # a has only reached 5
+    assert merger.push("a", 8.0, "a8", now=0.0) == ["c7"]  # c has only reached 7
+    assert merger.push("c", 9.0, "c9", now=0.0) == ["a8"]
