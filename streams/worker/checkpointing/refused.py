@@ -54,7 +54,7 @@ class Backoff:
     """
 
     def __init__(self, first: float, longest: float) -> None:
-        self._first, self._longest = first, longest
+        self._longest = longest
         self._delay = first
 
     def next(self) -> float:
