@@ -7,7 +7,9 @@ them, and tried again one at a time: the oldest goes out alone (a probe), after
 a delay that doubles with each refusal (:class:`Backoff`); once the broker takes
 it, the rest follow in their original order. Parking by produce number keeps a
 topic's records in the order they were produced, whichever order their
-failures were reported in. While anything is parked, the events behind it are
+failures were reported in (records already in flight when the first refusal
+came, to a partition the broker still took, may land before the held ones:
+consumers key on ``alert_id``, not on order). While anything is parked, the events behind it are
 not acked (``delivery.OutputProducer.delivered``), so no offset is committed
 past them.
 
