@@ -41,7 +41,7 @@ from tests.reliability.verdict import check_against_replay, latest_model
 #: where in the input the topics are deleted
 DELETE_AT = 0.3
 #: how long the topics stay deleted once the worker has said it holds refused records
-HELD_FOR = 30.0
+HELD_FOR = 20.0
 OUTPUT_ROLES = ("alerts", "deadletter")
 RETRY_MAX = 8.0
 
