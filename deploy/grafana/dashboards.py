@@ -210,6 +210,15 @@ def _kafka_client(board: Dashboard) -> None:
         "stops the worker.", "short",
         [(f"sum by (instance, producer) (increase(brandguard_producer_send_errors_total"
           f"{{{JOB}}}[$__rate_interval]))", "{{producer}} {{instance}}")], width=6))
+    board.with_panel(graph(
+        "Outputs not delivered", "Seconds outputs have waited for any answer from the "
+        "broker (over BRANDGUARD_BROKER_TIMEOUT_SECONDS: not ready), and alerts or dead "
+        "letters held because their topic refuses them (no input is taken meanwhile).",
+        "short",
+        [(f"max by (instance) (brandguard_output_unanswered_seconds{{{JOB}}})",
+          "unanswered s {{instance}}"),
+         (f"sum by (instance, topic) (brandguard_outputs_held{{{JOB}}})",
+          "held {{topic}} {{instance}}")], width=6))
     board.with_panel(single("Builds", "Workers per version and signals build (python or "
                             "compiled).", "none",
                             f"count by (version, build) (brandguard_build_info{{{JOB}}})",

@@ -57,7 +57,7 @@ from signals.contract.headers import cloudevents_source
 from signals.policy.config import PolicyConfig
 from signals.processors import BrandState, ImageState, LearnerState, SellerState
 from streams.worker.admin import client_config
-from streams.worker.checkpointing.delivery import DeliveryFailed, OutputProducer, producer_config
+from streams.worker.checkpointing.delivery import DeliveryFailed, connect, producer_config
 from streams.worker.checkpointing.state_cache import StateCache
 from streams.worker.faust_internals import (
     DirectChangelog,
@@ -65,6 +65,7 @@ from streams.worker.faust_internals import (
     discarding_table_manager,
 )
 from streams.worker.global_views import GlobalViews
+from streams.worker.monitoring.delivery_watch import DeliveryWatch
 from streams.worker.monitoring.metrics import Metrics
 from streams.worker.monitoring.sensor import HealthMonitor
 from streams.worker.runners.base import RawEvent, Runner
@@ -153,7 +154,11 @@ class Brandguard:
         # librdkafka's log lines through Python logging (served by the producer's polls),
         # so they take the worker's log format instead of going to stderr as they are
         config = {**producer_config(client_config(s)), "logger": log}
-        self.outputs = OutputProducer(Producer(config))
+        # refused alerts and dead letters are held and retried; internal records are not
+        contract = [s.topics.alerts, s.topics.deadletter]
+        self.outputs = connect(Producer, config, retry_topics=contract,
+                               longest_retry=s.output_retry_max)
+        self.delivery = DeliveryWatch(self.outputs, self.metrics, s.broker_timeout, contract)
         return Emitter(self.outputs, out, self.metrics, fact_partitions, batch_size=s.fact_batch,
                        ce_source=cloudevents_source(s.app_id, s.ce_source))
 
@@ -216,6 +221,8 @@ class Brandguard:
                     self.read_ahead.update(self.seller_runner.epochs.held_by_partition())
                 # yield so the web server (probes, scrapes) and timers keep their turn
                 await asyncio.sleep(0)
+                while self.outputs.refusing():  # back off: the timer retries them
+                    await asyncio.sleep(0.25)
 
         agent.__name__ = f"{name}_agent"
         self.app.agent(topic, name=f"brandguard.{name}", concurrency=1)(agent)
@@ -251,8 +258,9 @@ class Brandguard:
             runner.reset()
 
     async def _stop_for(self, exc: DeliveryFailed) -> None:
-        """Outputs were lost: the events behind them must be processed again, by a
-        fresh process, from the last commit (never acked, so never committed)."""
+        """Internal outputs were lost (refused alerts and dead letters are retried
+        instead): the events behind them must be processed again, by a fresh
+        process, from the last commit (never acked, so never committed)."""
         log.error("stopping: an output could not be delivered: %s", exc)
         self.metrics.send_errors.labels("outputs").inc()
         await self.app.crash(exc)
@@ -266,7 +274,8 @@ class Brandguard:
                 return
         self.read_ahead.update(self.seller_runner.epochs.held_by_partition())
         self.metrics.epoch_held.set(self.seller_runner.epochs.held())
-        self.metrics.ready.set(1 if self.views.ready.is_set() else 0)
+        self.delivery.update(time.monotonic())
+        self.metrics.ready.set(1 if self.not_ready() is None else 0)
         self.metrics.governance_late.set(self.views.late_controls)
         self.seller_runner.governance.export()
         self._ticks += 1
@@ -275,6 +284,12 @@ class Brandguard:
             inputs = {tp.partition for tp in self.app.consumer.assignment()
                       if tp.topic == self.settings.topics.listings}
             self.seller_runner.tick_unseen(inputs, time.monotonic())
+
+    def not_ready(self) -> str | None:
+        """Why /readyz says 503 (registry not loaded, outputs not delivered), or None."""
+        if not self.views.ready.is_set():
+            return "the brand registry is loading"
+        return self.delivery.reason()
 
     async def _update_lag(self) -> None:
         """Highwater minus the next offset to process, per assigned partition."""

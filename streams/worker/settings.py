@@ -76,6 +76,12 @@ class Settings:
     flush_interval: float = 1.0
     #: finished records of a partition that force a flush before flush_interval
     flush_every: int = 2000
+    #: seconds outputs may wait for any answer from the broker before the worker
+    #: reports it unreachable (``brandguard_broker_unreachable``, /readyz 503)
+    broker_timeout: float = 10.0
+    #: longest wait between attempts to produce refused alerts or dead letters again
+    #: (the wait doubles from 1 s up to this)
+    output_retry_max: float = 60.0
     security_protocol: SecurityProtocol = "PLAINTEXT"
     sasl_mechanism: str | None = None
     sasl_username: str | None = None
@@ -117,6 +123,8 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_STATE_CACHE_SIZE": "state_cache_size",
     "BRANDGUARD_FLUSH_INTERVAL_SECONDS": "flush_interval",
     "BRANDGUARD_FLUSH_EVERY": "flush_every",
+    "BRANDGUARD_BROKER_TIMEOUT_SECONDS": "broker_timeout",
+    "BRANDGUARD_OUTPUT_RETRY_MAX_SECONDS": "output_retry_max",
     "BRANDGUARD_KAFKA_SECURITY_PROTOCOL": "security_protocol",
     "BRANDGUARD_KAFKA_SASL_MECHANISM": "sasl_mechanism",
     "BRANDGUARD_KAFKA_SASL_USERNAME": "sasl_username",
@@ -134,7 +142,7 @@ _TOPIC_VARS = {f"BRANDGUARD_TOPIC_{name.upper()}": name
 _INTS = {"partitions", "image_partitions", "replication_factor", "web_port",
          "standby_replicas", "batch_max", "max_held", "fact_batch", "state_cache_size",
          "flush_every"}
-_FLOATS = {"batch_wait", "flush_interval"}
+_FLOATS = {"batch_wait", "flush_interval", "broker_timeout", "output_retry_max"}
 _PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 #: values that must be one of a few words, as (allowed, whether case matters)
 _CHOICES: dict[str, tuple[tuple[str, ...], bool]] = {
@@ -209,6 +217,8 @@ HELP: dict[str, str] = {
     "state_cache_size": "states per table kept live in memory (colder ones: RocksDB)",
     "flush_interval": "seconds between writes of a partition's changed states (and acks)",
     "flush_every": "finished records of a partition that force an earlier write",
+    "broker_timeout": "seconds without a broker answer to outputs before /readyz says 503",
+    "output_retry_max": "longest wait, in seconds, between tries of refused alerts/dead letters",
     "security_protocol": f"Kafka security protocol: {', '.join(_PROTOCOLS)}",
     "sasl_mechanism": "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512",
     "sasl_username": "SASL user name",

@@ -2,7 +2,9 @@
 
 The same worker process must carry on by itself: no restart, no crash, its
 commits resuming (the oldest unacked record's age falls back to 0 and the
-group commits every record), and its outputs as replay's. The issue measured,
+group commits every record), and its outputs as replay's. While frozen, the
+worker must say so: /readyz 503 with the reason, ``brandguard_broker_unreachable``
+1; after the thaw, /readyz 200 and the gauge 0 again, one episode counted. The issue measured,
 in one run of two, commits that never resumed after the thaw (the oldest
 unacked seller record still aging minutes later).
 
@@ -40,9 +42,13 @@ FREEZE_AT = 0.3
 
 
 def _sample(worker: WorkerProcess) -> dict[str, Any]:
-    status, _ = worker.request("/readyz")
-    return {"readyz": status, "ready": worker.metric("brandguard_worker_ready"),
-            "unacked_age": worker.metric("brandguard_oldest_unacked_seconds")}
+    status, body = worker.request("/readyz")
+    return {"readyz": status, "reason": (body or {}).get("reason"),
+            "ready": worker.metric("brandguard_worker_ready"),
+            "unreachable": worker.metric("brandguard_broker_unreachable"),
+            "unanswered": worker.metric("brandguard_output_unanswered_seconds"),
+            "unacked_age": worker.metric("brandguard_oldest_unacked_seconds"),
+            "at": time.monotonic()}
 
 
 def _freeze(broker: Broker, worker: WorkerProcess, seconds: float) -> list[dict[str, Any]]:
@@ -53,7 +59,7 @@ def _freeze(broker: Broker, worker: WorkerProcess, seconds: float) -> list[dict[
         until = time.monotonic() + seconds
         while time.monotonic() < until:
             samples.append(_sample(worker))
-            time.sleep(2.0)
+            time.sleep(1.0)
     finally:
         os.kill(broker.pid, signal.SIGCONT)
     return samples
@@ -99,17 +105,34 @@ def test_frozen_broker_worker_carries_on(kafka_broker: Broker, kafka_bootstrap: 
         drained_after = time.monotonic() - thawed
         unacked_age = worker.metric("brandguard_oldest_unacked_seconds")
         forced = worker.metric("brandguard_epoch_forced_total")
+        after = _sample(worker)
+        episodes = worker.metric("brandguard_broker_unreachable_episodes_total")
         assert worker.proc.poll() is None and worker.proc.pid == pid, "the worker restarted"
         alerts, dead, aggregates = _collect(kafka_bootstrap, app_id, [worker])
         model = latest_model(kafka_bootstrap, app_id)
     finally:
         worker.stop()
     worst = max((s["unacked_age"] for s in samples), default=0.0)
+    said = [s for s in samples if s["readyz"] == 503]
+    not_ready = said[-1]["at"] - said[0]["at"] if said else 0.0
+    first = (said[0]["at"] - samples[0]["at"], said[0]["reason"]) if said else (0.0, None)
     print(f"\n[frozen broker] {FROZEN_FOR:.0f} s frozen at {FREEZE_AT:.0%} of {total} records; "
           f"while frozen: /readyz {sorted({s['readyz'] for s in samples})}, ready gauge "
           f"{sorted({s['ready'] for s in samples})}, oldest unacked up to {worst:.0f} s; "
           f"first commit {resumed_after:.1f} s after the thaw, everything committed after "
           f"{drained_after:.1f} s; oldest unacked at the end {unacked_age:.0f} s; "
           f"{forced:.0f} held events let through without their epoch's news")
+    print(f"[frozen broker] /readyz 503 for {not_ready:.0f} s of the {FROZEN_FOR:.0f} s "
+          f"({len(said)} of {len(samples)} samples; first said after "
+          f"{first[0]:.0f} s: {first[1]}); "
+          f"unanswered outputs up to {max(s['unanswered'] for s in samples):.0f} s; "
+          f"{episodes:.0f} unreachable episodes; after: /readyz {after['readyz']}, "
+          f"unreachable {after['unreachable']:.0f}")
     assert unacked_age == 0
+    # it said what happened while frozen, in /readyz, its reason and the metrics ...
+    assert said and all("broker" in (s["reason"] or "") for s in said)
+    assert all(s["unreachable"] == 1 and s["ready"] == 0 for s in said)
+    # ... and that it was over after the thaw
+    assert after["readyz"] == 200 and after["unreachable"] == 0 and after["ready"] == 1
+    assert episodes >= 1
     check_against_replay("frozen broker", sim, lines, replay, (alerts, dead, aggregates), model)

@@ -167,7 +167,10 @@ class Metrics:
         self.send_errors = Counter(
             "brandguard_producer_send_errors",
             "Delivery failures of Faust's producer (faust) and of brandguard's output "
-            "producer, each of which stops the worker (outputs).", ["producer"], registry=r)
+            "producer (outputs), each of which stops the worker (refused alerts and dead "
+            "letters are held and retried instead: brandguard_output_refusals).",
+            ["producer"], registry=r)
+        self._delivery_health(r)
         self.assigned_partitions = Gauge(
             "brandguard_assigned_partitions",
             "Partitions assigned to this worker, per topic: active (processed here) or "
@@ -176,6 +179,33 @@ class Metrics:
                                 "Version, signals build (python or compiled) and Python of "
                                 "this worker (value 1).", ["version", "build", "python"],
                                 registry=r)
+
+    def _delivery_health(self, r: CollectorRegistry) -> None:
+        """Whether outputs reach the broker (``monitoring.delivery_watch``)."""
+        self.broker_unreachable = Gauge(
+            "brandguard_broker_unreachable",
+            "1 while outputs are in flight and the broker has not answered for "
+            "BRANDGUARD_BROKER_TIMEOUT_SECONDS (frozen, partitioned away) or librdkafka lost "
+            "every broker; /readyz says 503 meanwhile.", registry=r)
+        self.broker_unreachable_episodes = Counter(
+            "brandguard_broker_unreachable_episodes",
+            "Times brandguard_broker_unreachable went to 1.", registry=r)
+        self.output_unanswered = Gauge(
+            "brandguard_output_unanswered_seconds",
+            "How long outputs have been in flight without any answer from the broker "
+            "(0 when nothing is in flight).", registry=r)
+        self.outputs_held = Gauge(
+            "brandguard_outputs_held",
+            "Alerts or dead letters the broker refused (topic deleted, write denied), held "
+            "to be produced again; input is not taken and offsets are not committed "
+            "past them meanwhile.", ["topic"], registry=r)
+        self.output_outages = Counter(
+            "brandguard_output_outages",
+            "Times an output topic started refusing records (a backoff episode).",
+            ["topic"], registry=r)
+        self.output_refusals = Counter(
+            "brandguard_output_refusals",
+            "Records an output topic refused, each attempt counted.", ["topic"], registry=r)
 
     def _zero_known_series(self) -> None:
         """Create every bounded label set at 0, so the first alert or dead letter is an

@@ -75,9 +75,9 @@ def install_views(bg: Brandguard) -> None:
 
     @app.page("/readyz")
     async def readyz(view: View, request: Request) -> Response:
-        ready = bg.views.ready.is_set()
-        return view.json({"ready": ready, "brands": len(bg.views.registry)},
-                         status=200 if ready else 503)
+        reason = bg.not_ready()
+        return view.json({"ready": reason is None, "brands": len(bg.views.registry),
+                          "reason": reason}, status=200 if reason is None else 503)
 
     @app.page("/debug/aggregates")
     async def aggregates(view: View, request: Request) -> Response:
