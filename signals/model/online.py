@@ -94,6 +94,8 @@ class ModelConfig:
         if self.learning_rate <= 0 or self.intercept_lr < 0 or self.l2 < 0:
             raise ValueError("learning_rate must be positive, intercept_lr and l2 non-negative")
         codec.make_optimizer(self.optimizer, self.learning_rate)  # rejects unknown kinds
+        if self.stacking not in ("offset", "feature"):
+            raise ValueError(f"stacking must be 'offset' or 'feature', got {self.stacking!r}")
         self.trust_schedule()  # validates the trust parameters
 
     def trust_schedule(self) -> TrustSchedule:
@@ -200,8 +202,9 @@ class RiskModel:
             self._metrics.update(bool(y), served, learned_before, delay_seconds, prior)
         except ValueError as exc:  # a bad example is the shell's to dead-letter, not a crash
             raise ProcessingError(f"training example refused: {exc}") from exc
-        # The prior's log-odds is a feature too (stacking): the learned model starts from
-        # what the rules know and learns where they are wrong, so it can beat them.
+        # The prior's log-odds is an input too (stacking): the learned model starts from
+        # what the rules know and learns where they are wrong, so it can beat them. As an
+        # offset it is not standardised, so the scaler never sees it.
         if not self._offset:
             features[PRIOR_FEATURE] = stacked
         # Same order as River's Pipeline: update the scaler, then learn on scaled values.

@@ -160,6 +160,7 @@ def test_a_prior_outside_zero_one_is_a_processing_error() -> None:
         {"learning_rate": 0.0},
         {"optimizer": "lbfgs"},
         {"warmup_labels": 10, "full_trust_labels": 5},
+        {"stacking": "residual"},
     ],
 )
 def test_invalid_configs_are_rejected(kwargs: dict[str, object]) -> None:
