@@ -14,7 +14,7 @@ so a scorer may share a snapshot with nobody's permission; only
 >>> for i in range(6):
 ...     model.learn_one({"price_discount": float(i % 2)}, y=bool(i % 2))
 >>> score = model.score_one({"price_discount": 1.0})
->>> model.version, score.trust > 0, score.learned > 0.5, score.probability > score.prior
+>>> model.version, score.trust > 0, score.learned > score.prior, score.probability > score.prior
 ('lr1-6', True, True, True)
 """
 
