@@ -3,14 +3,14 @@ from __future__ import annotations
 import pytest
 
 from signals.governance.spec import SpecError, format_spec, parse_spec
-from signals.model.online import RiskModel
+from signals.model.online import ModelConfig, RiskModel
 from signals.model.prior import rule_prior
 
 
 def test_a_spec_round_trips_and_changes_only_what_it_names() -> None:
     config = parse_spec("adam1:optimizer=adam,l2=0.01,max_trust=0.5")
     assert (config.optimizer, config.l2, config.max_trust) == ("adam", 0.01, 0.5)
-    assert config.learning_rate == 0.1
+    assert config.learning_rate == ModelConfig().learning_rate  # not named: the default
     assert parse_spec(format_spec(config)) == config
 
 

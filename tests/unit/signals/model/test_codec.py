@@ -123,3 +123,15 @@ def test_malformed_snapshots_raise_the_format_error(damage: Any) -> None:
     damage(snapshot)
     with pytest.raises(ModelFormatError):
         RiskModel.from_dict(snapshot, prior)
+
+
+def test_a_snapshot_from_before_offset_stacking_keeps_the_prior_as_a_scaled_feature() -> None:
+    old = RiskModel(prior, ModelConfig(stacking="feature"))
+    for i in range(60):
+        old.learn_one({"price_discount": (i % 5) / 5, "brand_typo": float(i % 3 == 0)}, i % 2 == 0)
+    data = old.to_dict()
+    del data["config"]["stacking"]  # as written by the previous release
+    restored = RiskModel.from_dict(through_json(data), prior)
+    assert restored.config.stacking == "feature"
+    probe = {"price_discount": 0.4, "brand_typo": 1.0}
+    assert restored.score_one(probe) == old.score_one(probe)

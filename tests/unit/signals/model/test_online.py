@@ -160,6 +160,7 @@ def test_a_prior_outside_zero_one_is_a_processing_error() -> None:
         {"learning_rate": 0.0},
         {"optimizer": "lbfgs"},
         {"warmup_labels": 10, "full_trust_labels": 5},
+        {"stacking": "residual"},
     ],
 )
 def test_invalid_configs_are_rejected(kwargs: dict[str, object]) -> None:
@@ -209,6 +210,9 @@ def _plain_learned(model: RiskModel, features: dict[str, float]) -> dict[str, fl
     scaler, weights = model._scaler, model._regression._weights
     out = {}
     for name, value in features.items():
+        if name == PRIOR_FEATURE and model.config.stacking == "offset":
+            out[name] = weights.get(name, 0.0) * value  # unscaled: it is the offset
+            continue
         var = scaler.vars.get(name, 0.0)
         out[name] = (weights.get(name, 0.0) * ((value - scaler.means.get(name, 0.0)) / var**0.5)
                      if var else 0.0)
@@ -232,3 +236,48 @@ def test_learned_contributions_follow_every_label() -> None:
         assert probability == (1.0 / (1.0 + math.exp(-logit)) if logit >= 0
                                else math.exp(logit) / (1.0 + math.exp(logit)))
         model.learn_one(x, rng.random() < 0.4)
+
+
+def test_with_offset_stacking_the_untrained_model_is_the_prior() -> None:
+    model = RiskModel(weak_prior, ModelConfig(warmup_labels=0))
+    for x, _ in synthetic_stream(8, 5):
+        score = model.score_one(x)
+        assert score.learned == pytest.approx(score.prior, rel=1e-12)
+
+
+def misweighted_prior(x: Mapping[str, float]) -> tuple[float, dict[str, float]]:
+    """Right about counterfeit_vocab, blind to price_discount, wrong way round on
+    seller_age_days_log: a rule set written for another marketplace."""
+    parts = {"counterfeit_vocab": 1.1 * x.get("counterfeit_vocab", 0.0),
+             "seller_age_days_log": 0.3 * (x.get("seller_age_days_log", 4.0) - 4.0)}
+    logit = sum(parts.values()) - 0.5
+    return 1.0 / (1.0 + math.exp(-logit)), parts
+
+
+def test_the_learned_model_earns_its_weight_where_the_prior_is_wrong() -> None:
+    model = RiskModel(misweighted_prior)
+    for x, y in synthetic_stream(9, 1500):
+        model.learn_one(x, y)
+    prior_auc = model.metrics.roc_auc("prior")
+    learned_auc = model.metrics.roc_auc("learned")
+    assert prior_auc is not None and learned_auc is not None
+    assert learned_auc > prior_auc + 0.05
+    assert model.trust() > 0.5
+
+
+def test_rejected_decisions_teach_the_model_as_much_as_upheld_ones() -> None:
+    # the prior trusts counterfeit_vocab; every report on such listings is rejected
+    model = RiskModel(weak_prior, ModelConfig(warmup_labels=10, full_trust_labels=20))
+    rng = random.Random(10)
+    for _ in range(300):
+        has_vocab = float(rng.random() < 0.5)
+        model.learn_one({"counterfeit_vocab": has_vocab, "price_discount": rng.random()},
+                        y=not has_vocab and rng.random() < 0.5)
+    vocab = model.score_one({"counterfeit_vocab": 1.0, "price_discount": 0.5})
+    plain = model.score_one({"counterfeit_vocab": 0.0, "price_discount": 0.5})
+    assert vocab.prior > plain.prior  # the rules rank it riskier ...
+    assert vocab.learned is not None and plain.learned is not None
+    assert vocab.learned < plain.learned  # ... the rejections taught the model otherwise
+    assert vocab.learned < vocab.prior - 0.1
+    learned_auc, prior_auc = model.metrics.roc_auc("learned"), model.metrics.roc_auc("prior")
+    assert learned_auc is not None and prior_auc is not None and learned_auc > prior_auc
