@@ -102,6 +102,16 @@ BENCH_ARGS ?=
 bench: install compiled
 	$(PY) bench/run_all.py --compiled $(COMPILED_VENV) $(BENCH_ARGS)
 
+# Not part of `make test` or `make bench`: one worker (compiled build) fed simulated
+# events in real time for SOAK_MINUTES (default 30) at half the rate it catches up at
+# (measured first), sellers growing; prints RSS, lag, latency and dead letters over time
+# and the pass criteria, and writes bench/results/soak.json. SOAK_ARGS=--help for more.
+SOAK_MINUTES ?= 30
+SOAK_ARGS ?=
+
+soak: install compiled
+	$(PY) bench/soak.py --compiled $(COMPILED_VENV) --minutes $(SOAK_MINUTES) $(SOAK_ARGS)
+
 # the compiled build, installed from its wheel (make compiled)
 run: compiled
 	$(COMPILED_VENV)/bin/brandguard run
