@@ -98,7 +98,9 @@ def measure(lab: Lab, args: argparse.Namespace) -> dict[str, Any]:
     del lines
     print(f"  memory: {loaded.records:,} records, {sellers[-1]:,} sellers; built in {built:.0f} s, "
           f"produced in {loaded.produce_s:.0f} s", file=sys.stderr)
-    worker = lab.worker(loaded, lab.app_id("mem-"))
+    cache = getattr(args, "state_cache_size", None)
+    extra = {"BRANDGUARD_STATE_CACHE_SIZE": str(cache)} if cache else None
+    worker = lab.worker(loaded, lab.app_id("mem-"), extra=extra)
     marks = [records // 4, records // 2, 3 * records // 4, records]
     rss: dict[int, float] = {}
 
@@ -114,6 +116,7 @@ def measure(lab: Lab, args: argparse.Namespace) -> dict[str, Any]:
     return {"size": "full" if args.full else ("custom" if args.records else "default"),
             "runs": 1, "records": records, "scenario": loaded.summary(),
             "marks": marks, "rss_mb": [rss[m] for m in marks], "sellers": sellers,
+            "state_cache_size": cache,
             "growth_half_to_full_pct": (full - half) / half * 100.0,
             "mb_per_1k_sellers_second_half": (full - half) / max(1, sellers[3] - sellers[1]) * 1e3,
             "worker_per_s": timing["per_s"]}
@@ -121,7 +124,9 @@ def measure(lab: Lab, args: argparse.Namespace) -> dict[str, Any]:
 
 def report(r: dict[str, Any]) -> list[str]:
     m, rss, sellers = r["marks"], r["rss_mb"], r["sellers"]
-    return [f"memory ({r['records']:,} records, {r['size']}): worker RSS "
+    cache = r.get("state_cache_size")
+    size = r["size"] + (f", state cache {cache:,}" if cache else "")
+    return [f"memory ({r['records']:,} records, {size}): worker RSS "
             + ", ".join(f"{rss[i]:,.0f} MiB after {m[i]:,} ({sellers[i]:,} sellers)"
                         for i in range(4)),
             f"  growth from N/2 to N: {r['growth_half_to_full_pct']:+.1f}% "
@@ -131,6 +136,8 @@ def report(r: dict[str, Any]) -> list[str]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--records", type=int, default=None,
                         help="N (default 40,000; 2,000,000 with --full)")
+    parser.add_argument("--state-cache-size", type=int, default=None,
+                        help="the worker's BRANDGUARD_STATE_CACHE_SIZE (default: its own)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,15 +14,17 @@ from pathlib import Path
 
 import pytest
 
+from streams.cli.produce import produce_file
 from tests.integration.test_worker import (
     _collect,
     _produce_registry_first,
     _replay,
     _scenario,
+    _topics,
     _wait_quiet,
     _worker,
 )
-from tests.integration.worker_proc import WorkerProcess, free_port
+from tests.integration.worker_proc import WorkerProcess, free_port, wait_for
 from tests.reliability.kafka_offsets import committed_lag, end_offsets
 from tests.reliability.live import (
     group_topics,
@@ -54,10 +56,18 @@ def test_join_then_leave_matches_replay(kafka_bootstrap: str, unique: str,
     app_id = one.env["BRANDGUARD_APP_ID"]
     inputs = input_topics(app_id)
     try:
-        _produce_registry_first(events, tmp_path, [one], kafka_bootstrap, app_id)
-        total = sum(end_offsets(kafka_bootstrap, inputs).values())
-        wait_reading(one, inputs, JOIN_AT * total)
+        # Half the traffic first: the second worker must join before the first one has
+        # finished the stream, however fast it reads.
+        _, rest = _produce_registry_first(events, tmp_path, [one], kafka_bootstrap, app_id,
+                                          split=True)
+        first_half = sum(end_offsets(kafka_bootstrap, inputs).values())
+        wait_reading(one, inputs, 2 * JOIN_AT * first_half)
         two.start()
+        wait_for(lambda: two.metric("brandguard_assigned_partitions") > 0, 300,
+                 "the second worker to be given partitions", two)
+        summary = produce_file(rest, kafka_bootstrap, topics=_topics(app_id), progress=False)
+        assert summary.ok, summary.first_error
+        total = sum(end_offsets(kafka_bootstrap, inputs).values())
         wait_reading(two, inputs, 1)  # the second worker has partitions and reads
         read_by_one = input_events(one, inputs)
         remaining = total - read_by_one
