@@ -75,14 +75,15 @@ def run_one(scenario: str, seed: int, days: float, after: float) -> dict[str, An
     model = _Remembering(rule_prior)
     state = PipelineState(observe=True)
     state.learner.model = model
-    scored: list[tuple[str, float, float, float, float]] = []
+    #: (listing id, time, (prior, learned, served)) of every listing at creation
+    scored: list[tuple[str, float, tuple[float, float, float]]] = []
 
     def on_scored(seen: ScoredListing) -> None:
         last = model.last
         if seen.event.action == "created" and last is not None:
             learned = last.prior if last.learned is None else last.learned
-            scored.append((seen.event.listing_id, seen.event.ts, last.prior, learned,
-                           seen.probability))
+            scored.append((seen.event.listing_id, seen.event.ts,
+                           (last.prior, learned, seen.probability)))
 
     summary, _ = replay_lines(sim.lines, "sim", lambda: 0.0, lambda a: None, lambda d: None,
                               state=state, on_scored=on_scored)
@@ -94,7 +95,7 @@ def run_one(scenario: str, seed: int, days: float, after: float) -> dict[str, An
     return {"scenario": scenario, "seed": seed, "labels": metrics["labels_seen"],
             "trust": model.trust(),
             "label_auc": {name: metrics[f"{name}_roc_auc"] for name in _SCORERS},
-            "truth_auc": {name: roc_auc(infringing, [row[2 + i] for row in kept])
+            "truth_auc": {name: roc_auc(infringing, [row[2][i] for row in kept])
                           for i, name in enumerate(_SCORERS)},
             "listings": len(kept)}
 
