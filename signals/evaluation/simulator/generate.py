@@ -26,6 +26,7 @@ import orjson
 from signals.evaluation.simulator.defects import GoodLine, duplicates, malformed
 from signals.evaluation.simulator.flood import add_flood
 from signals.evaluation.simulator.lifecycle import Emitted, listing_events
+from signals.evaluation.simulator.other_market import OTHER_MARKET_DRAFTS
 from signals.evaluation.simulator.scenarios import SimConfig
 from signals.evaluation.simulator.schedule import listing_times
 from signals.evaluation.simulator.tactics import Listing, make_listing, phash_hex
@@ -67,10 +68,12 @@ def _marketplace_events(rng: random.Random, world: World,
     events: list[Emitted] = []
     listings: list[Listing] = []
     shift_ms = cfg.shift_ms
+    market = OTHER_MARKET_DRAFTS if cfg.market == "other" else None
     for seller in world.sellers:
         for created in listing_times(rng, seller, cfg.end_ms):
             listing = make_listing(rng, world, seller, created,
-                                   shifted=shift_ms is not None and created >= shift_ms)
+                                   shifted=shift_ms is not None and created >= shift_ms,
+                                   market=market)
             listings.append(listing)
             emitted, _ = listing_events(rng, world, listing, cfg.end_ms, buyers)
             events.extend(emitted)

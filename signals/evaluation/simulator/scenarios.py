@@ -8,13 +8,23 @@ fakes, and each counterfeiter turns stealthy at its own time between 35 % and
 ``scale`` multiplies every population except the brands' own stores, which
 stay one per brand.
 
+``other_market`` is a marketplace the rule prior was not written for (see
+:mod:`signals.evaluation.simulator.other_market`): a cross-border catalogue
+marketplace where honest resellers show the catalogue's official photos and
+run platform sales, and counterfeiters, kept off typos and replica vocabulary
+by keyword filters, show photos of their own stock and ship deep stock from
+abroad. Its populations lean to gray-market importers and careful fakes.
+
 >>> cfg = scenario_config("brand_flood", seed=7, days=2.0, scale=0.5)
 >>> cfg.flood, cfg.population["blatant_counterfeiter"], cfg.start_time
 (True, 18, '2026-11-01T00:00:00.000Z')
 >>> scenario_config("nope", seed=1, days=1.0, scale=1.0)
 Traceback (most recent call last):
 ...
-ValueError: unknown scenario 'nope'; choose one of: brand_flood, copycat, drift, mixed, subtle
+ValueError: unknown scenario 'nope'; choose one of: brand_flood, copycat, drift, mixed, \
+other_market, subtle
+>>> scenario_config("other_market", seed=1, days=1.0, scale=1.0).market
+'other'
 """
 
 from __future__ import annotations
@@ -66,6 +76,10 @@ SCENARIOS: dict[str, dict[str, int]] = {
                 "stealth_counterfeiter": 4},
     # tactics change mid-stream: blatant and subtle counterfeiters turn stealthy
     "drift": _MIXED,
+    # a marketplace the rules were not written for: importers and careful fakes abound
+    "other_market": {**_MIXED, "gray_market": 50, "clearance": 10, "general_store": 24,
+                     "blatant_counterfeiter": 14, "subtle_counterfeiter": 30, "copycat": 10,
+                     "stealth_counterfeiter": 20},
 }
 
 
@@ -87,6 +101,9 @@ class SimConfig:
     start_ms: int = START_MS
     #: share of the run after which blatant counterfeiters list subtle fakes instead
     tactic_shift: float | None = None
+    #: ``home`` (the marketplace the rule prior was written for) or ``other``
+    #: (:mod:`signals.evaluation.simulator.other_market`)
+    market: str = "home"
 
     @property
     def end_ms(self) -> int:
@@ -118,4 +135,5 @@ def scenario_config(name: str, *, seed: int, days: float, scale: float,
                      population=population, flood=name == "brand_flood", drift=name == "drift",
                      bad_record_rate=bad_record_rate,
                      # the first counterfeiters turn stealthy at 35 % of the span
-                     tactic_shift=0.35 if name == "drift" else None)
+                     tactic_shift=0.35 if name == "drift" else None,
+                     market="other" if name == "other_market" else "home")

@@ -9,6 +9,7 @@ detector has to combine signals rather than key on one.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from signals.evaluation.simulator.names import (
@@ -23,7 +24,8 @@ from signals.evaluation.simulator.names import (
 )
 from signals.evaluation.simulator.world import Brand, Seller, World, random_phash
 
-__all__ = ["INFRINGING_TACTICS", "Listing", "choose_tactic", "make_listing", "phash_hex"]
+__all__ = ["INFRINGING_TACTICS", "Draft", "DraftFn", "Listing", "choose_tactic", "make_listing",
+           "official_images", "own_photos", "phash_hex", "product_words", "shop_price"]
 
 INFRINGING_TACTICS = frozenset({"blatant_fake", "subtle_fake", "copycat", "stealth_fake"})
 _CURRENCY_OF = {"US": "USD", "CA": "USD", "GB": "GBP", "DE": "EUR", "FR": "EUR", "IT": "EUR",
@@ -54,12 +56,18 @@ class Listing:
 
 
 @dataclass(frozen=True, slots=True)
-class _Draft:
+class Draft:
+    """What a tactic decides about a new listing."""
+
     title: str
     brand_tag: str | None
     price: float
     phashes: tuple[int, ...]
     quantity: int
+
+
+#: a marketplace's own version of a branded tactic: (rng, seller, brand, retail) -> draft
+DraftFn = Callable[[random.Random, Seller, Brand, float], Draft]
 
 
 def phash_hex(value: int) -> str:
@@ -77,22 +85,22 @@ def _flip_bits(rng: random.Random, value: int, flips: int) -> int:
     return value
 
 
-def _price(value: float) -> float:
+def shop_price(value: float) -> float:
     # shops price at .99 above ten units; cheap goods keep cents as computed
     return float(int(value)) + 0.99 if value >= 10 else max(0.5, round(value, 2))
 
 
-def _official(rng: random.Random, brand: Brand, count: int, max_flips: int,
+def official_images(rng: random.Random, brand: Brand, count: int, max_flips: int,
               min_flips: int = 0) -> list[int]:
     picks = rng.sample(brand.official_phashes, k=min(count, len(brand.official_phashes)))
     return [_flip_bits(rng, p, rng.randint(min_flips, max_flips)) for p in picks]
 
 
-def _own_photos(rng: random.Random, low: int, high: int) -> list[int]:
+def own_photos(rng: random.Random, low: int, high: int) -> list[int]:
     return [random_phash(rng) for _ in range(rng.randint(low, high))]
 
 
-def _product(rng: random.Random, brand: Brand) -> tuple[str, str]:
+def product_words(rng: random.Random, brand: Brand) -> tuple[str, str]:
     return rng.choice(brand.protected_terms), rng.choice(brand.spec.nouns)
 
 
@@ -102,7 +110,7 @@ def _stray_separator(rng: random.Random) -> str:
     return "\u2028" if roll < 0.0007 else "\u0085" if roll < 0.0012 else " "
 
 
-def _genuine(rng: random.Random, seller: Seller, category: str) -> _Draft:
+def _genuine(rng: random.Random, seller: Seller, category: str) -> Draft:
     nouns, (low, high) = GENERIC_PRODUCTS[category]
     noun, colour = rng.choice(nouns), rng.choice(COLOURS)
     own = seller.own_brand
@@ -110,87 +118,88 @@ def _genuine(rng: random.Random, seller: Seller, category: str) -> _Draft:
     if rng.random() < 0.3:
         title += rng.choice((" | Free Shipping", " (Pack of 2)", " - New", " - Gift Idea"))
     images = tuple(random_phash(rng) for _ in range(rng.randint(1, 4)))
-    return _Draft(title, f"brand-{slug(own)}" if own else None, _price(rng.uniform(low, high)),
+    return Draft(title, f"brand-{slug(own)}" if own else None, shop_price(rng.uniform(low, high)),
                   images, rng.randint(0, 40))
 
 
-def _authorized(rng: random.Random, brand: Brand, retail: float) -> _Draft:
-    term, noun = _product(rng, brand)
+def _authorized(rng: random.Random, brand: Brand, retail: float) -> Draft:
+    term, noun = product_words(rng, brand)
     title = f"{brand.name} {term} {noun} - {rng.choice(COLOURS)}"
-    images = _official(rng, brand, rng.randint(1, 3), 1) + [random_phash(rng)] * rng.randint(0, 1)
-    return _Draft(title, brand.brand_id, _price(retail * rng.uniform(0.92, 1.05)), tuple(images),
-                  rng.randint(1, 60))
+    images = (official_images(rng, brand, rng.randint(1, 3), 1)
+              + [random_phash(rng)] * rng.randint(0, 1))
+    return Draft(title, brand.brand_id, shop_price(retail * rng.uniform(0.92, 1.05)),
+                 tuple(images), rng.randint(1, 60))
 
 
-def _gray_market(rng: random.Random, brand: Brand, retail: float) -> _Draft:
-    term, noun = _product(rng, brand)
+def _gray_market(rng: random.Random, brand: Brand, retail: float) -> Draft:
+    term, noun = product_words(rng, brand)
     suffix = rng.choice(("imported", "international version", "EU import", "new in box",
                          "parallel import", "sealed"))
     title = f"{brand.name} {term} {noun} ({rng.choice(COLOURS)}) - {suffix}"
     images = [random_phash(rng) for _ in range(rng.randint(1, 3))]
     if rng.random() < 0.6:
-        images += _official(rng, brand, 1, 2)
+        images += official_images(rng, brand, 1, 2)
     if rng.random() < 0.2:  # some show nothing but the brand's photos
-        images = _official(rng, brand, rng.randint(1, 2), 1)
-    return _Draft(title, brand.brand_id, _price(retail * rng.uniform(0.75, 1.0)), tuple(images),
+        images = official_images(rng, brand, rng.randint(1, 2), 1)
+    return Draft(title, brand.brand_id, shop_price(retail * rng.uniform(0.75, 1.0)), tuple(images),
                   rng.randint(1, 25))
 
 
-def _clearance(rng: random.Random, brand: Brand, retail: float) -> _Draft:
-    term, noun = _product(rng, brand)
+def _clearance(rng: random.Random, brand: Brand, retail: float) -> Draft:
+    term, noun = product_words(rng, brand)
     word, discount = rng.choice(CLEARANCE_WORDS), rng.uniform(0.4, 0.6)
     title = rng.choice((f"{word}: {brand.name} {term} {noun} - {rng.choice(COLOURS)}",
                         f"{brand.name} {term} {noun} - {word} {round(discount * 100)}% off"))
-    return _Draft(title, brand.brand_id, _price(retail * (1 - discount)),
-                  tuple(_official(rng, brand, rng.randint(1, 2), 1)), rng.randint(1, 30))
+    return Draft(title, brand.brand_id, shop_price(retail * (1 - discount)),
+                  tuple(official_images(rng, brand, rng.randint(1, 2), 1)), rng.randint(1, 30))
 
 
-def _authorized_sale(rng: random.Random, brand: Brand, retail: float) -> _Draft:
+def _authorized_sale(rng: random.Random, brand: Brand, retail: float) -> Draft:
     """An authorized reseller's promotion: a real discount, not always called a sale."""
     draft = _authorized(rng, brand, retail)
     title = draft.title
     if rng.random() < 0.5:
         title += rng.choice((" - SALE", " | Black Friday deal", " - limited offer", " -30%"))
-    return _Draft(title, draft.brand_tag, _price(retail * rng.uniform(0.6, 0.82)),
+    return Draft(title, draft.brand_tag, shop_price(retail * rng.uniform(0.6, 0.82)),
                   draft.phashes, draft.quantity)
 
 
-def _pre_owned(rng: random.Random, brand: Brand, retail: float) -> _Draft:
+def _pre_owned(rng: random.Random, brand: Brand, retail: float) -> Draft:
     """Used, open-box or refurbished goods: cheap, one of a kind, the seller's own photos."""
-    term, noun = _product(rng, brand)
+    term, noun = product_words(rng, brand)
     title = f"{brand.name} {term} {noun}"
     if rng.random() < 0.88:
         title = rng.choice((f"{title} - {rng.choice(CONDITION_WORDS)}",
                             f"{rng.choice(CONDITION_WORDS)}: {title}"))
-    images = _own_photos(rng, 1, 4)
+    images = own_photos(rng, 1, 4)
     if rng.random() < 0.3:
-        images += _official(rng, brand, 1, 1)
+        images += official_images(rng, brand, 1, 1)
     quantity = 1 if rng.random() < 0.8 else rng.randint(2, 4)
-    return _Draft(title, brand.brand_id if rng.random() < 0.7 else None,
-                  _price(retail * rng.uniform(0.4, 0.8)), tuple(images), quantity)
+    return Draft(title, brand.brand_id if rng.random() < 0.7 else None,
+                  shop_price(retail * rng.uniform(0.4, 0.8)), tuple(images), quantity)
 
 
-def _retail_genuine(rng: random.Random, brand: Brand, retail: float) -> _Draft:
+def _retail_genuine(rng: random.Random, brand: Brand, retail: float) -> Draft:
     """A general store's genuine branded line, bought wholesale: retail price, own photos."""
-    term, noun = _product(rng, brand)
+    term, noun = product_words(rng, brand)
     title = f"{brand.name} {term} {noun} - {rng.choice(COLOURS)}"
-    images = _own_photos(rng, 1, 3)
+    images = own_photos(rng, 1, 3)
     if rng.random() < 0.3:
-        images += _official(rng, brand, 1, 1)
-    return _Draft(title, brand.brand_id if rng.random() < 0.6 else None,
-                  _price(retail * rng.uniform(0.88, 1.1)), tuple(images), rng.randint(1, 12))
+        images += official_images(rng, brand, 1, 1)
+    return Draft(title, brand.brand_id if rng.random() < 0.6 else None,
+                  shop_price(retail * rng.uniform(0.88, 1.1)), tuple(images), rng.randint(1, 12))
 
 
-def _accessory(rng: random.Random, seller: Seller, brand: Brand) -> _Draft:
+def _accessory(rng: random.Random, seller: Seller, brand: Brand) -> Draft:
     term = rng.choice(brand.protected_terms)
     title = rng.choice(ACCESSORY_TEMPLATES[brand.spec.category]).format(brand=brand.name, term=term)
     images = tuple(random_phash(rng) for _ in range(rng.randint(1, 3)))
     stock = rng.randint(20, 800) if seller.kind == "accessory_maker" else rng.randint(5, 200)
-    return _Draft(title, None, _price(rng.uniform(5.0, 40.0)), images, stock)
+    return Draft(title, None, shop_price(rng.uniform(5.0, 40.0)), images, stock)
 
 
-def _blatant(rng: random.Random, seller: Seller, brand: Brand, retail: float) -> _Draft:
-    term, noun = _product(rng, brand)
+def _blatant(rng: random.Random, seller: Seller, brand: Brand, retail: float) -> Draft:
+    term, noun = product_words(rng, brand)
     shown = rng.choice((brand.name, *brand.spec.aliases)) if rng.random() < 0.25 else typosquat(
         rng, brand.name)
     vocab = " ".join(rng.sample(FAKE_VOCABULARY, k=rng.randint(1, 2)))
@@ -201,26 +210,26 @@ def _blatant(rng: random.Random, seller: Seller, brand: Brand, retail: float) ->
     images = rng.sample(pool, k=min(len(pool), rng.randint(1, 4))) if rng.random() < 0.7 else [
         random_phash(rng)]
     if rng.random() < 0.25:
-        images += _official(rng, brand, 1, 0)
+        images += official_images(rng, brand, 1, 0)
     tag = brand.brand_id if rng.random() < 0.4 else None
-    return _Draft(title, tag, _price(retail * rng.uniform(0.10, 0.30)), tuple(images),
+    return Draft(title, tag, shop_price(retail * rng.uniform(0.10, 0.30)), tuple(images),
                   rng.randint(20, 999))
 
 
-def _subtle(rng: random.Random, seller: Seller, brand: Brand, retail: float) -> _Draft:
-    term, noun = _product(rng, brand)
+def _subtle(rng: random.Random, seller: Seller, brand: Brand, retail: float) -> Draft:
+    term, noun = product_words(rng, brand)
     title = f"{brand.name} {term} {noun} - {rng.choice(COLOURS)}"
     if rng.random() < 0.15:
         title += rng.choice((" 100% Authentic", " Genuine", " Original"))
-    images = _official(rng, brand, rng.randint(1, 3), 4)
+    images = official_images(rng, brand, rng.randint(1, 3), 4)
     if seller.image_pool and rng.random() < 0.4:
         images.append(rng.choice(seller.image_pool))
-    return _Draft(title, brand.brand_id, _price(retail * rng.uniform(0.60, 0.85)), tuple(images),
+    return Draft(title, brand.brand_id, shop_price(retail * rng.uniform(0.60, 0.85)), tuple(images),
                   rng.randint(5, 200))
 
 
-def _copycat(rng: random.Random, seller: Seller, brand: Brand, retail: float) -> _Draft:
-    term, noun = _product(rng, brand)
+def _copycat(rng: random.Random, seller: Seller, brand: Brand, retail: float) -> Draft:
+    term, noun = product_words(rng, brand)
     if rng.random() < 0.25 and " " not in term and len(term) > 5:
         term = f"{term[:len(term) // 2]} {term[len(term) // 2:]}"
     own = seller.own_brand
@@ -229,24 +238,24 @@ def _copycat(rng: random.Random, seller: Seller, brand: Brand, retail: float) ->
                         f"{term} Style {noun}, {colour}", f"{term} {noun} for Men & Women"))
     images = [random_phash(rng) for _ in range(rng.randint(1, 3))]
     if rng.random() < 0.3:
-        images += _official(rng, brand, 1, 8)
+        images += official_images(rng, brand, 1, 8)
     tag = f"brand-{slug(own)}" if own and rng.random() < 0.7 else None
-    return _Draft(title, tag, _price(retail * rng.uniform(0.25, 0.6)), tuple(images),
+    return Draft(title, tag, shop_price(retail * rng.uniform(0.25, 0.6)), tuple(images),
                   rng.randint(10, 500))
 
 
-def _stealth(rng: random.Random, seller: Seller, brand: Brand, retail: float) -> _Draft:
+def _stealth(rng: random.Random, seller: Seller, brand: Brand, retail: float) -> Draft:
     """A counterfeit without the obvious tells: near retail, a clean title, the brand's
     photos edited (cropped, re-coloured, watermark removed), an aged account."""
-    term, noun = _product(rng, brand)
+    term, noun = product_words(rng, brand)
     title = f"{brand.name} {term} {noun} - {rng.choice(COLOURS)}"
     if rng.random() < 0.2:
         title += rng.choice((" - Authentic", " New with tags", " Genuine", " Fast dispatch"))
-    images = _official(rng, brand, rng.randint(1, 3), 7, min_flips=3)
+    images = official_images(rng, brand, rng.randint(1, 3), 7, min_flips=3)
     if rng.random() < 0.25:
-        images += _own_photos(rng, 1, 1)
-    return _Draft(title, brand.brand_id if rng.random() < 0.85 else None,
-                  _price(retail * rng.uniform(0.8, 0.98)), tuple(images), rng.randint(15, 400))
+        images += own_photos(rng, 1, 1)
+    return Draft(title, brand.brand_id if rng.random() < 0.85 else None,
+                  shop_price(retail * rng.uniform(0.8, 0.98)), tuple(images), rng.randint(15, 400))
 
 
 _COVER = {"blatant_counterfeiter": 0.12, "subtle_counterfeiter": 0.1, "copycat": 0.15,
@@ -287,9 +296,11 @@ def choose_tactic(rng: random.Random, seller: Seller, brand: Brand | None,
 
 
 def _draft(rng: random.Random, tactic: str, seller: Seller, brand: Brand | None,
-           category: str, retail: float) -> _Draft:
+           category: str, retail: float, market: Mapping[str, DraftFn] | None) -> Draft:
     if brand is None or tactic == "genuine":
         return _genuine(rng, seller, category)
+    if market is not None and tactic in market:
+        return market[tactic](rng, seller, brand, retail)
     if tactic == "accessory":
         return _accessory(rng, seller, brand)
     makers = {"authorized_reseller": _authorized, "gray_market": _gray_market,
@@ -303,9 +314,10 @@ def _draft(rng: random.Random, tactic: str, seller: Seller, brand: Brand | None,
 
 
 def make_listing(rng: random.Random, world: World, seller: Seller, created_ms: int,
-                 shifted: bool = False) -> Listing:
+                 shifted: bool = False, market: Mapping[str, DraftFn] | None = None) -> Listing:
     """A new listing by ``seller`` at ``created_ms``, with its ground-truth tactic
-    (``shifted``: see :func:`choose_tactic`)."""
+    (``shifted``: see :func:`choose_tactic`; ``market``: tactics this marketplace
+    carries out its own way, by tactic name)."""
     brand_id = rng.choice(seller.brand_ids) if seller.brand_ids else None
     brand = world.brand_at(brand_id, created_ms) if brand_id else None
     if seller.kind == "honest" and brand is None:
@@ -316,7 +328,7 @@ def make_listing(rng: random.Random, world: World, seller: Seller, created_ms: i
     branded = brand is not None and tactic != "genuine"
     category = brand.spec.category if brand and branded else rng.choice(seller.categories)
     retail = brand.reference_price * rng.uniform(0.75, 1.3) if brand else 0.0
-    draft = _draft(rng, tactic, seller, brand, category, retail)
+    draft = _draft(rng, tactic, seller, brand, category, retail, market)
     generic = tactic == "genuine"
     currency = _CURRENCY_OF.get(seller.ship_from, "USD") if generic or tactic == "accessory" else (
         brand.spec.currency if brand else "USD")

@@ -97,6 +97,8 @@ class World:
     sellers: list[Seller]
     mint: IdMint
     brand_updates: list[tuple[int, Brand]] = field(default_factory=list)
+    #: which marketplace's listing habits (SimConfig.market)
+    market: str = "home"
 
     def brand_at(self, brand_id: str, time_ms: int) -> Brand:
         """The registry version of ``brand_id`` in force at ``time_ms``."""
@@ -124,7 +126,9 @@ def _since(rng: random.Random, at_ms: int, young: bool) -> int:
     return at_ms - round(days * DAY_MS)
 
 
-def _country(rng: random.Random, kind: str, bad: bool) -> str:
+def _country(rng: random.Random, kind: str, bad: bool, market: str = "home") -> str:
+    if market == "other":
+        return _other_market_country(rng, kind, bad)
     if kind == "gray_market":
         return rng.choice(_GRAY_COUNTRIES)
     if kind == "accessory_maker":
@@ -132,6 +136,18 @@ def _country(rng: random.Random, kind: str, bad: bool) -> str:
     if kind == "stealth_counterfeiter":  # ships from where the brand's buyers expect
         return rng.choice(_FAKE_COUNTRIES if rng.random() < 0.35 else _HONEST_COUNTRIES)
     return rng.choice(_FAKE_COUNTRIES if bad and rng.random() < 0.75 else _HONEST_COUNTRIES)
+
+
+def _other_market_country(rng: random.Random, kind: str, bad: bool) -> str:
+    """On the other marketplace importers hold stock in the buyers' country (gray-market
+    goods arrive in bulk and ship domestically), and fakes ship from the factories."""
+    if bad:
+        return rng.choice(_FAKE_COUNTRIES if rng.random() < 0.8 else _HONEST_COUNTRIES)
+    if kind == "gray_market":
+        return rng.choice(_GRAY_COUNTRIES if rng.random() < 0.3 else _HONEST_COUNTRIES)
+    if kind == "accessory_maker":
+        return rng.choice(_MAKER_COUNTRIES)
+    return rng.choice(_HONEST_COUNTRIES)
 
 
 def _new_seller(rng: random.Random, mint: IdMint, cfg: SimConfig, kind: str) -> Seller:
@@ -148,7 +164,7 @@ def _new_seller(rng: random.Random, mint: IdMint, cfg: SimConfig, kind: str) -> 
     rate = rng.uniform(low, high)
     since = _since(rng, cfg.start_ms, young)
     return Seller(seller_id=mint.new("s-", 40), kind=kind, since_ms=since,
-                  ship_from=_country(rng, kind, bad), active_from_ms=cfg.start_ms,
+                  ship_from=_country(rng, kind, bad, cfg.market), active_from_ms=cfg.start_ms,
                   listings_per_day=rate / 3.0 if careful and kind != "stealth_counterfeiter"
                   else rate, careful=careful)
 
@@ -235,7 +251,7 @@ def build_world(rng: random.Random, cfg: SimConfig, mint: IdMint) -> World:
     for brand_id in rng.sample(sorted(brands), k=4):
         # no list known: the registry cannot tell gray-market from authorized here
         brands[brand_id] = replace(brands[brand_id], authorized=())
-    world = World(brands=brands, sellers=sellers, mint=mint)
+    world = World(brands=brands, sellers=sellers, mint=mint, market=cfg.market)
     _schedule_brand_updates(rng, world, cfg)
     return world
 

@@ -67,8 +67,11 @@ def test_trust_grows_with_informative_labels() -> None:
     for i, (x, y) in enumerate(synthetic_stream(2, 2000)):
         model.learn_one(x, y)
         trust_at[i + 1] = model.trust()
-    assert trust_at[49] == 0.0
-    assert 0.0 < trust_at[100] < trust_at[250] < trust_at[399]
+    warm, full = model.config.warmup_labels, model.config.full_trust_labels
+    assert trust_at[warm - 1] == 0.0
+    # along the label ramp (below the cap: the ramp is at most 0.6 there)
+    ramp = [warm + round((full - warm) * share) for share in (0.2, 0.4, 0.6)]
+    assert 0.0 < trust_at[ramp[0]] < trust_at[ramp[1]] < trust_at[ramp[2]]
     assert trust_at[2000] == pytest.approx(0.8)  # capped: the prior keeps a fifth
     learned_auc = model.metrics.roc_auc("learned")
     assert learned_auc is not None and learned_auc > 0.85
