@@ -134,7 +134,8 @@ class Brandguard:
                load: Callable[[dict[str, Any]], Any], size: int,
                partitions: int | None = None) -> StateCache[Any]:
         table = self._table(name, partitions)
-        return StateCache(table, create, load, size, DirectChangelog(table, self._send_record))
+        store = DirectChangelog(table, self._send_record)
+        return StateCache(table, create, load, size, writer=store, reader=store.get)
 
     def _send_record(self, topic: str, value: bytes, key: bytes, partition: int,
                      on_delivered: Callable[[int], None]) -> None:

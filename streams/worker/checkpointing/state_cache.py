@@ -51,6 +51,9 @@ S = TypeVar("S")
 class _Writer(Protocol):
     def __setitem__(self, key: str, raw: bytes) -> None: ...
 
+#: read one key's stored state from the store of a known partition
+Reader = Callable[[str, int], "bytes | None"]
+
 
 def _default(value: Any) -> Any:
     if isinstance(value, set | frozenset):
@@ -66,10 +69,12 @@ def _encode(state: Any) -> bytes:
 class StateCache(Generic[S]):
     def __init__(self, table: MutableMapping[str, bytes], create: Callable[[str], S],
                  load: Callable[[dict[str, Any]], S], capacity: int = 200_000,
-                 writer: _Writer | None = None) -> None:
-        """``writer``: where :meth:`write` puts a state (default: ``table`` itself)."""
+                 writer: _Writer | None = None, reader: Reader | None = None) -> None:
+        """``writer``: where :meth:`write` puts a state (default: ``table`` itself);
+        ``reader``: where :meth:`get` reads a state it does not hold (default: ``table``)."""
         self._table = table
         self._writer: _Writer = table if writer is None else writer
+        self._read: Reader = reader or (lambda key, partition: table.get(key))
         self._create = create
         self._load = load
         self.capacity = capacity
@@ -92,7 +97,7 @@ class StateCache(Generic[S]):
         """The live state of ``key``, marked dirty for ``partition``'s next flush."""
         state = self._live.pop(key, None)
         if state is None:
-            raw = self._table.get(key)
+            raw = self._read(key, partition)
             state = self._create(key) if raw is None else self._load(orjson.loads(raw))
         self._live[key] = state  # now the most recently used
         dirty = self._dirty.get(partition)

@@ -72,10 +72,20 @@ def test_without_spinner_keeps_the_root_logger_at_its_level() -> None:
     assert root.level == logging.DEBUG
 
 
-class _Store(dict[str, bytes]):
+class _DB(dict[bytes, bytes]):
+    def put(self, key: bytes, value: bytes) -> None:
+        self[key] = value
+
+
+class _Store:
+    """The part of Faust's RocksDB ``Store`` that DirectChangelog uses."""
+
     def __init__(self) -> None:
-        super().__init__()
+        self.dbs: dict[int, _DB] = {}
         self.persisted: dict[object, int] = {}
+
+    def _db_for_partition(self, partition: int) -> _DB:
+        return self.dbs.setdefault(partition, _DB())
 
     def set_persisted_offset(self, tp: object, offset: int) -> None:
         self.persisted[tp] = offset
@@ -116,11 +126,20 @@ def test_direct_changelog_writes_the_store_and_records_the_delivered_offset() ->
     writer = DirectChangelog(table, send)
     with event_context(_Current()):  # type: ignore[arg-type]
         writer["s1"] = b"{}"
-    assert table.data == {"s1": b"{}"}
-    assert sent == [("app-sellers-changelog", b"{}", b"s1", 5)]
-    assert table.data.persisted == {}  # not before the broker has it
-    callbacks[0](41)
-    assert table.data.persisted == {TP("app-sellers-changelog", 5): 41}
+        writer["s2"] = b"[]"
+    assert table.data.dbs == {5: {b"s1": b"{}", b"s2": b"[]"}}  # the event's partition
+    assert writer.get("s1", 5) == b"{}" and writer.get("s1", 4) is None
+    assert sent == [("app-sellers-changelog", b"{}", b"s1", 5),
+                    ("app-sellers-changelog", b"[]", b"s2", 5)]
+    callbacks[1](42)
+    callbacks[0](41)  # delivery reports may come in any order: the highest counts
+    assert table.data.persisted == {}  # written with the next write round, not per record
+    writer.persist()
+    assert table.data.persisted == {TP("app-sellers-changelog", 5): 42}
+    callbacks[1](43)
+    with event_context(_Current()):  # type: ignore[arg-type]
+        writer["s3"] = b"{}"
+    assert table.data.persisted == {TP("app-sellers-changelog", 5): 43}
 
 
 def test_direct_changelog_refuses_a_write_without_a_current_event() -> None:

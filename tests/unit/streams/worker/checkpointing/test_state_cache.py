@@ -134,3 +134,20 @@ def test_a_bounded_cache_ends_with_the_table_an_unbounded_one_has(
         big.flush(partition)
     assert small_table == big_table
     assert len(small) <= capacity  # everything flushed: nothing pins a state in memory
+
+
+def test_a_state_not_held_is_read_from_its_partitions_store() -> None:
+    """With a ``reader``, a key is looked up in the store of the partition it is
+    asked for (one database, not the table's search of every partition)."""
+    stores: dict[int, dict[str, bytes]] = {0: {}, 1: {"k": orjson.dumps({"key": "k", "n": 7})}}
+    asked: list[tuple[str, int]] = []
+
+    def reader(key: str, partition: int) -> bytes | None:
+        asked.append((key, partition))
+        return stores[partition].get(key)
+
+    cache = StateCache({}, lambda key: {"key": key, "n": 0}, dict, capacity=10, reader=reader)
+    assert cache.get("k", partition=1) == {"key": "k", "n": 7}
+    assert cache.get("j", partition=0) == {"key": "j", "n": 0}
+    cache.get("k", partition=1)  # held now: not read again
+    assert asked == [("k", 1), ("j", 0)]
