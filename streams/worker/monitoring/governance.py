@@ -71,7 +71,8 @@ class GovernanceMonitor:
                                                                   else ()))
         for dimension, segment in self.segmenter.segments(item.event, item.brand_id).items():
             for outcome in outcomes:
-                self.metrics.segment_listings.labels(dimension, segment, outcome).inc()
+                self.metrics.child(self.metrics.segment_listings, dimension, segment,
+                                   outcome).inc()
 
     def _set_champion(self, lineage: str) -> None:
         if lineage != self._champion:

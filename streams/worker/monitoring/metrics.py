@@ -6,6 +6,8 @@ never seller, listing or brand ids.
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -16,6 +18,7 @@ from prometheus_client import (
     ProcessCollector,
 )
 
+from signals.memo import Memo
 from streams.worker.monitoring.version import build_labels
 
 __all__ = ["Metrics"]
@@ -43,6 +46,8 @@ class Metrics:
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         r = self.registry = registry if registry is not None else CollectorRegistry()
+        #: labelled children of never-cleared metrics (:meth:`child`); label sets are bounded
+        self._children: Memo[tuple[int, tuple[str, ...]], Any] = Memo(10_000)
         self.events = Counter("brandguard_events", "Input records consumed.",
                               ["topic", "outcome"], registry=r)
         self.deadletters = Counter("brandguard_deadletters", "Records dead-lettered.",
@@ -206,6 +211,17 @@ class Metrics:
         self.output_refusals = Counter(
             "brandguard_output_refusals",
             "Records an output topic refused, each attempt counted.", ["topic"], registry=r)
+
+    def child(self, metric: Counter | Histogram, *labels: str) -> Any:
+        """``metric.labels(*labels)``, remembered: for series touched per listing or
+        per alert, where ``labels()`` (validation, a lock, a dict look-up) cost more
+        than the count. Only for metrics that are never ``clear()``-ed: a cleared
+        metric's remembered child would count into a series no longer exported."""
+        key = (id(metric), labels)
+        found = self._children.get(key)
+        if found is None:
+            found = self._children.put(key, metric.labels(*labels))
+        return found
 
     def _zero_known_series(self) -> None:
         """Create every bounded label set at 0, so the first alert or dead letter is an

@@ -84,10 +84,11 @@ class Emitter:
         headers = alert_headers(alert, self.ce_source, trace_headers(trigger))
         self.out.send(self._topics["alerts"], encode_alert(alert), alert.entity_id.encode(),
                       headers=headers)
-        self.metrics.alerts.labels(alert.entity_type, alert.severity).inc()
-        self.metrics.score.labels(alert.entity_type).observe(alert.score)
+        m = self.metrics
+        m.child(m.alerts, alert.entity_type, alert.severity).inc()
+        m.child(m.score, alert.entity_type).observe(alert.score)
         lag = time.time() - parse_rfc3339(alert.trigger_event_time)
-        self.metrics.alert_latency.labels(alert.entity_type).observe(max(0.0, lag))
+        m.child(m.alert_latency, alert.entity_type).observe(max(0.0, lag))
 
     def dead(self, topic: str, partition: int, offset: int, key: bytes | None, value: bytes,
              error: BrandguardError, headers: InputHeaders = None,

@@ -66,3 +66,16 @@ def test_zero_topics_creates_every_outcome_of_each_topic() -> None:
 
 def test_build_info_names_this_build() -> None:
     assert _sample(Metrics(), "brandguard_build_info", **build_labels()) == 1.0
+
+
+def test_a_remembered_child_counts_into_the_exported_series() -> None:
+    from prometheus_client import generate_latest
+
+    metrics = Metrics()
+    first = metrics.child(metrics.alerts, "listing", "high")
+    assert metrics.child(metrics.alerts, "listing", "high") is first
+    assert metrics.child(metrics.alerts, "seller", "high") is not first
+    first.inc(2)
+    metrics.child(metrics.alerts, "listing", "high").inc()
+    text = generate_latest(metrics.registry).decode()
+    assert 'brandguard_alerts_total{entity_type="listing",severity="high"} 3.0' in text
