@@ -128,7 +128,14 @@ class Brandguard:
 
     def _table(self, name: str, partitions: int | None = None) -> Any:
         return self.app.Table(name, default=None, partitions=partitions, key_type=bytes,
-                              value_type=bytes)
+                              value_type=bytes, options=self._rocksdb_options())
+
+    def _rocksdb_options(self) -> dict[str, int]:
+        """Faust's ``RocksDBOptions`` for every store: bounded write buffers and cache."""
+        mb = 1 << 20
+        return {"write_buffer_size": self.settings.rocksdb_write_buffer_mb * mb,
+                "max_write_buffer_number": 3,
+                "block_cache_size": self.settings.rocksdb_block_cache_mb * mb}
 
     def _cache(self, name: str, create: Callable[[str], Any],
                load: Callable[[dict[str, Any]], Any], size: int,

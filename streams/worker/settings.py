@@ -76,6 +76,12 @@ class Settings:
     flush_interval: float = 1.0
     #: finished records of a partition that force a flush before flush_interval
     flush_every: int = 2000
+    #: RocksDB memory of each store (one per table partition, about 25 per worker): its
+    #: write buffer (three at most before they go to disk, as Faust's default) and its
+    #: block cache, which Faust sizes at 2 GB per store: 50 GB of cache a worker whose
+    #: states are evicted and read back could fill
+    rocksdb_write_buffer_mb: int = 64
+    rocksdb_block_cache_mb: int = 64
     #: seconds outputs may wait for any answer from the broker before the worker
     #: reports it unreachable (``brandguard_broker_unreachable``, /readyz 503)
     broker_timeout: float = 10.0
@@ -123,6 +129,8 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_STATE_CACHE_SIZE": "state_cache_size",
     "BRANDGUARD_FLUSH_INTERVAL_SECONDS": "flush_interval",
     "BRANDGUARD_FLUSH_EVERY": "flush_every",
+    "BRANDGUARD_ROCKSDB_WRITE_BUFFER_MB": "rocksdb_write_buffer_mb",
+    "BRANDGUARD_ROCKSDB_BLOCK_CACHE_MB": "rocksdb_block_cache_mb",
     "BRANDGUARD_BROKER_TIMEOUT_SECONDS": "broker_timeout",
     "BRANDGUARD_OUTPUT_RETRY_MAX_SECONDS": "output_retry_max",
     "BRANDGUARD_KAFKA_SECURITY_PROTOCOL": "security_protocol",
@@ -141,7 +149,7 @@ _TOPIC_VARS = {f"BRANDGUARD_TOPIC_{name.upper()}": name
                for name in ("listings", "orders", "reports", "brands", "alerts", "deadletter")}
 _INTS = {"partitions", "image_partitions", "replication_factor", "web_port",
          "standby_replicas", "batch_max", "max_held", "fact_batch", "state_cache_size",
-         "flush_every"}
+         "flush_every", "rocksdb_write_buffer_mb", "rocksdb_block_cache_mb"}
 _FLOATS = {"batch_wait", "flush_interval", "broker_timeout", "output_retry_max"}
 _PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 #: values that must be one of a few words, as (allowed, whether case matters)
@@ -217,6 +225,8 @@ HELP: dict[str, str] = {
     "state_cache_size": "states per table kept live in memory (colder ones: RocksDB)",
     "flush_interval": "seconds between writes of a partition's changed states (and acks)",
     "flush_every": "finished records of a partition that force an earlier write",
+    "rocksdb_write_buffer_mb": "MB of each RocksDB store's write buffer (three at most)",
+    "rocksdb_block_cache_mb": "MB of each RocksDB store's block cache",
     "broker_timeout": "seconds without a broker answer to outputs before /readyz says 503",
     "output_retry_max": "longest wait, in seconds, between tries of refused alerts/dead letters",
     "security_protocol": f"Kafka security protocol: {', '.join(_PROTOCOLS)}",

@@ -65,3 +65,15 @@ def test_two_apps_share_no_metrics(bg: Brandguard, settings: Settings) -> None:
     other = create_app(settings)
     assert other.metrics.registry is not bg.metrics.registry
     assert other.runners and len(other.runners) == len(bg.runners)
+
+
+def test_every_store_has_bounded_rocksdb_memory(bg: Brandguard) -> None:
+    """Faust's block cache is 2 GB per store (about 25 stores per worker); the
+    settings bound it and size the write buffers."""
+    tables = list(bg.app.tables.values())
+    assert {table.name.rsplit("-", 1)[-1] for table in tables} >= {"sellers", "images", "brands"}
+    for table in tables:
+        options = table.data.rocksdb_options
+        assert options.write_buffer_size == 64 << 20
+        assert options.max_write_buffer_number == 3
+        assert options.block_cache_size == 64 << 20
