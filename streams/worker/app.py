@@ -139,10 +139,11 @@ class Brandguard:
 
     def _cache(self, name: str, create: Callable[[str], Any],
                load: Callable[[dict[str, Any]], Any], size: int,
-               partitions: int | None = None) -> StateCache[Any]:
+               partitions: int | None = None, max_mb: int | None = None) -> StateCache[Any]:
         table = self._table(name, partitions)
         store = DirectChangelog(table, self._send_record)
-        return StateCache(table, create, load, size, writer=store, reader=store.get)
+        return StateCache(table, create, load, size, writer=store, reader=store.get,
+                          max_bytes=None if max_mb is None else max_mb << 20)
 
     def _send_record(self, topic: str, value: bytes, key: bytes, partition: int,
                      on_delivered: Callable[[int], None]) -> None:
@@ -173,11 +174,13 @@ class Brandguard:
     def _build(self) -> None:
         s, i = self.settings, internal_topics(self.settings)
         emit = self._emitter()
-        size = s.state_cache_size
-        self.sellers = self._cache("sellers", SellerState.create, SellerState.from_dict, size)
-        self.brands = self._cache("brands", BrandState.create, BrandState.from_dict, size)
+        size, mb = s.state_cache_size, s.state_cache_mb
+        self.sellers = self._cache("sellers", SellerState.create, SellerState.from_dict, size,
+                                   max_mb=mb)
+        self.brands = self._cache("brands", BrandState.create, BrandState.from_dict, size,
+                                  max_mb=mb)
         images = self._cache("images", ImageState.create, ImageState.from_dict, size,
-                             s.image_partitions)
+                             s.image_partitions, max_mb=mb)
         learner = self._cache("learner", lambda _: LearnerState(), LearnerState.from_dict,
                               size, 1)
         schemas = {s.topics.listings: "listing.v1", s.topics.orders: "order.v1",

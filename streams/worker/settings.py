@@ -70,6 +70,9 @@ class Settings:
     fact_batch: int = 500
     #: seller states kept live in memory; colder ones are read back from RocksDB
     state_cache_size: int = 200_000
+    #: ... and at most this many MB of them per table, as serialised (a seller's state
+    #: grows with its listings; in memory a state takes about 3-5 times its JSON)
+    state_cache_mb: int = 128
     #: how often a partition's changed states are written to its table (and changelog)
     #: and its records acked: a seller touched several times in that window is written
     #: once, and a crash re-reads at most that much (de-duplicated by event id)
@@ -127,6 +130,7 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_MAX_HELD": "max_held",
     "BRANDGUARD_FACT_BATCH": "fact_batch",
     "BRANDGUARD_STATE_CACHE_SIZE": "state_cache_size",
+    "BRANDGUARD_STATE_CACHE_MB": "state_cache_mb",
     "BRANDGUARD_FLUSH_INTERVAL_SECONDS": "flush_interval",
     "BRANDGUARD_FLUSH_EVERY": "flush_every",
     "BRANDGUARD_ROCKSDB_WRITE_BUFFER_MB": "rocksdb_write_buffer_mb",
@@ -149,6 +153,7 @@ _TOPIC_VARS = {f"BRANDGUARD_TOPIC_{name.upper()}": name
                for name in ("listings", "orders", "reports", "brands", "alerts", "deadletter")}
 _INTS = {"partitions", "image_partitions", "replication_factor", "web_port",
          "standby_replicas", "batch_max", "max_held", "fact_batch", "state_cache_size",
+         "state_cache_mb",
          "flush_every", "rocksdb_write_buffer_mb", "rocksdb_block_cache_mb"}
 _FLOATS = {"batch_wait", "flush_interval", "broker_timeout", "output_retry_max"}
 _PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
@@ -223,6 +228,7 @@ HELP: dict[str, str] = {
     "max_held": "records a seller partition may hold at its epoch gate before pausing",
     "fact_batch": "facts packed into one internal record at most",
     "state_cache_size": "states per table kept live in memory (colder ones: RocksDB)",
+    "state_cache_mb": "MB of serialised state per table kept live in memory",
     "flush_interval": "seconds between writes of a partition's changed states (and acks)",
     "flush_every": "finished records of a partition that force an earlier write",
     "rocksdb_write_buffer_mb": "MB of each RocksDB store's write buffer (three at most)",

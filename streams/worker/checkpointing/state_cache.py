@@ -14,10 +14,12 @@ table later, once the outputs of the events behind them are delivered. In the
 other order a crash between the two would leave state that remembers an event
 (so its redelivery is skipped as a duplicate) whose alerts never left.
 
-At most ``capacity`` states stay live. After a flush the least recently used
-clean ones are dropped (a dirty one never is: its changes are not in the table
-yet) and read back from RocksDB when their key comes again, so memory follows
-the active population, not every seller ever seen.
+At most ``capacity`` states stay live, and, with ``max_bytes``, at most that
+many bytes of them as last serialised (a seller's state grows with its
+listings, so a count alone does not bound memory). After a flush the least
+recently used clean ones are dropped (a dirty one never is: its changes are
+not in the table yet) and read back from RocksDB when their key comes again,
+so memory follows the active population, not every seller ever seen.
 
 >>> table: dict[str, bytes] = {}
 >>> cache = StateCache(table, lambda key: {"key": key, "n": 0}, dict, capacity=2)
@@ -29,6 +31,11 @@ the active population, not every seller ever seen.
 (3, 2, 1)
 >>> cache.get("a", partition=0)          # read back from the table
 {'key': 'a', 'n': 1}
+>>> by_size = StateCache({}, lambda key: {"key": key}, dict, max_bytes=30)
+>>> for key in ("a", "b", "c"):
+...     _ = by_size.get(key, partition=0)
+>>> by_size.flush(0), len(by_size), by_size.bytes   # 11 bytes each: two fit in 30
+(3, 2, 22)
 """
 
 from __future__ import annotations
@@ -69,15 +76,22 @@ def _encode(state: Any) -> bytes:
 class StateCache(Generic[S]):
     def __init__(self, table: MutableMapping[str, bytes], create: Callable[[str], S],
                  load: Callable[[dict[str, Any]], S], capacity: int = 200_000,
-                 writer: _Writer | None = None, reader: Reader | None = None) -> None:
+                 writer: _Writer | None = None, reader: Reader | None = None,
+                 max_bytes: int | None = None) -> None:
         """``writer``: where :meth:`write` puts a state (default: ``table`` itself);
-        ``reader``: where :meth:`get` reads a state it does not hold (default: ``table``)."""
+        ``reader``: where :meth:`get` reads a state it does not hold (default: ``table``);
+        ``max_bytes``: bound on the live states' serialised size (None: count only)."""
         self._table = table
         self._writer: _Writer = table if writer is None else writer
         self._read: Reader = reader or (lambda key, partition: table.get(key))
         self._create = create
         self._load = load
         self.capacity = capacity
+        self.max_bytes = max_bytes
+        #: serialised size of each live state, as last written or read (new ones: 0)
+        self._sizes: dict[str, int] = {}
+        #: their sum: what ``max_bytes`` bounds
+        self.bytes = 0
         #: live states, least recently used first
         self._live: dict[str, S] = {}
         self._dirty: dict[int, set[str]] = {}
@@ -99,6 +113,7 @@ class StateCache(Generic[S]):
         if state is None:
             raw = self._read(key, partition)
             state = self._create(key) if raw is None else self._load(orjson.loads(raw))
+            self._resize(key, 0 if raw is None else len(raw))
         self._live[key] = state  # now the most recently used
         dirty = self._dirty.get(partition)
         if dirty is None:
@@ -127,7 +142,9 @@ class StateCache(Generic[S]):
         for key in sorted(self._dirty.pop(partition, ())):
             state = self._live.get(key)
             if state is not None:
-                taken.append((key, _encode(state)))
+                raw = _encode(state)
+                taken.append((key, raw))
+                self._resize(key, len(raw))
                 self._unwritten[key] = self._unwritten.get(key, 0) + 1
         return taken
 
@@ -147,17 +164,26 @@ class StateCache(Generic[S]):
         self._trim()
         return len(snapshot)
 
+    def _resize(self, key: str, size: int) -> None:
+        self.bytes += size - self._sizes.get(key, 0)
+        self._sizes[key] = size
+
+    def _over(self, excess: int) -> bool:
+        return excess > 0 or (self.max_bytes is not None and self.bytes > self.max_bytes)
+
     def _trim(self) -> None:
         excess = len(self._live) - self.capacity
-        if excess <= 0:
+        if not self._over(excess):
             return
         dirty: set[str] = set().union(*self._dirty.values(), self._unwritten)
         victims: list[str] = []
         for key in self._live:  # oldest first
+            if not self._over(excess):
+                break
             if key not in dirty:
                 victims.append(key)
-                if len(victims) == excess:
-                    break
+                excess -= 1
+                self.bytes -= self._sizes.pop(key, 0)
         for key in victims:
             del self._live[key]
         self.evicted += len(victims)
@@ -168,6 +194,8 @@ class StateCache(Generic[S]):
         self._live.clear()
         self._dirty.clear()
         self._unwritten.clear()
+        self._sizes.clear()
+        self.bytes = 0
 
     def items(self) -> list[tuple[str, S]]:
         """Every state this worker holds: the table's, overridden by live copies."""

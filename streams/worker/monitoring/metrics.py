@@ -63,6 +63,10 @@ class Metrics:
                                     buckets=_PROCESSING_BUCKETS, registry=r)
         self.table_keys = Gauge("brandguard_table_keys", "Keys held in memory per state table.",
                                 ["table"], registry=r)
+        self.table_bytes = Gauge(
+            "brandguard_table_bytes",
+            "Serialised size of the states held in memory per state table.", ["table"],
+            registry=r)
         self.consumer_lag = Gauge("brandguard_consumer_lag",
                                   "Highwater minus position per assigned partition.",
                                   ["topic", "partition"], registry=r)

@@ -242,6 +242,7 @@ class CachedRunner(Runner, Generic[S]):
         if self.cache.evicted > evicted:
             self.metrics.state_evictions.labels(self.table_name).inc(self.cache.evicted - evicted)
         self.metrics.table_keys.labels(self.table_name).set(len(self.cache))
+        self.metrics.table_bytes.labels(self.table_name).set(self.cache.bytes)
 
 
 def load_facts(raw: bytes | None) -> list[Fact | EpochMark]:

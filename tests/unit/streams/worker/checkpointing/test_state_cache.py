@@ -151,3 +151,29 @@ def test_a_state_not_held_is_read_from_its_partitions_store() -> None:
     assert cache.get("j", partition=0) == {"key": "j", "n": 0}
     cache.get("k", partition=1)  # held now: not read again
     assert asked == [("k", 1), ("j", 0)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcdefgh"), st.integers(0, 2), st.booleans()),
+                max_size=60), st.integers(1, 60))
+def test_a_cache_bounded_in_bytes_keeps_the_table_and_its_bound(
+        ops: list[tuple[str, int, bool]], max_bytes: int) -> None:
+    """Evicting by serialised size loses nothing, and once every state is written the
+    live ones fit the bound (what is read back counts by its stored size)."""
+    small_table: dict[str, bytes] = {}
+    big_table: dict[str, bytes] = {}
+    small = StateCache(small_table, Count, Count.load, max_bytes=max_bytes)
+    big = _cache(big_table, 10_000)
+    for key, partition, flush in ops:
+        small.get(key, partition).n += 1
+        big.get(key, partition).n += 1
+        if flush:
+            small.flush(partition)
+            big.flush(partition)
+    for partition in range(3):
+        small.flush(partition)
+        big.flush(partition)
+    assert small_table == big_table
+    live = [key for key in "abcdefgh" if small.peek(key) is not None and key in small._live]
+    assert small.bytes == sum(len(small_table[key]) for key in live)
+    assert small.bytes <= max_bytes
