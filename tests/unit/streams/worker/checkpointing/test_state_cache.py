@@ -114,15 +114,9 @@ def test_forget_drops_memory_but_not_the_table() -> None:
     assert len(cache) == 0 and cache.get("a", 0).n == 5
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from("abcdefgh"), st.integers(0, 2), st.booleans()),
-                max_size=60), st.integers(1, 4))
-def test_a_bounded_cache_ends_with_the_table_an_unbounded_one_has(
-        ops: list[tuple[str, int, bool]], capacity: int) -> None:
-    """Whatever is evicted, the states read back are the ones written."""
-    small_table: dict[str, bytes] = {}
-    big_table: dict[str, bytes] = {}
-    small, big = _cache(small_table, capacity), _cache(big_table, 10_000)
+def _run_both(ops: list[tuple[str, int, bool]], small: StateCache[Count],
+              big: StateCache[Count]) -> None:
+    """The same gets and flushes on both caches, then a flush of every partition."""
     for key, partition, flush in ops:
         small.get(key, partition).n += 1
         big.get(key, partition).n += 1
@@ -132,6 +126,18 @@ def test_a_bounded_cache_ends_with_the_table_an_unbounded_one_has(
     for partition in range(3):
         small.flush(partition)
         big.flush(partition)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcdefgh"), st.integers(0, 2), st.booleans()),
+                max_size=60), st.integers(1, 4))
+def test_a_bounded_cache_ends_with_the_table_an_unbounded_one_has(
+        ops: list[tuple[str, int, bool]], capacity: int) -> None:
+    """Whatever is evicted, the states read back are the ones written."""
+    small_table: dict[str, bytes] = {}
+    big_table: dict[str, bytes] = {}
+    small, big = _cache(small_table, capacity), _cache(big_table, 10_000)
+    _run_both(ops, small, big)
     assert small_table == big_table
     assert len(small) <= capacity  # everything flushed: nothing pins a state in memory
 
@@ -164,16 +170,8 @@ def test_a_cache_bounded_in_bytes_keeps_the_table_and_its_bound(
     big_table: dict[str, bytes] = {}
     small = StateCache(small_table, Count, Count.load, max_bytes=max_bytes)
     big = _cache(big_table, 10_000)
-    for key, partition, flush in ops:
-        small.get(key, partition).n += 1
-        big.get(key, partition).n += 1
-        if flush:
-            small.flush(partition)
-            big.flush(partition)
-    for partition in range(3):
-        small.flush(partition)
-        big.flush(partition)
+    _run_both(ops, small, big)
     assert small_table == big_table
-    live = [key for key in "abcdefgh" if small.peek(key) is not None and key in small._live]
+    live = [key for key, _ in small.items() if key in small._live]
     assert small.bytes == sum(len(small_table[key]) for key in live)
     assert small.bytes <= max_bytes
