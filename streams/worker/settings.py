@@ -80,11 +80,11 @@ class Settings:
     #: finished records of a partition that force a flush before flush_interval
     flush_every: int = 2000
     #: RocksDB memory of each store (one per table partition, about 25 per worker): its
-    #: write buffer (three at most before they go to disk, as Faust's default) and its
-    #: block cache, which Faust sizes at 2 GB per store: 50 GB of cache a worker whose
-    #: states are evicted and read back could fill
-    rocksdb_write_buffer_mb: int = 64
-    rocksdb_block_cache_mb: int = 64
+    #: write buffer, three at most before they go to disk, and its block cache. Faust's
+    #: 64 MB buffers and 2 GB cache per store filled as the writes of a long run
+    #: accumulated: RSS grew 30 % from 1M to 2M records with the live states bounded
+    rocksdb_write_buffer_mb: int = 8
+    rocksdb_block_cache_mb: int = 8
     #: seconds outputs may wait for any answer from the broker before the worker
     #: reports it unreachable (``brandguard_broker_unreachable``, /readyz 503)
     broker_timeout: float = 10.0

@@ -74,6 +74,6 @@ def test_every_store_has_bounded_rocksdb_memory(bg: Brandguard) -> None:
     assert {table.name.rsplit("-", 1)[-1] for table in tables} >= {"sellers", "images", "brands"}
     for table in tables:
         options = table.data.rocksdb_options
-        assert options.write_buffer_size == 64 << 20
+        assert options.write_buffer_size == 8 << 20
         assert options.max_write_buffer_number == 3
-        assert options.block_cache_size == 64 << 20
+        assert options.block_cache_size == 8 << 20
