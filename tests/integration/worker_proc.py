@@ -125,17 +125,25 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str,
                          + (f":\n{worker.tail()}\n{_progress(worker)}" if worker else ""))
 
 
-#: what a worker that stopped making progress was doing, for a timed-out wait's message
-_PROGRESS = ("brandguard_events_total", "brandguard_epoch_held_events",
-             "brandguard_oldest_unacked_seconds", "brandguard_alerts_total",
-             "brandguard_epoch_forced_total", "brandguard_worker_ready")
+#: what a worker that stopped making progress was doing, for a timed-out wait's
+#: message: every non-zero sample, labels kept (which runner, topic or partition stalled)
+_PROGRESS = ("brandguard_events_total", "brandguard_alerts_total",
+             "brandguard_processing_seconds_count", "brandguard_epoch_held_events",
+             "brandguard_epoch_forced_total", "brandguard_oldest_unacked_seconds",
+             "brandguard_consumer_lag", "brandguard_assigned_partitions",
+             "brandguard_rebalances_total", "brandguard_outputs_held",
+             "brandguard_output_refusals_total", "brandguard_producer_send_errors_total",
+             "brandguard_deadletters_total", "brandguard_worker_ready")
 
 
 def _progress(worker: WorkerProcess) -> str:
     try:
-        return "metrics: " + ", ".join(f"{name} {worker.metric(name):g}" for name in _PROGRESS)
+        body = (worker.get("/metrics") or b"").decode()
     except Exception as exc:  # the worker may be gone: the wait's message must still come
         return f"metrics unavailable: {exc}"
+    samples = [line for line in body.splitlines()
+               if line.startswith(_PROGRESS) and not line.endswith((" 0.0", " 0"))]
+    return "metrics (non-zero):\n  " + "\n  ".join(samples or ["none"])
 
 
 def read_topic(bootstrap: str, topic: str,
