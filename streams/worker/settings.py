@@ -75,8 +75,9 @@ class Settings:
     state_cache_mb: int = 128
     #: how often a partition's changed states are written to its table (and changelog)
     #: and its records acked: a seller touched several times in that window is written
-    #: once, and a crash re-reads at most that much (de-duplicated by event id)
-    flush_interval: float = 1.0
+    #: once, and a crash re-reads at most that much (de-duplicated by event id).
+    #: At 1 s a catch-up wrote many states twice (docs/performance.md)
+    flush_interval: float = 2.0
     #: finished records of a partition that force a flush before flush_interval
     flush_every: int = 2000
     #: RocksDB memory of each store (one per table partition, about 25 per worker): its

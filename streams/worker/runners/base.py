@@ -57,7 +57,7 @@ class Runner:
     name = "runner"
 
     def __init__(self, emitter: Emitter, metrics: Metrics, flush_every: int = 2000,
-                 flush_interval: float = 1.0) -> None:
+                 flush_interval: float = 2.0) -> None:
         self.emit = emitter
         self.metrics = metrics
         self.flush_every = flush_every

@@ -18,7 +18,7 @@ A record's path, in order (one batch at a time, all synchronous):
 5. **Process.** ``signals.processors.process_seller`` updates the live state
    (``checkpointing.state_cache``) and returns alerts, sent at once, and facts,
    packed per destination partition by the :class:`Emitter`.
-6. **Flush.** Once per second or per 2,000 finished records of a partition,
+6. **Flush.** Every 2 s or per 2,000 finished records of a partition,
    its dirty sellers are written to the table (RocksDB and changelog) and the
    packed facts are handed to the producer.
 7. **Ack.** Only then are the partition's finished records acked, in offset
