@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -89,13 +90,20 @@ def one_noop(lab: Lab, loaded: Loaded, timeout: float, trace: bool) -> dict[str,
 
 def catchup(lab: Lab, loaded: Loaded, runs: int, timeout: float,
             trace: bool = False) -> dict[str, Any]:
-    """``runs`` interleaved rounds of worker, no-op agent and confluent loop."""
+    """``runs`` interleaved rounds of worker, no-op agent and confluent loop.
+
+    Each round starts with the next of the three in turn: whichever consumer runs
+    first in a round was measured 10-25 % slower (docs/performance.md), so a fixed
+    order would bias every ratio."""
     rows: dict[str, list[dict[str, Any]]] = {"worker": [], "noop": [], "confluent": []}
+    measure: dict[str, Callable[[], dict[str, Any]]] = {
+        "worker": lambda: one_worker(lab, loaded, timeout, trace),
+        "noop": lambda: one_noop(lab, loaded, timeout, trace),
+        "confluent": lambda: lab.confluent(loaded, lab.app_id(f"ck-{loaded.label}-"), timeout)}
+    kinds = list(rows)
     for i in range(runs):
-        rows["worker"].append(one_worker(lab, loaded, timeout, trace))
-        rows["noop"].append(one_noop(lab, loaded, timeout, trace))
-        rows["confluent"].append(lab.confluent(loaded, lab.app_id(f"ck-{loaded.label}-"),
-                                               timeout))
+        for kind in kinds[i % 3:] + kinds[:i % 3]:
+            rows[kind].append(measure[kind]())
         print(f"  {loaded.label} round {i + 1}/{runs}: " + ", ".join(
             f"{k} {v[-1]['per_s']:,.0f}/s" for k, v in rows.items()), file=sys.stderr)
     out: dict[str, Any] = {"scenario": loaded.summary(), "runs": runs}
@@ -116,11 +124,12 @@ def catchup(lab: Lab, loaded: Loaded, runs: int, timeout: float,
 def scale_out(lab: Lab, loaded: Loaded, runs: int, timeout: float, one: dict[str, Any],
               trace: bool = False) -> dict[str, Any]:
     """Two workers in one group on the scenario, against the one-worker runs of ``one``
-    (and, each round, one more one-worker run just before, paired with it)."""
+    (and, each round, one more one-worker run paired with it: before it in even
+    rounds, after it in odd ones, as the first run of a round is the slower)."""
     pairs = []
     failures: list[str] = []
     for i in range(runs):
-        single = one_worker(lab, loaded, timeout, trace)
+        single = one_worker(lab, loaded, timeout, trace) if i % 2 == 0 else None
         try:
             double = one_worker(lab, loaded, timeout, trace, workers=2)
         except RuntimeError as exc:  # reported, not fatal: the other figures still count
@@ -128,6 +137,7 @@ def scale_out(lab: Lab, loaded: Loaded, runs: int, timeout: float, one: dict[str
             print(f"  scale-out round {i + 1}/{runs}: 2 workers did not finish: "
                   f"{str(exc).splitlines()[0]}", file=sys.stderr)
             continue
+        single = single or one_worker(lab, loaded, timeout, trace)
         pairs.append((single, double))
         print(f"  scale-out round {i + 1}/{runs}: 1 worker {single['per_s']:,.0f}/s, "
               f"2 workers {double['per_s']:,.0f}/s", file=sys.stderr)
