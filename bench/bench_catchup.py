@@ -137,7 +137,8 @@ def scale_out(lab: Lab, loaded: Loaded, runs: int, timeout: float, one: dict[str
             print(f"  scale-out round {i + 1}/{runs}: 2 workers did not finish: "
                   f"{str(exc).splitlines()[0]}", file=sys.stderr)
             continue
-        single = single or one_worker(lab, loaded, timeout, trace)
+        if single is None:
+            single = one_worker(lab, loaded, timeout, trace)
         pairs.append((single, double))
         print(f"  scale-out round {i + 1}/{runs}: 1 worker {single['per_s']:,.0f}/s, "
               f"2 workers {double['per_s']:,.0f}/s", file=sys.stderr)
