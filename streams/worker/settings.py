@@ -154,8 +154,7 @@ _TOPIC_VARS = {f"BRANDGUARD_TOPIC_{name.upper()}": name
                for name in ("listings", "orders", "reports", "brands", "alerts", "deadletter")}
 _INTS = {"partitions", "image_partitions", "replication_factor", "web_port",
          "standby_replicas", "batch_max", "max_held", "fact_batch", "state_cache_size",
-         "state_cache_mb",
-         "flush_every", "rocksdb_write_buffer_mb", "rocksdb_block_cache_mb"}
+         "state_cache_mb", "flush_every", "rocksdb_write_buffer_mb", "rocksdb_block_cache_mb"}
 _FLOATS = {"batch_wait", "flush_interval", "broker_timeout", "output_retry_max"}
 _PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 #: values that must be one of a few words, as (allowed, whether case matters)
