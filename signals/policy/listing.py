@@ -9,6 +9,7 @@ from signals.contract.alert import Alert, Severity, alert_id
 from signals.contract.events import ListingEvent
 from signals.contract.timefmt import format_rfc3339
 from signals.features.listing import Evidence
+from signals.features.vector import value
 from signals.model.score import ModelScore
 from signals.policy.evidence import evidence_class, tiered
 from signals.policy.reasons import listing_reasons
@@ -73,7 +74,7 @@ def listing_alert(snap: ListingSnapshot, ev: ListingEvent, scored: ModelScore,
     brand_name = brand.name if brand else "the brand"
     # Only features the listing has: a learned weight times a value below the mean is a
     # contribution too, but "uses counterfeit vocabulary" must not be said of a clean title.
-    present = {k: v for k, v in scored.contributions.items() if snap.features.get(k)}
+    present = {k: v for k, v in scored.contributions.items() if value(snap.features, k)}
     reasons = listing_reasons(present, evidence, brand_name)
     if not reasons:
         return None  # a score with nothing to say is not actionable

@@ -79,7 +79,7 @@ def strong_seller_evidence(state: SellerState, s: SellerSignals) -> bool:
     listings = state.listings
     for listing_id in state.risky:
         snap = listings.get(listing_id)
-        if snap is not None and evidence_class(snap.features) in ("listing", "seller"):
+        if snap is not None and evidence_class(snap.feature_dict()) in ("listing", "seller"):
             return True
     return False
 

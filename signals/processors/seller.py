@@ -16,6 +16,7 @@ from signals.contract.alert import Alert
 from signals.contract.events import ListingEvent, OrderEvent, ReportEvent
 from signals.eventtime.epochs import epoch_start
 from signals.features.listing import SellerSignals, listing_features
+from signals.features.vector import pack
 from signals.governance.observation import observe_listing
 from signals.policy.config import PolicyConfig
 from signals.policy.listing import listing_alert, listing_severity, with_rule_floor
@@ -110,11 +111,11 @@ def _on_listing(state: SellerState, ev: ListingEvent, ctx: Context,
         _remember_ratio(state.price_ratios, evidence.price_ratio)
     if snap is None:
         snap = state.listings[ev.listing_id] = ListingSnapshot(
-            ev.listing_id, ev.ts, evidence.brand_id, x, scored.probability)
+            ev.listing_id, ev.ts, evidence.brand_id, pack(x), scored.probability)
         _bound_listings(state, ctx.policy.max_listings)
     else:
         snap.scored_at, snap.brand_id, snap.features, snap.score = (
-            ev.ts, evidence.brand_id, x, scored.probability)
+            ev.ts, evidence.brand_id, pack(x), scored.probability)
     severity = listing_severity(scored.probability, evidence, x, ctx.policy.listing_threshold)
     alert = None if severity is None else listing_alert(snap, ev, scored, evidence, ctx, severity)
     if alert is not None:
@@ -190,7 +191,7 @@ def _on_report(state: SellerState, ev: ReportEvent, ctx: Context, out: Outputs) 
             snap.first_report_at = ev.ts
         state.reports[ev.report_id] = PendingReport(
             ev.report_id, ev.listing_id, ev.reporter, ev.brand_id, ev.ts, weight,
-            dict(snap.features) if snap else None, snap.score if snap else None,
+            snap.feature_dict() if snap else None, snap.score if snap else None,
             snap.scored_at if snap else None)
         _bound_reports(state, ev.ts, ctx.policy.max_reports, ctx.policy.report_horizon)
     else:
@@ -219,7 +220,7 @@ def _on_decision(state: SellerState, ev: ReportEvent, weight: float, out: Output
         snap = state.listings.get(ev.listing_id)
         if snap is None or snap.scored_at > ev.ts:
             return
-        features, score, scored_at = dict(snap.features), snap.score, snap.scored_at
+        features, score, scored_at = snap.feature_dict(), snap.score, snap.scored_at
     out.facts.append(TrainingExample(
         f"{ev.event_id}:t", ev.ts, ev.listing_id, features, ev.status == "upheld",
         0.0 if score is None else float(score),

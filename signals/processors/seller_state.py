@@ -14,6 +14,7 @@ from typing import Any
 from signals.aggregates.dedup import Deduplicator
 from signals.aggregates.seller import SellerAggregates
 from signals.eventtime.epochs import earliest
+from signals.features.vector import FEATURE_SET, FeatureVector, restore, stored, unpack
 from signals.processors.fielddict import field_dict
 
 __all__ = ["ListingSnapshot", "PendingReport", "SellerState"]
@@ -26,7 +27,9 @@ class ListingSnapshot:
     listing_id: str
     scored_at: float
     brand_id: str | None
-    features: dict[str, float]
+    #: signals.features.vector: what the model was given, kept compact (a seller keeps
+    #: one per listing, up to max_listings)
+    features: FeatureVector
     score: float
     severity: str | None = None
     alerted_at: float | None = None
@@ -40,7 +43,7 @@ class ListingSnapshot:
     # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
     # generated one interpreted, and this class is built on the hot path.
     def __init__(self, listing_id: str, scored_at: float, brand_id: str | None,
-                 features: dict[str, float], score: float, severity: str | None = None,
+                 features: FeatureVector, score: float, severity: str | None = None,
                  alerted_at: float | None = None, first_report_at: float | None = None,
                  removed: bool = False, raised: dict[str, int] | None = None,
                  latest_alert: dict[str, Any] | None = None) -> None:
@@ -55,6 +58,27 @@ class ListingSnapshot:
         self.removed = removed
         self.raised = {} if raised is None else raised
         self.latest_alert = latest_alert
+
+    def feature_dict(self) -> dict[str, float]:
+        """The features as scored, ``{name: value}`` (a new dict)."""
+        return unpack(self.features)
+
+    def to_row(self) -> list[Any]:
+        """The snapshot without its id (the key it is stored under), positionally:
+        a seller serialises every snapshot it keeps at each write."""
+        return [self.scored_at, self.brand_id, stored(self.features), self.score,
+                self.severity, self.alerted_at, self.first_report_at, self.removed,
+                self.raised, self.latest_alert]
+
+    @classmethod
+    def from_row(cls, listing_id: str, row: list[Any], feature_set: str) -> ListingSnapshot:
+        """Read :meth:`to_row`, or the ``{field: value}`` dict stored before rows."""
+        if isinstance(row, dict):
+            return cls(**{**row, "features": restore(row["features"], feature_set)})
+        (scored_at, brand_id, features, score, severity, alerted_at, first_report_at,
+         removed, raised, latest_alert) = row
+        return cls(listing_id, scored_at, brand_id, restore(features, feature_set), score,
+                   severity, alerted_at, first_report_at, removed, raised, latest_alert)
 
 
 @dataclass(slots=True)
@@ -244,7 +268,8 @@ class SellerState:
         return {
             "seller_id": self.seller_id, "aggregates": self.aggregates.to_dict(),
             "dedup": self.dedup.to_dict(),
-            "listings": {k: field_dict(v) for k, v in self.listings.items()},
+            "feature_set": FEATURE_SET,
+            "listings": {k: v.to_row() for k, v in self.listings.items()},
             "reports": {k: field_dict(v) for k, v in self.reports.items()},
             "report_weight": self.report_weight, "upheld_weight": self.upheld_weight,
             "phashes": self.phashes, "network": self.network, "flagged": self.flagged,
@@ -255,10 +280,12 @@ class SellerState:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SellerState:
+        written_by = d.get("feature_set", FEATURE_SET)
         return cls(
             seller_id=d["seller_id"], aggregates=SellerAggregates.from_dict(d["aggregates"]),
             dedup=Deduplicator.from_dict(d["dedup"]),
-            listings={k: ListingSnapshot(**v) for k, v in d["listings"].items()},
+            listings={k: ListingSnapshot.from_row(k, v, written_by)
+                      for k, v in d["listings"].items()},
             reports={k: PendingReport(**v) for k, v in d["reports"].items()},
             report_weight=d["report_weight"], upheld_weight=d["upheld_weight"],
             phashes=list(d["phashes"]),

@@ -36,7 +36,7 @@ def _listing_view(state: SellerState, listing_id: str) -> dict[str, Any] | None:
         return None
     return {"listing_id": listing_id, "seller_id": state.seller_id, "brand_id": snap.brand_id,
             "score": snap.score, "scored_at": snap.scored_at, "severity": snap.severity,
-            "removed": snap.removed, "features": snap.features,
+            "removed": snap.removed, "features": snap.feature_dict(),
             "latest_alert": snap.latest_alert}
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from signals.contract.events import BrandEvent, ListingEvent
 from signals.features.listing import Evidence
+from signals.features.vector import pack
 from signals.model.online import RiskModel
 from signals.model.prior import rule_prior
 from signals.model.score import ModelScore
@@ -49,7 +50,7 @@ def test_no_severity_without_listing_level_evidence() -> None:
 
 
 def test_an_alert_names_the_listing_the_brand_and_only_present_features() -> None:
-    snap = ListingSnapshot("L1", 1000.0, "b1", {"counterfeit_vocab": 1.0}, 0.97)
+    snap = ListingSnapshot("L1", 1000.0, "b1", pack({"counterfeit_vocab": 1.0}), 0.97)
     scored = ModelScore(0.97, 0.97, None, 0.0,
                         {"counterfeit_vocab": 2.5, "unauthorized": 0.8, "seller_young": 0.3})
     alert = listing_alert(snap, EV, scored, VOCAB, _ctx(), "critical")
@@ -63,17 +64,17 @@ def test_an_alert_names_the_listing_the_brand_and_only_present_features() -> Non
 
 def test_no_alert_inside_the_cool_down_or_without_anything_to_say() -> None:
     scored = ModelScore(0.97, 0.97, None, 0.0, {"counterfeit_vocab": 2.5})
-    cooling = ListingSnapshot("L1", 1000.0, "b1", {"counterfeit_vocab": 1.0}, 0.97,
+    cooling = ListingSnapshot("L1", 1000.0, "b1", pack({"counterfeit_vocab": 1.0}), 0.97,
                               severity="critical", alerted_at=900.0)
     assert listing_alert(cooling, EV, scored, VOCAB, _ctx(), "critical") is None
-    silent = ListingSnapshot("L1", 1000.0, "b1", {}, 0.97)
+    silent = ListingSnapshot("L1", 1000.0, "b1", pack({}), 0.97)
     assert listing_alert(silent, EV, scored, VOCAB, _ctx(), "critical") is None
 
 
 def test_the_next_alert_at_a_severity_gets_the_next_id() -> None:
     scored = ModelScore(0.97, 0.97, None, 0.0, {"counterfeit_vocab": 2.5})
-    first = ListingSnapshot("L1", 1000.0, "b1", {"counterfeit_vocab": 1.0}, 0.97)
-    again = ListingSnapshot("L1", 1000.0, "b1", {"counterfeit_vocab": 1.0}, 0.97,
+    first = ListingSnapshot("L1", 1000.0, "b1", pack({"counterfeit_vocab": 1.0}), 0.97)
+    again = ListingSnapshot("L1", 1000.0, "b1", pack({"counterfeit_vocab": 1.0}), 0.97,
                             raised={"critical": 1})
     a = listing_alert(first, EV, scored, VOCAB, _ctx(), "critical")
     b = listing_alert(again, EV, scored, VOCAB, _ctx(), "critical")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from signals.contract.alert import Alert, Reason, severity_rank
+from signals.features.vector import pack
 from signals.policy.severity import THRESHOLDS, remember_alert, severity_for, should_alert
 from signals.processors.seller_state import ListingSnapshot
 
@@ -33,7 +34,7 @@ def test_the_same_level_waits_for_the_cool_down_and_a_lower_one_never_alerts(
 
 
 def test_remember_alert_counts_per_severity_and_keeps_the_reasons() -> None:
-    snap = ListingSnapshot("L1", 0.0, None, {}, 0.9)
+    snap = ListingSnapshot("L1", 0.0, None, pack({}), 0.9)
     alert = Alert("al_1", "listing", "L1", "L1", "S1", None, 0.9, "high",
                   (Reason("DEEP_STOCK", "Seller offers deep stock."),), "lr1-1", "e1", "t1", "")
     remember_alert(snap, alert, 50.0)

@@ -56,12 +56,12 @@ def _run(state: SellerState, ctx: Context, *events: Any) -> list[Any]:
 def test_a_label_trains_on_the_features_frozen_when_the_report_was_filed() -> None:
     ctx, state = _ctx(), SellerState.create("s1")
     _run(state, ctx, _listing("e1", 0.0, price=900.0))
-    at_filing = dict(state.listings["l1"].features)
+    at_filing = state.listings["l1"].feature_dict()
     _run(state, ctx, _report("e2", DAY, "filed"))
     # the seller reacts to the report: the listing now looks different
     _run(state, ctx, _listing("e3", 2 * DAY, "updated", price=150.0,
                               title="Velmora Celeste replica"))
-    assert state.listings["l1"].features != at_filing
+    assert state.listings["l1"].feature_dict() != at_filing
     facts = _run(state, ctx, _report("e4", 3 * DAY, "upheld"))
     examples = [f for f in facts if isinstance(f, TrainingExample)]
     assert len(examples) == 1
@@ -73,7 +73,7 @@ def test_a_label_trains_on_the_features_frozen_when_the_report_was_filed() -> No
 def test_a_decision_without_a_filing_trains_on_the_listing_as_scored_before_it() -> None:
     ctx, state = _ctx(), SellerState.create("s1")
     _run(state, ctx, _listing("e1", 0.0))
-    scored = dict(state.listings["l1"].features)
+    scored = state.listings["l1"].feature_dict()
     facts = _run(state, ctx, _report("e2", DAY, "rejected", report="r9"))
     [example] = [f for f in facts if isinstance(f, TrainingExample)]
     assert example.label is False and example.features == scored
@@ -163,13 +163,14 @@ def test_overwhelming_rule_evidence_is_not_talked_down_by_the_learned_model() ->
 
 def test_alert_reasons_name_only_features_the_listing_has() -> None:
     from signals.features.listing import Evidence
+    from signals.features.vector import pack
     from signals.policy.listing import listing_alert
     from signals.processors.seller_state import ListingSnapshot
 
     ctx = _ctx()
     ev = _listing("e1", 0.0, title="Velmora Celeste", price=300.0)
     features = {"price_discount": 0.7, "counterfeit_vocab": 0.0, "unauthorized": 1.0}
-    snap = ListingSnapshot("l1", 0.0, "velmora", features, 0.9)
+    snap = ListingSnapshot("l1", 0.0, "velmora", pack(features), 0.9)
     # a learned weight times a below-mean value contributes, but the title has no vocabulary
     scored = ModelScore(0.9, 0.8, 0.95, 0.5, {"counterfeit_vocab": 1.2, "price_discount": 1.0,
                                                "unauthorized": 0.5})

@@ -84,3 +84,36 @@ def test_remembered_phashes_keep_list_and_set_alike(batches: list[list[str]], li
         plain = (plain + [h for h in dict.fromkeys(batch) if h not in plain])[-limit:]
         assert state.phashes == plain and state.known_phashes() == set(plain)
     assert SellerState.from_dict(state.to_dict()).known_phashes() == set(plain)
+
+
+def _with_snapshots() -> SellerState:
+    from signals.features.listing import FEATURE_NAMES
+    from signals.features.vector import pack
+    from signals.processors.seller_state import ListingSnapshot
+
+    state = SellerState.create("a")
+    x = {name: float(i) / 7 for i, name in enumerate(FEATURE_NAMES)}
+    state.listings["l1"] = ListingSnapshot("l1", 10.0, "b1", pack(x), 0.91, "high", 10.0,
+                                           12.0, False, {"high": 1}, {"alert_id": "x"})
+    state.listings["l2"] = ListingSnapshot("l2", 11.0, None, pack({}), 0.1)
+    return state
+
+
+def test_snapshots_round_trip_through_json() -> None:
+    import orjson
+
+    state = _with_snapshots()
+    again = SellerState.from_dict(orjson.loads(orjson.dumps(state.to_dict())))
+    assert again.listings == state.listings
+    assert again.to_dict() == state.to_dict()
+
+
+def test_a_state_stored_with_snapshot_dicts_still_reads() -> None:
+    from signals.processors.fielddict import field_dict
+
+    state = _with_snapshots()
+    old = state.to_dict()
+    del old["feature_set"]
+    old["listings"] = {k: {**field_dict(s), "features": s.feature_dict()}
+                       for k, s in state.listings.items()}
+    assert SellerState.from_dict(old).listings == state.listings
