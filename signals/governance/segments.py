@@ -59,6 +59,7 @@ class Segmenter:
     def __init__(self) -> None:
         self._categories: set[str] = set()
         self._reports: dict[str, int] = {}
+        self._counts: dict[tuple[str, str, str], int] = {}
 
     def report(self, brand_id: str | None) -> None:
         """One more filed report on ``brand_id``."""
@@ -70,6 +71,30 @@ class Segmenter:
                 "brand": "unbranded" if brand_id is None else brand_tier(
                     self._reports.get(brand_id, 0)),
                 "cohort": _cohort(ev)}
+
+    def count(self, ev: ListingEvent, brand_id: str | None, risky: bool, alerted: bool) -> None:
+        """Count one scored listing in each of its segments, as ``scored`` and, if so,
+        ``risky`` and ``alerted``; :meth:`drain` hands the counts over, so a live worker
+        moves them into its metrics once per batch, not once per listing.
+
+        >>> seg = Segmenter()
+        >>> ev = ListingEvent("e", "t", 0.0, "created", "L1", "S1", category="bags")
+        >>> seg.count(ev, None, risky=True, alerted=False)
+        >>> seg.count(ev, None, risky=False, alerted=False)
+        >>> seg.drain()[("category", "bags", "scored")], seg.drain()
+        (2, {})
+        """
+        counts = self._counts
+        for dimension, segment in self.segments(ev, brand_id).items():
+            for outcome, applies in (("scored", True), ("risky", risky), ("alerted", alerted)):
+                if applies:
+                    key = (dimension, segment, outcome)
+                    counts[key] = counts.get(key, 0) + 1
+
+    def drain(self) -> dict[tuple[str, str, str], int]:
+        """Listings counted since the last drain: (dimension, segment, outcome) -> count."""
+        counts, self._counts = self._counts, {}
+        return counts
 
     def _category(self, category: str | None) -> str:
         if category is None:

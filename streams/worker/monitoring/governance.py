@@ -26,7 +26,8 @@ class GovernanceMonitor:
         self._champion: str | None = None
 
     def observe(self, scored: Sequence[ScoredListing]) -> None:
-        """Scored listings of the seller runner: shadow decisions and input/score drift."""
+        """Scored listings of the seller runner: shadow decisions and input/score drift
+        now, segment counts at the next :meth:`flush`."""
         for item in scored:
             for signal in self.drift.observe_listing(item):
                 self.metrics.drift_detections.labels(signal, KINDS[signal]).inc()
@@ -65,14 +66,16 @@ class GovernanceMonitor:
                 if value is not None:
                     self.metrics.lineage_metric.labels(name, role, metric).set(value)
 
+    def flush(self) -> None:
+        """Move the segment counts gathered since the last flush into their series (once
+        per batch: a labelled inc per listing, segment and outcome cost more than the
+        listing's drift detectors)."""
+        for (dimension, segment, outcome), n in self.segmenter.drain().items():
+            self.metrics.child(self.metrics.segment_listings, dimension, segment, outcome).inc(n)
+
     def _segments(self, item: ScoredListing) -> None:
-        risky = is_risky(item, self.policy.listing_threshold)
-        outcomes = ("scored", *(("risky",) if risky else ()), *(("alerted",) if item.alerted
-                                                                  else ()))
-        for dimension, segment in self.segmenter.segments(item.event, item.brand_id).items():
-            for outcome in outcomes:
-                self.metrics.child(self.metrics.segment_listings, dimension, segment,
-                                   outcome).inc()
+        self.segmenter.count(item.event, item.brand_id,
+                             is_risky(item, self.policy.listing_threshold), item.alerted)
 
     def _set_champion(self, lineage: str) -> None:
         if lineage != self._champion:

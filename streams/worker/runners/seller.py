@@ -108,7 +108,7 @@ class SellerRunner(CachedRunner[SellerState]):
                 self.epochs.hold(msg.partition, item[1].ts, item, now)
         for partition in touched:
             done.extend(self._drain(partition, ctx))
-        self._count_dedup()
+        self._count_batch()
         return done
 
     def handle(self, event: RawEvent) -> list[RawEvent]:
@@ -123,7 +123,7 @@ class SellerRunner(CachedRunner[SellerState]):
             self.epochs.hold(partition, item[1].ts, item, now)
         self.epochs.tick(partition, now, backlog=self._unread(partition) or len(merger) > 0)
         done = self._drain(partition, self._context())
-        self._count_dedup()
+        self._count_batch()
         return done
 
     def tick_unseen(self, partitions: set[int], now: float) -> None:
@@ -221,10 +221,12 @@ class SellerRunner(CachedRunner[SellerState]):
         if out.scored:
             self.governance.observe(out.scored)
 
-    def _count_dedup(self) -> None:
+    def _count_batch(self) -> None:
+        """Counts gathered over a batch, into their metrics."""
         for topic, n in self._dedup_hits.items():
             self.metrics.dedup_hits.labels(topic).inc(n)
         self._dedup_hits.clear()
+        self.governance.flush()
 
     def reset_state(self) -> None:
         self._mergers.clear()

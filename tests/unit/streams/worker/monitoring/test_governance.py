@@ -32,12 +32,15 @@ def _value(metrics: Metrics, line_start: str) -> float:
 def test_shadow_decisions_segments_and_champion_are_counted() -> None:
     metrics = Metrics()
     monitor = GovernanceMonitor(metrics, PolicyConfig())
-    monitor.observe([_scored(1, 0.9, 0.3), _scored(2, 0.2, 0.8), _scored(3, 0.9, 0.9)])
+    monitor.observe([_scored(1, 0.9, 0.3), _scored(2, 0.2, 0.8)])
+    monitor.observe([_scored(3, 0.9, 0.9)])
+    segment = ('brandguard_segment_listings_total{dimension="cohort",outcome="%s",'
+               'segment="new"}')
+    assert segment % "scored" not in generate_latest(metrics.registry).decode()
+    monitor.flush()
     shadow = 'brandguard_shadow_listings_total{decision="%s",lineage="sgd05"}'
     assert [_value(metrics, shadow % d) for d in ("champion_only", "challenger_only",
                                                   "both_risky")] == [1.0, 1.0, 1.0]
-    segment = ('brandguard_segment_listings_total{dimension="cohort",outcome="%s",'
-               'segment="new"}')
     assert _value(metrics, segment % "scored") == 3.0
     assert _value(metrics, segment % "risky") == 2.0
     assert _value(metrics, 'brandguard_champion_info{lineage="lr1"}') == 1.0
