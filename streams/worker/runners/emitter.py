@@ -78,6 +78,8 @@ class Emitter:
         self._traces: dict[tuple[str, int], dict[int, tuple[tuple[str, bytes], ...]]] = {}
         #: recent keys' partitions: murmur2 is pure Python in aiokafka
         self._routes: Memo[str, int] = Memo(100_000)
+        #: the latest view of each (role, key) not sent yet (see :meth:`publish_latest`)
+        self._views: dict[tuple[str, str], dict[str, Any]] = {}
 
     def alert(self, alert: Alert, trigger: InputHeaders = None) -> None:
         """``trigger``: headers of the input record that raised it (its trace context)."""
@@ -124,16 +126,27 @@ class Emitter:
         self._send(name, partition)
 
     def flush(self) -> None:
-        """Send every packed batch (before acking the events that produced them)."""
+        """Send every packed batch and view (before acking the events that produced them)."""
         for name, partition in list(self._pending):
             self._send(name, partition)
+        views, self._views = self._views, {}
+        for (role, key), value in views.items():
+            self.publish(role, key, value)
 
     def pending(self) -> int:
-        return sum(len(b) for b in self._pending.values())
+        return sum(len(b) for b in self._pending.values()) + len(self._views)
 
     def publish(self, role: str, key: str, value: dict[str, Any]) -> None:
-        """A compacted view record (model snapshot, brand view)."""
+        """A compacted view record (model snapshot, brand view), sent now."""
         self.out.send(self._topics[role], orjson.dumps(value), key.encode())
+
+    def publish_latest(self, role: str, key: str, value: dict[str, Any]) -> None:
+        """A compacted view record sent at the next :meth:`flush`, unless a newer one of
+        the same key replaces it first. For a view that changes with most events of its
+        key (a brand's reference prices): readers of a compacted topic keep only the
+        latest value, and they read it asynchronously, so the ones in between were
+        never guaranteed to be seen; each costs a produce and a delivery report."""
+        self._views[(role, key)] = value
 
     def ticket(self) -> int:
         """Covers every output so far (see :meth:`OutputProducer.delivered`)."""

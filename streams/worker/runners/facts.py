@@ -68,7 +68,7 @@ class BrandRunner(CachedRunner[BrandState]):
             for alert in out.alerts:
                 self.emit.alert(alert, trigger)
             if view is not None:
-                self.emit.publish("brand_views", view.brand_id, {
+                self.emit.publish_latest("brand_views", view.brand_id, {
                     "brand_id": view.brand_id, "reference_prices": dict(view.reference_prices),
                     "reliability": dict(view.reliability)})
 

@@ -84,6 +84,20 @@ def test_every_output_is_covered_by_the_ticket() -> None:
     assert lib.sent[0][:3] == ("brand-views", b'{"brand_id":"b1"}', b"b1")
 
 
+def test_a_view_published_latest_goes_out_once_at_the_flush_newest_value_only() -> None:
+    lib = Librdkafka()
+    emit = emitter(lib)
+    for price in (10, 11, 12):
+        emit.publish_latest("brand_views", "b1", {"brand_id": "b1", "price": price})
+    emit.publish_latest("brand_views", "b2", {"brand_id": "b2"})
+    assert lib.sent == [] and emit.pending() == 2
+    emit.flush()
+    assert [(k, orjson.loads(v)) for _, v, k, _ in lib.sent] == [
+        (b"b1", {"brand_id": "b1", "price": 12}), (b"b2", {"brand_id": "b2"})]
+    emit.flush()
+    assert len(lib.sent) == 2 and emit.pending() == 0
+
+
 def _alert() -> Alert:
     return Alert(alert_id="al_1", entity_type="listing", entity_id="l-1", listing_id="l-1",
                  seller_id="s-1", brand_id=None, score=0.9, severity="high",
