@@ -19,6 +19,7 @@ and 2M; an hour or more on two cores).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -61,6 +62,22 @@ def _shift(line: bytes, seconds: float) -> bytes:
     return orjson.dumps(record)
 
 
+_TABLE_SERIES = {"brandguard_table_keys": "keys", "brandguard_table_bytes": "mb",
+                 "brandguard_state_evictions_total": "evicted"}
+_SERIES = re.compile(r'^(\w+)\{table="(\w+)"\} (\S+)$', re.M)
+
+
+def table_figures(text: str | None) -> dict[str, dict[str, float]]:
+    """Per state table: keys live in memory, MiB of them serialised, evictions so far."""
+    tables: dict[str, dict[str, float]] = {}
+    for name, table, value in _SERIES.findall(text or ""):
+        field_name = _TABLE_SERIES.get(name)
+        if field_name is not None:
+            scale = 2**20 if field_name == "mb" else 1
+            tables.setdefault(table, {})[field_name] = float(value) / scale
+    return tables
+
+
 def growing_population(records: int, seed: int = 100) -> tuple[list[bytes], list[int]]:
     """At least ``records`` lines, one simulated day per seed, each day after the last;
     and the distinct sellers seen up to each quarter of ``records``."""
@@ -99,13 +116,18 @@ def measure(lab: Lab, args: argparse.Namespace) -> dict[str, Any]:
     print(f"  memory: {loaded.records:,} records, {sellers[-1]:,} sellers; built in {built:.0f} s, "
           f"produced in {loaded.produce_s:.0f} s", file=sys.stderr)
     cache = getattr(args, "state_cache_size", None)
-    extra = {"BRANDGUARD_STATE_CACHE_SIZE": str(cache)} if cache else None
+    cache_mb = getattr(args, "state_cache_mb", None)
+    extra = {"BRANDGUARD_STATE_CACHE_SIZE": str(cache)} if cache else {}
+    if cache_mb:
+        extra["BRANDGUARD_STATE_CACHE_MB"] = str(cache_mb)
     worker = lab.worker(loaded, lab.app_id("mem-"), extra=extra)
     marks = [records // 4, records // 2, 3 * records // 4, records]
     rss: dict[int, float] = {}
+    tables: dict[int, dict[str, dict[str, float]]] = {}
 
     def sample(mark: int, _now: float) -> None:
         rss[mark] = rss_mb(worker.popen.pid)
+        tables[mark] = table_figures(worker.metrics())
 
     try:
         timing = run_until_done([worker], worker_done(loaded), records, args.timeout,
@@ -116,7 +138,8 @@ def measure(lab: Lab, args: argparse.Namespace) -> dict[str, Any]:
     return {"size": "full" if args.full else ("custom" if args.records else "default"),
             "runs": 1, "records": records, "scenario": loaded.summary(),
             "marks": marks, "rss_mb": [rss[m] for m in marks], "sellers": sellers,
-            "state_cache_size": cache,
+            "state_cache_size": cache, "state_cache_mb": cache_mb,
+            "tables": [tables.get(m, {}) for m in marks],
             "growth_half_to_full_pct": (full - half) / half * 100.0,
             "mb_per_1k_sellers_second_half": (full - half) / max(1, sellers[3] - sellers[1]) * 1e3,
             "worker_per_s": timing["per_s"]}
@@ -124,13 +147,19 @@ def measure(lab: Lab, args: argparse.Namespace) -> dict[str, Any]:
 
 def report(r: dict[str, Any]) -> list[str]:
     m, rss, sellers = r["marks"], r["rss_mb"], r["sellers"]
-    cache = r.get("state_cache_size")
+    cache, cache_mb = r.get("state_cache_size"), r.get("state_cache_mb")
     size = r["size"] + (f", state cache {cache:,}" if cache else "")
-    return [f"memory ({r['records']:,} records, {size}): worker RSS "
+    size += f", state cache {cache_mb} MB per table" if cache_mb else ""
+    lines = [f"memory ({r['records']:,} records, {size}): worker RSS "
             + ", ".join(f"{rss[i]:,.0f} MiB after {m[i]:,} ({sellers[i]:,} sellers)"
                         for i in range(4)),
             f"  growth from N/2 to N: {r['growth_half_to_full_pct']:+.1f}% "
             f"({r['mb_per_1k_sellers_second_half']:.2f} MiB per 1k new sellers)"]
+    for i, tables in enumerate(r.get("tables", [])):
+        lines.append(f"  after {m[i]:,}: " + "; ".join(
+            f"{name} {t.get('keys', 0):,.0f} live, {t.get('mb', 0):,.0f} MiB serialised, "
+            f"{t.get('evicted', 0):,.0f} evicted" for name, t in sorted(tables.items())))
+    return lines
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -138,6 +167,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="N (default 40,000; 2,000,000 with --full)")
     parser.add_argument("--state-cache-size", type=int, default=None,
                         help="the worker's BRANDGUARD_STATE_CACHE_SIZE (default: its own)")
+    parser.add_argument("--state-cache-mb", type=int, default=None,
+                        help="the worker's BRANDGUARD_STATE_CACHE_MB (default: its own)")
 
 
 def main(argv: list[str] | None = None) -> int:
