@@ -1,9 +1,10 @@
 """Bounded, event-time de-duplication of redelivered events.
 
 Kafka delivers at least once, and producers retry: the same ``event_id`` may
-arrive twice. Each keyed processor keeps the ids it applied within a horizon
-of event time (plus a hard cap on entries so one hot key cannot grow without
-bound) and skips an id it has seen.
+arrive twice. A keyed processor that counts (seller, brand) keeps the ids it
+applied within a horizon of event time (plus a hard cap on entries so one hot
+key cannot grow without bound) and skips an id it has seen. One whose update
+is idempotent (the image processor: minimums of times) needs none.
 
 >>> d = Deduplicator(horizon=3600.0, max_entries=1000)
 >>> d.first_time("e1", 0.0), d.first_time("e1", 10.0), d.first_time("e2", 20.0)

@@ -12,12 +12,18 @@ from the second event-time epoch after it formed (see
 :meth:`SellerState.network_counts`), so what it counts does not depend on
 when the news reaches it either.
 
+Minimums are idempotent too: a fact delivered again changes nothing and tells
+no one, so this processor keeps no de-duplication ids (they were over half of
+an image's stored state, and there is an image state per photo hash).
+
 >>> state = ImageState.create("00ff00ff00ff00ff")
 >>> out = process_image(state, ImageFact("f1", "00ff00ff00ff00ff", 5.0, "s1", True))
 >>> out = process_image(state, ImageFact("f2", "00ff00ff00ff00ff", 1.0, "s2", False))
 >>> [(f.seller_id, f.members) for f in out.facts]
 [('s1', (('s1', 5.0, 5.0), ('s2', 1.0, None))), ('s2', (('s1', 5.0, 5.0), ('s2', 1.0, None)))]
 >>> process_image(state, ImageFact("f3", "00ff00ff00ff00ff", 9.0, "s2", False)).facts
+[]
+>>> process_image(state, ImageFact("f1", "00ff00ff00ff00ff", 5.0, "s1", True)).facts
 []
 """
 
@@ -26,7 +32,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from signals.aggregates.dedup import Deduplicator
 from signals.eventtime.epochs import earliest
 from signals.processors.messages import ImageFact, NetworkFact
 from signals.processors.outputs import Outputs
@@ -44,34 +49,30 @@ class ImageState:
     sellers: dict[str, list[float | None]] = field(default_factory=dict)
     #: when the hash gained its (MAX + 1)-th user: a stock photo from then on
     stock_since: float | None = None
-    dedup: Deduplicator = field(default_factory=Deduplicator)
 
     # Written out: mypyc compiles a dataclass's own __init__ natively but leaves the
     # generated one interpreted, and this class is built on the hot path.
     def __init__(self, phash: str, sellers: dict[str, list[float | None]] | None = None,
-                 stock_since: float | None = None, dedup: Deduplicator | None = None) -> None:
+                 stock_since: float | None = None) -> None:
         self.phash = phash
         self.sellers = {} if sellers is None else sellers
         self.stock_since = stock_since
-        self.dedup = Deduplicator() if dedup is None else dedup
 
     @classmethod
     def create(cls, phash: str) -> ImageState:
         return cls(phash=phash)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"phash": self.phash, "sellers": self.sellers, "stock_since": self.stock_since,
-                "dedup": self.dedup.to_dict()}
+        return {"phash": self.phash, "sellers": self.sellers, "stock_since": self.stock_since}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ImageState:
+        """Also reads states of earlier releases, which kept de-duplication ids."""
         return cls(d["phash"], {k: list(v) for k, v in d["sellers"].items()},
-                   d.get("stock_since"), Deduplicator.from_dict(d["dedup"]))
+                   d.get("stock_since"))
 
 
 def process_image(state: ImageState, fact: ImageFact) -> Outputs:
-    if not state.dedup.first_time(fact.fact_id, fact.ts):
-        return Outputs(duplicate=True)
     if not _record(state, fact):
         return Outputs()  # nothing new: no one needs telling
     out = Outputs()

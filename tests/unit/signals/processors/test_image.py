@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from signals.processors.image import MAX_SELLERS_PER_IMAGE, ImageState, process_image
 from signals.processors.messages import ImageFact, NetworkFact
@@ -41,8 +45,9 @@ def test_nothing_new_and_redeliveries_tell_no_one() -> None:
     process_image(state, _fact(1, "s1", 1.0))
     process_image(state, _fact(2, "s2", 2.0))
     assert process_image(state, _fact(3, "s2", 8.0)).facts == []  # later use: no change
-    out = process_image(state, _fact(2, "s2", 2.0))
-    assert out.duplicate and out.facts == []
+    before = state.to_dict()
+    out = process_image(state, _fact(2, "s2", 2.0))  # delivered again
+    assert out.facts == [] and state.to_dict() == before
 
 
 def test_a_stock_photo_keeps_its_earliest_users_and_says_since_when() -> None:
@@ -63,4 +68,28 @@ def test_the_state_round_trips_through_a_dict() -> None:
     process_image(state, _fact(2, "s2", 2.0))
     again = ImageState.from_dict(state.to_dict())
     assert again.to_dict() == state.to_dict()
-    assert process_image(again, _fact(2, "s2", 2.0)).duplicate
+    assert process_image(again, _fact(2, "s2", 2.0)).facts == []
+
+
+def test_a_state_stored_with_de_duplication_ids_still_reads() -> None:
+    state = ImageState.create(PHASH)
+    process_image(state, _fact(1, "s1", 1.0, flagged=True))
+    stored = {**state.to_dict(), "dedup": {"seen": {"f1": 1.0}, "newest": 1.0}}
+    assert ImageState.from_dict(stored).to_dict() == state.to_dict()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["s1", "s2", "s3"]), st.integers(0, 9).map(float),
+                          st.booleans()), max_size=12),
+       st.randoms(use_true_random=False))
+def test_facts_delivered_again_in_any_order_leave_the_state_as_delivered_once(
+        facts: list[tuple[str, float, bool]], rnd: random.Random) -> None:
+    once = ImageState.create(PHASH)
+    for n, (seller, ts, flagged) in enumerate(facts):
+        process_image(once, _fact(n, seller, ts, flagged))
+    again = list(enumerate(facts)) * 2
+    rnd.shuffle(again)
+    twice = ImageState.create(PHASH)
+    for n, (seller, ts, flagged) in again:
+        process_image(twice, _fact(n, seller, ts, flagged))
+    assert twice.to_dict() == once.to_dict()
