@@ -71,7 +71,8 @@ class ListingSnapshot:
                 self.raised, self.latest_alert]
 
     @classmethod
-    def from_row(cls, listing_id: str, row: list[Any], feature_set: str) -> ListingSnapshot:
+    def from_row(cls, listing_id: str, row: list[Any] | dict[str, Any],
+                 feature_set: str) -> ListingSnapshot:
         """Read :meth:`to_row`, or the ``{field: value}`` dict stored before rows."""
         if isinstance(row, dict):
             return cls(**{**row, "features": restore(row["features"], feature_set)})
