@@ -62,6 +62,7 @@ from streams.worker.checkpointing.state_cache import StateCache
 from streams.worker.faust_internals import (
     DirectChangelog,
     FastFetchConsumer,
+    committed_offsets,
     discarding_table_manager,
 )
 from streams.worker.global_views import GlobalViews
@@ -309,21 +310,49 @@ class Brandguard:
         for runner in self.runners:
             processed.update(runner.positions)
         self.metrics.consumer_lag.clear()
+        unfetched: list[TP] = []
         for tp in sorted(consumer.assignment()):
             if tp.topic not in self.source_topics:
                 continue  # changelogs: Faust's recovery reads them, not our agents
             try:
                 highwater = consumer.highwater(tp)
             except (KeyError, AssertionError):  # no fetch response for it yet
+                unfetched.append(tp)
                 continue
             done = processed.get((tp.topic, tp.partition))
             # Nothing processed on it since start: the consumer's position is where
             # this worker resumed (the committed offset).
             position = done + 1 if done is not None else await consumer.position(tp)
-            lag = max(0, (highwater or 0) - (position or 0))
-            self.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
+            lag = self._set_lag(tp, highwater, position)
             if highwater is not None:  # an unknown end is not "caught up"
                 self._lag[(tp.topic, tp.partition)] = lag
+        if unfetched:
+            await self._unfetched_lag(unfetched, processed)
+
+    def _set_lag(self, tp: TP, end: int | None, position: int | None) -> int:
+        lag = max(0, (end or 0) - (position or 0))
+        self.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
+        return lag
+
+    async def _unfetched_lag(self, tps: list[TP], processed: dict[tuple[str, int], int]) -> None:
+        """Lag of assigned partitions the fetcher has no answer for, from the broker's
+        offsets: a partition assigned but never fetched must show its records as lag,
+        not vanish from the metric. Not ``consumer.position()``: it waits for the
+        fetcher, which is what may be stuck. Only the metric: the epoch gate's "caught
+        up" keeps waiting for the fetcher's own reading."""
+        consumer = self.app.consumer
+        try:
+            ends = await consumer.highwaters(*tps)
+            starts = await consumer.earliest_offsets(*tps)
+        except Exception as exc:  # a slow broker must not stop the timer
+            log.debug("offsets of unfetched partitions: %s", exc)
+            return
+        committed = committed_offsets(consumer)
+        for tp in tps:
+            done = processed.get((tp.topic, tp.partition))
+            position = done + 1 if done is not None else committed.get(tp) or starts.get(tp)
+            if ends.get(tp) is not None:
+                self._set_lag(tp, ends[tp], position)
 
 
 def _security(settings: Settings) -> dict[str, Any]:

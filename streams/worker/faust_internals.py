@@ -71,7 +71,7 @@ from __future__ import annotations
 import logging
 import shutil
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -155,6 +155,13 @@ class FastFetchConsumer(Consumer):
             return False  # read again after the seek to the committed offsets
         acked: bool = super().ack(message)
         return acked
+
+
+def committed_offsets(consumer: Any) -> Mapping[TP, int | None]:
+    """The offsets Faust's consumer resumes from, per partition (its private record of
+    what it committed or found committed at assignment)."""
+    committed: Mapping[TP, int | None] = consumer._committed_offset
+    return committed
 
 
 async def refresh_metadata(consumer: aiokafka.AIOKafkaConsumer) -> None:
