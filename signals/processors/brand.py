@@ -78,14 +78,18 @@ def process_brand(state: BrandState, fact: BrandListingFact | BrandReportFact,
         may_surge = fact.status != "rejected"
         view_changed = fact.status != "filed"  # a decision moves the reporter's reliability
     out = Outputs()
-    found = brand_incident(agg, fact.ts, policy, (fact.event_id, fact.event_time),
-                           state.raised) if (
-        may_surge) else None
+    # Judged as of the newest fact seen, not this fact's own time: facts from different
+    # seller partitions reach a brand in no fixed order within an epoch, and "the last
+    # hour" as of an older fact would miss the newer ones already counted. In time order
+    # (replay of an ordered file) the two are the same.
+    at = agg.newest
+    found = brand_incident(agg, at, policy, (fact.event_id, fact.event_time),
+                           state.raised) if may_surge else None
     if found is not None:
         alert, _score = found
-        if should_alert(state.severity, state.alerted_at, alert.severity, fact.ts,
+        if should_alert(state.severity, state.alerted_at, alert.severity, at,
                         policy.brand_cooldown):
-            remember_alert(state, alert, fact.ts)
+            remember_alert(state, alert, at)
             out.alerts.append(dataclasses.replace(alert, created_at=format_rfc3339(now)))
     return out, _refresh_view(state) if view_changed or state.view is None else None
 

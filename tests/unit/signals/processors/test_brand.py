@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from signals.policy.config import PolicyConfig
 from signals.processors.brand import GENUINE_SCORE, BrandState, process_brand
@@ -74,6 +76,25 @@ def test_a_surge_of_risky_sellers_raises_one_incident_alert_per_cool_down() -> N
     severities = [a.severity for a in alerts]
     assert len(set(severities)) == len(severities)  # the same level only after the cool-down
     assert state.raised == {s: 1 for s in severities}
+
+
+@settings(max_examples=60, deadline=None)
+@given(order=st.permutations(range(8)))
+def test_an_incident_does_not_depend_on_the_order_facts_arrive_in(order: list[int]) -> None:
+    """Seller partitions send a brand their facts in no fixed order within an epoch:
+    eight unauthorized sellers in eight minutes are an incident whichever comes first."""
+    start = 30 * 24 * HOUR
+    facts = [_listing(n, start + n * 60.0, authorized=False, risky=True, score=0.99)
+             for n in range(8)]
+
+    def alert_ids(facts: list[BrandListingFact]) -> set[str]:
+        state = BrandState.create("B1")
+        return {a.alert_id for f in facts
+                for a in process_brand(state, f, POLICY, now=0.0)[0].alerts}
+
+    in_time_order = alert_ids(facts)
+    assert in_time_order, "the scenario must raise an incident"
+    assert alert_ids([facts[i] for i in order]) == in_time_order
 
 
 def test_the_state_round_trips_through_json() -> None:
