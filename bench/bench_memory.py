@@ -7,7 +7,10 @@ day's). It is produced once, then one worker (compiled build) reads it from the
 start; its resident set size (``VmRSS`` from ``/proc``) is sampled when it has
 done N/4, N/2, 3N/4 and N records. Printed: RSS at each mark, and the growth
 from N/2 to N in percent of the RSS at N/2 (the baseline of the same run), with
-the distinct sellers seen so far in the file.
+the distinct sellers seen so far in the file. Then the no-op Faust agent
+(``bench/noop_agent.py``: the worker's consumer settings, no processing, no
+state) reads the same topics and its RSS is sampled at the same marks: what the
+framework alone grows by on this input (``--no-noop`` skips it).
 
 Default N fits ``make bench`` (40k); ``--full`` is the issue's 2M (marks at 1M
 and 2M; an hour or more on two cores).
@@ -28,7 +31,17 @@ from typing import Any
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, Lab, rss_mb, run_alone, run_until_done, simulated, worker_done
+from harness import (
+    ROOT,
+    Lab,
+    Loaded,
+    noop_done,
+    rss_mb,
+    run_alone,
+    run_until_done,
+    simulated,
+    worker_done,
+)
 
 from signals.contract.timefmt import parse_rfc3339
 
@@ -67,14 +80,22 @@ _TABLE_SERIES = {"brandguard_table_keys": "keys", "brandguard_table_bytes": "mb"
 _SERIES = re.compile(r'^(\w+)\{table="(\w+)"\} (\S+)$', re.M)
 
 
+#: prometheus_client writes labels sorted by name
+_ROCKSDB = re.compile(r'^brandguard_rocksdb_memory_bytes\{kind="(\w+)",table="(\w+)"\} (\S+)$',
+                     re.M)
+
+
 def table_figures(text: str | None) -> dict[str, dict[str, float]]:
-    """Per state table: keys live in memory, MiB of them serialised, evictions so far."""
+    """Per state table: keys live in memory, MiB of them serialised, evictions so far,
+    and MiB of RocksDB memory by kind (``rocksdb_memtables`` ...)."""
     tables: dict[str, dict[str, float]] = {}
     for name, table, value in _SERIES.findall(text or ""):
         field_name = _TABLE_SERIES.get(name)
         if field_name is not None:
             scale = 2**20 if field_name == "mb" else 1
             tables.setdefault(table, {})[field_name] = float(value) / scale
+    for kind, table, value in _ROCKSDB.findall(text or ""):
+        tables.setdefault(table, {})[f"rocksdb_{kind}"] = float(value) / 2**20
     return tables
 
 
@@ -135,14 +156,39 @@ def measure(lab: Lab, args: argparse.Namespace) -> dict[str, Any]:
     finally:
         lab.forget(worker)
     half, full = rss[marks[1]], rss[marks[3]]
-    return {"size": "full" if args.full else ("custom" if args.records else "default"),
+    noop = noop_rss(lab, loaded, marks, args) if getattr(args, "noop", True) else None
+    return {"noop_rss_mb": noop,
+            "size": "full" if args.full else ("custom" if args.records else "default"),
             "runs": 1, "records": records, "scenario": loaded.summary(),
             "marks": marks, "rss_mb": [rss[m] for m in marks], "sellers": sellers,
             "state_cache_size": cache, "state_cache_mb": cache_mb,
             "tables": [tables.get(m, {}) for m in marks],
-            "growth_half_to_full_pct": (full - half) / half * 100.0,
+            "growth_half_to_full_pct": growth_pct([rss[m] for m in marks]),
             "mb_per_1k_sellers_second_half": (full - half) / max(1, sellers[3] - sellers[1]) * 1e3,
             "worker_per_s": timing["per_s"]}
+
+
+def noop_rss(lab: Lab, loaded: Loaded, marks: list[int],
+             args: argparse.Namespace) -> list[float]:
+    """RSS of the no-op Faust agent after each mark, on the same topics."""
+    proc = lab.noop(loaded, lab.app_id("mem-noop-"))
+    rss: dict[int, float] = {}
+    try:
+        run_until_done([proc], noop_done, marks[-1], args.timeout, at=marks,
+                       on_mark=lambda mark, _now: rss.__setitem__(mark, rss_mb(proc.popen.pid)),
+                       trace=args.trace)
+    finally:
+        lab.forget(proc)
+    return [rss[m] for m in marks]
+
+
+def growth_pct(rss: list[float]) -> float:
+    """Growth from the second mark (N/2) to the last (N), in percent of the second.
+
+    >>> growth_pct([90.0, 100.0, 105.0, 110.0])
+    10.0
+    """
+    return (rss[3] - rss[1]) / rss[1] * 100.0
 
 
 def report(r: dict[str, Any]) -> list[str]:
@@ -155,10 +201,19 @@ def report(r: dict[str, Any]) -> list[str]:
                         for i in range(4)),
             f"  growth from N/2 to N: {r['growth_half_to_full_pct']:+.1f}% "
             f"({r['mb_per_1k_sellers_second_half']:.2f} MiB per 1k new sellers)"]
+    noop = r.get("noop_rss_mb")
+    if noop:
+        lines.append("  no-op Faust agent, same topics: RSS " + ", ".join(
+            f"{v:,.0f}" for v in noop) + f" MiB; growth from N/2 to N {growth_pct(noop):+.1f}% "
+            f"({noop[3] - noop[1]:+,.0f} MiB, against the worker's {rss[3] - rss[1]:+,.0f})")
     for i, tables in enumerate(r.get("tables", [])):
         lines.append(f"  after {m[i]:,}: " + "; ".join(
             f"{name} {t.get('keys', 0):,.0f} live, {t.get('mb', 0):,.0f} MiB serialised, "
             f"{t.get('evicted', 0):,.0f} evicted" for name, t in sorted(tables.items())))
+        rocksdb = {kind: sum(t.get(f"rocksdb_{kind}", 0.0) for t in tables.values())
+                   for kind in ("memtables", "block_cache", "table_readers")}
+        lines.append("    RocksDB, all tables: " + ", ".join(
+            f"{kind} {mb:,.0f} MiB" for kind, mb in rocksdb.items()))
     return lines
 
 
@@ -169,6 +224,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the worker's BRANDGUARD_STATE_CACHE_SIZE (default: its own)")
     parser.add_argument("--state-cache-mb", type=int, default=None,
                         help="the worker's BRANDGUARD_STATE_CACHE_MB (default: its own)")
+    parser.add_argument("--no-noop", dest="noop", action="store_false",
+                        help="skip the no-op Faust agent's run on the same topics")
 
 
 def main(argv: list[str] | None = None) -> int:

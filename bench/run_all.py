@@ -111,6 +111,12 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                      f"{rss[1]:,.0f} MiB at {m[1]:,} -> {rss[3]:,.0f} MiB at {m[3]:,} "
                      f"({mem['sellers'][1]:,} -> {mem['sellers'][3]:,} sellers)",
                      f"{mem['size']}: N={mem['records']:,}; 1 run"))
+        noop = mem.get("noop_rss_mb")
+        if noop:
+            rows.append(("memory: no-op Faust agent RSS growth N/2 -> N",
+                         f"{bench_memory.growth_pct(noop):+.1f}%",
+                         f"{noop[1]:,.0f} MiB -> {noop[3]:,.0f} MiB, same topics",
+                         f"{mem['size']}: N={mem['records']:,}; 1 run"))
     rep = results.get("replay")
     if rep:
         size = f"{rep.get('source', '')}; best of {rep.get('repeat')}"

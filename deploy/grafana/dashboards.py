@@ -181,6 +181,16 @@ def _workers(board: Dashboard) -> None:
     board.with_panel(graph(
         "Memory per worker", "Resident set size.", "bytes",
         [(f"process_resident_memory_bytes{{{JOB}}}", "{{instance}}")], width=8))
+    board.with_panel(graph(
+        "Live states (serialised)", "States held in memory per table, as serialised; "
+        "bounded by BRANDGUARD_STATE_CACHE_MB per worker, and 3-5 times this as objects.",
+        "bytes", [(f"sum by (table) (brandguard_table_bytes{{{JOB}}})", "{{table}}")],
+        width=12))
+    board.with_panel(graph(
+        "RocksDB memory", "Write buffers, block cache and SST index and filters per "
+        "table, summed over workers: memory outside the Python heap.", "bytes",
+        [(f"sum by (table, kind) (brandguard_rocksdb_memory_bytes{{{JOB}}})",
+          "{{table}} {{kind}}")], width=12))
 
 
 def _kafka_client(board: Dashboard) -> None:

@@ -69,6 +69,7 @@ from streams.worker.global_views import GlobalViews
 from streams.worker.monitoring.delivery_watch import DeliveryWatch
 from streams.worker.monitoring.metrics import Metrics
 from streams.worker.monitoring.sensor import HealthMonitor
+from streams.worker.monitoring.store_memory import StoreMemory
 from streams.worker.runners.base import RawEvent, Runner
 from streams.worker.runners.emitter import Emitter
 from streams.worker.runners.epoch_marks import ImageEpochs, SellerEpochs
@@ -116,6 +117,10 @@ class Brandguard:
         self._lag: dict[tuple[str, int], int] = {}
         self.source_topics: set[str] = set()
         self._ticks = 0
+        #: each state table's store, by table name
+        self._stores: list[tuple[str, DirectChangelog]] = []
+        self.metrics.registry.register(StoreMemory(
+            lambda: [(name, store.databases()) for name, store in self._stores]))
         # Instance attribute: only this app's transport builds our consumer (faster
         # fetches; seeks with the flow stopped, so recovery loses no input record).
         self.app.transport.Consumer = FastFetchConsumer  # type: ignore[misc]
@@ -143,6 +148,7 @@ class Brandguard:
                partitions: int | None = None, max_mb: int | None = None) -> StateCache[Any]:
         table = self._table(name, partitions)
         store = DirectChangelog(table, self._send_record)
+        self._stores.append((name, store))
         return StateCache(table, create, load, size, writer=store, reader=store.get,
                           max_bytes=None if max_mb is None else max_mb << 20)
 

@@ -200,6 +200,10 @@ class DirectChangelog:
         self._applied: dict[int, int] = {}
         self._on_delivered: dict[int, Callable[[int], None]] = {}
 
+    def databases(self) -> list[Any]:
+        """The partitions' open RocksDB databases (for their memory figures)."""
+        return list(self._store._dbs.values())
+
     def get(self, key: str, partition: int) -> bytes | None:
         """The stored value of ``key`` in ``partition``'s database (None: none)."""
         value: bytes | None = self._store._db_for_partition(partition).get(key.encode())

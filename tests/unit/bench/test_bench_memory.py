@@ -16,12 +16,15 @@ brandguard_table_bytes{table="sellers"} 134217728.0
 brandguard_state_evictions_total{table="sellers"} 41912.0
 brandguard_state_evictions_created{table="sellers"} 1.7e+09
 brandguard_events_total{topic="marketplace.listings"} 5.0
+brandguard_rocksdb_memory_bytes{kind="memtables",table="sellers"} 3145728.0
+brandguard_rocksdb_memory_bytes{kind="block_cache",table="sellers"} 1048576.0
 """
 
 
-def test_table_figures_reads_keys_mib_and_evictions_per_table() -> None:
+def test_table_figures_reads_keys_mib_evictions_and_rocksdb_memory_per_table() -> None:
     assert table_figures(METRICS) == {
-        "sellers": {"keys": 23051.0, "mb": 128.0, "evicted": 41912.0},
+        "sellers": {"keys": 23051.0, "mb": 128.0, "evicted": 41912.0,
+                    "rocksdb_memtables": 3.0, "rocksdb_block_cache": 1.0},
         "images": {"keys": 1200.0},
     }
 
