@@ -69,7 +69,6 @@ from streams.worker.global_views import GlobalViews
 from streams.worker.monitoring.delivery_watch import DeliveryWatch
 from streams.worker.monitoring.metrics import Metrics
 from streams.worker.monitoring.sensor import HealthMonitor
-from streams.worker.monitoring.store_memory import StoreMemory
 from streams.worker.runners.base import RawEvent, Runner
 from streams.worker.runners.emitter import Emitter
 from streams.worker.runners.epoch_marks import ImageEpochs, SellerEpochs
@@ -119,8 +118,8 @@ class Brandguard:
         self._ticks = 0
         #: each state table's store, by table name
         self._stores: list[tuple[str, DirectChangelog]] = []
-        self.metrics.registry.register(StoreMemory(
-            lambda: [(name, store.databases()) for name, store in self._stores]))
+        self.metrics.store_memory.watch(
+            lambda: [(name, store.databases()) for name, store in self._stores])
         # Instance attribute: only this app's transport builds our consumer (faster
         # fetches; seeks with the flow stopped, so recovery loses no input record).
         self.app.transport.Consumer = FastFetchConsumer  # type: ignore[misc]

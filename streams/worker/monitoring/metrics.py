@@ -19,6 +19,7 @@ from prometheus_client import (
 )
 
 from signals.memo import Memo
+from streams.worker.monitoring.store_memory import StoreMemory
 from streams.worker.monitoring.version import build_labels
 
 __all__ = ["Metrics"]
@@ -157,6 +158,9 @@ class Metrics:
         ProcessCollector(registry=r)
         PlatformCollector(registry=r)
         GCCollector(registry=r)
+        #: RocksDB's memory per table, once the app tells it where the stores are
+        self.store_memory = StoreMemory()
+        r.register(self.store_memory)
 
     def _kafka_client_health(self, r: CollectorRegistry) -> None:
         """What Faust's sensor API reports (``monitoring.sensor``), and the build."""

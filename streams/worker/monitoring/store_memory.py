@@ -40,7 +40,12 @@ Stores = Callable[[], Iterable[tuple[str, Iterable[Any]]]]
 
 
 class StoreMemory(Collector):
-    def __init__(self, stores: Stores) -> None:
+    def __init__(self, stores: Stores | None = None) -> None:
+        """``stores``: none until :meth:`watch` (the metric is exported without samples)."""
+        self._stores: Stores = stores or (lambda: ())
+
+    def watch(self, stores: Stores) -> None:
+        """Read these stores from now on (the app calls it once its tables exist)."""
         self._stores = stores
 
     def collect(self) -> Iterator[GaugeMetricFamily]:

@@ -43,6 +43,16 @@ def test_write_buffers_are_summed_over_a_tables_partitions(tmp_path: Path) -> No
             db.close()
 
 
+def test_before_it_watches_any_store_the_metric_has_no_samples() -> None:
+    registry = CollectorRegistry()
+    collector = StoreMemory()
+    registry.register(collector)
+    assert b"# TYPE brandguard_rocksdb_memory_bytes gauge" in generate_latest(registry)
+    assert _value(registry, "sellers", "memtables") is None
+    collector.watch(lambda: [("sellers", [])])
+    assert _value(registry, "sellers", "memtables") == 0.0
+
+
 def test_a_closed_database_counts_nothing_and_fails_no_scrape(tmp_path: Path) -> None:
     db = _open(tmp_path / "p0")
     db[b"k"] = b"v"
