@@ -259,11 +259,18 @@ def stale_reason(offset: int | None, earliest: int, end: int, owner: str | None,
     'other_changelog'
     >>> stale_reason(3, 8, 10, None, "app-sellers-changelog")
     'before_changelog_start'
+
+    Another changelog's store is stale even with no applied offset recorded: a
+    worker stopped between writing states and recording their delivered offsets
+    leaves data without one.
+
+    >>> stale_reason(None, 0, 10, "old-sellers-changelog", "app-sellers-changelog")
+    'other_changelog'
     """
-    if offset is None or offset < 0:
-        return None
     if owner is not None and owner != changelog:
         return "other_changelog"
+    if offset is None or offset < 0:
+        return None
     if offset >= end:
         return "ahead_of_changelog"
     if offset < earliest - 1:  # records it never applied are gone (retention)

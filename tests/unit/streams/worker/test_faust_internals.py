@@ -21,6 +21,7 @@ from streams.worker.faust_internals import (
     FETCH_MAX_WAIT_MS,
     FastFetchConsumer,
     event_context,
+    stale_reason,
 )
 
 
@@ -295,3 +296,14 @@ def streams_module() -> Any:
     from faust import streams
 
     return streams
+
+
+def test_a_store_of_another_changelog_is_stale_whatever_offset_it_recorded() -> None:
+    """make reliability once kept an old app's seller partition: its states were
+    written but the worker stopped before recording their delivered offset, and
+    no recorded offset read as an empty store."""
+    mine, other = "app-sellers-changelog", "old-sellers-changelog"
+    for offset in (None, -1, 3, 500):
+        assert stale_reason(offset, 0, 10, other, mine) == "other_changelog", offset
+    assert stale_reason(None, 0, 10, mine, mine) is None
+    assert stale_reason(None, 0, 10, None, mine) is None
