@@ -136,7 +136,9 @@ class Runner:
 
     def _maybe_flush(self, partition: int, now: float) -> None:
         pending = self._pending.get(partition, [])
-        due = now - self._flushed_at.get(partition, 0.0) >= self.flush_interval
+        # never flushed: due (the monotonic clock starts near 0 when the host boots)
+        last = self._flushed_at.get(partition)
+        due = last is None or now - last >= self.flush_interval
         if len(pending) >= self.flush_every or (pending and due):
             self.flush(partition, now)
 
