@@ -185,12 +185,18 @@ def _workers(board: Dashboard) -> None:
         "Live states (serialised)", "States held in memory per table, as serialised; "
         "bounded by BRANDGUARD_STATE_CACHE_MB per worker, and 3-5 times this as objects.",
         "bytes", [(f"sum by (table) (brandguard_table_bytes{{{JOB}}})", "{{table}}")],
-        width=12))
+        width=8))
     board.with_panel(graph(
         "RocksDB memory", "Write buffers, block cache and SST index and filters per "
         "table, summed over workers: memory outside the Python heap.", "bytes",
         [(f"sum by (table, kind) (brandguard_rocksdb_memory_bytes{{{JOB}}})",
-          "{{table}} {{kind}}")], width=12))
+          "{{table}} {{kind}}")], width=8))
+    board.with_panel(graph(
+        "Heap given back", "Resident memory released per second by the periodic "
+        "malloc_trim (BRANDGUARD_HEAP_TRIM_SECONDS): freed memory glibc would otherwise "
+        "keep, mostly from evicted states.", "Bps",
+        [(f"rate(brandguard_heap_trimmed_bytes_total{{{JOB}}}[$__rate_interval])",
+          "{{instance}}")], width=8))
 
 
 def _kafka_client(board: Dashboard) -> None:

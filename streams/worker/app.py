@@ -66,6 +66,7 @@ from streams.worker.faust_internals import (
     discarding_table_manager,
 )
 from streams.worker.global_views import GlobalViews
+from streams.worker.heap_trim import HeapTrimmer
 from streams.worker.monitoring.delivery_watch import DeliveryWatch
 from streams.worker.monitoring.metrics import Metrics
 from streams.worker.monitoring.sensor import HealthMonitor
@@ -116,6 +117,8 @@ class Brandguard:
         self._lag: dict[tuple[str, int], int] = {}
         self.source_topics: set[str] = set()
         self._ticks = 0
+        self.heap = HeapTrimmer(settings.heap_trim_interval)
+        self._trimming: asyncio.Task[None] | None = None  # a reference keeps it alive
         #: each state table's store, by table name
         self._stores: list[tuple[str, DirectChangelog]] = []
         self.metrics.store_memory.watch(
@@ -200,7 +203,7 @@ class Brandguard:
         self.seller_runner = SellerRunner(self.sellers, self.views, schemas, i.network_facts,
                                           emit, self.metrics, seller_epochs,
                                           backlog=self._backlog, caught_up=self._caught_up,
-                                          **timing)
+                                          grace=s.merge_grace, **timing)
         wiring: list[tuple[str, Runner, faust.TopicT]] = [
             ("seller", self.seller_runner, self._topic(*schemas)),
             ("seller_network", self.seller_runner, self._topic(i.network_facts)),
@@ -255,14 +258,17 @@ class Brandguard:
         for topic, partition in tps:
             self.app.consumer.on_buffer_drop(TP(topic, partition))
 
-    def _backlog(self, topic: str, partition: int) -> bool:
-        """Records of this partition are in Kafka but not yet handed to the agent."""
+    def _backlog(self, topic: str, partition: int) -> bool | None:
+        """Records of this partition are in Kafka but not yet handed to the agent
+        (None: no fetch has answered for it yet)."""
         seen = self.seller_runner.positions.get((topic, partition))
         try:
             highwater = self.app.consumer.highwater(TP(topic, partition))
         except (KeyError, AssertionError):
-            return False
-        return highwater is not None and highwater > (seen + 1 if seen is not None else 0)
+            return None
+        if highwater is None:
+            return None
+        return highwater > (seen + 1 if seen is not None else 0)
 
     def _caught_up(self, topic: str, partition: int) -> bool:
         """The last lag reading of this partition was zero."""
@@ -295,12 +301,19 @@ class Brandguard:
         self.metrics.ready.set(1 if self.not_ready() is None else 0)
         self.metrics.governance_late.set(self.views.late_controls)
         self.seller_runner.governance.export()
+        if self.heap.claim(time.monotonic()):
+            self._trimming = asyncio.ensure_future(self._trim_heap())
         self._ticks += 1
         if self._ticks % 8 == 0:  # every 2 s: asking the consumer for positions is not free
             await self._update_lag()
             inputs = {tp.partition for tp in self.app.consumer.assignment()
                       if tp.topic == self.settings.topics.listings}
             self.seller_runner.tick_unseen(inputs, time.monotonic())
+
+    async def _trim_heap(self) -> None:
+        with self.metrics.heap_trim.time():
+            released = await asyncio.to_thread(self.heap.trim_now)
+        self.metrics.heap_trimmed.inc(released)
 
     def not_ready(self) -> str | None:
         """Why /readyz says 503 (registry not loaded, outputs not delivered), or None."""

@@ -63,6 +63,10 @@ class Settings:
     #: a batch (the latency a quiet stream adds)
     batch_max: int = 1000
     batch_wait: float = 0.02
+    #: seconds a record waits for a seller's other input topics when they are caught
+    #: up (everything the last fetch saw handed over): the skew between the topics'
+    #: producers that live still orders as replay does (signals.eventtime.merge)
+    merge_grace: float = 0.05
     #: records one seller partition may hold at its epoch gate before its inputs are
     #: paused (memory bound while other partitions catch up)
     max_held: int = 5_000
@@ -86,6 +90,9 @@ class Settings:
     #: accumulated: RSS grew 30 % from 1M to 2M records with the live states bounded
     rocksdb_write_buffer_mb: int = 8
     rocksdb_block_cache_mb: int = 8
+    #: seconds between handing the heap's free memory back to the OS (glibc's
+    #: malloc_trim, in a thread; streams.worker.heap_trim); 0: never
+    heap_trim_interval: float = 60.0
     #: seconds outputs may wait for any answer from the broker before the worker
     #: reports it unreachable (``brandguard_broker_unreachable``, /readyz 503)
     broker_timeout: float = 10.0
@@ -128,6 +135,7 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_LOG_FORMAT": "log_format",
     "BRANDGUARD_BATCH_MAX": "batch_max",
     "BRANDGUARD_BATCH_WAIT_SECONDS": "batch_wait",
+    "BRANDGUARD_MERGE_GRACE_SECONDS": "merge_grace",
     "BRANDGUARD_MAX_HELD": "max_held",
     "BRANDGUARD_FACT_BATCH": "fact_batch",
     "BRANDGUARD_STATE_CACHE_SIZE": "state_cache_size",
@@ -136,6 +144,7 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_FLUSH_EVERY": "flush_every",
     "BRANDGUARD_ROCKSDB_WRITE_BUFFER_MB": "rocksdb_write_buffer_mb",
     "BRANDGUARD_ROCKSDB_BLOCK_CACHE_MB": "rocksdb_block_cache_mb",
+    "BRANDGUARD_HEAP_TRIM_SECONDS": "heap_trim_interval",
     "BRANDGUARD_BROKER_TIMEOUT_SECONDS": "broker_timeout",
     "BRANDGUARD_OUTPUT_RETRY_MAX_SECONDS": "output_retry_max",
     "BRANDGUARD_KAFKA_SECURITY_PROTOCOL": "security_protocol",
@@ -155,7 +164,8 @@ _TOPIC_VARS = {f"BRANDGUARD_TOPIC_{name.upper()}": name
 _INTS = {"partitions", "image_partitions", "replication_factor", "web_port",
          "standby_replicas", "batch_max", "max_held", "fact_batch", "state_cache_size",
          "state_cache_mb", "flush_every", "rocksdb_write_buffer_mb", "rocksdb_block_cache_mb"}
-_FLOATS = {"batch_wait", "flush_interval", "broker_timeout", "output_retry_max"}
+_FLOATS = {"batch_wait", "merge_grace", "flush_interval", "broker_timeout", "output_retry_max",
+           "heap_trim_interval"}
 _PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 #: values that must be one of a few words, as (allowed, whether case matters)
 _CHOICES: dict[str, tuple[tuple[str, ...], bool]] = {
@@ -225,6 +235,7 @@ HELP: dict[str, str] = {
     "log_format": f"log format: {' or '.join(LOG_FORMATS)} (one JSON object per line)",
     "batch_max": "records an agent takes from Faust at once",
     "batch_wait": "longest an agent waits to fill a batch, in seconds",
+    "merge_grace": "seconds a record waits for a seller's caught-up input topics",
     "max_held": "records a seller partition may hold at its epoch gate before pausing",
     "fact_batch": "facts packed into one internal record at most",
     "state_cache_size": "states per table kept live in memory (colder ones: RocksDB)",
@@ -233,6 +244,7 @@ HELP: dict[str, str] = {
     "flush_every": "finished records of a partition that force an earlier write",
     "rocksdb_write_buffer_mb": "MB of each RocksDB store's write buffer (three at most)",
     "rocksdb_block_cache_mb": "MB of each RocksDB store's block cache",
+    "heap_trim_interval": "seconds between returns of free heap memory to the OS (0: never)",
     "broker_timeout": "seconds without a broker answer to outputs before /readyz says 503",
     "output_retry_max": "longest wait, in seconds, between tries of refused alerts/dead letters",
     "security_protocol": f"Kafka security protocol: {', '.join(_PROTOCOLS)}",

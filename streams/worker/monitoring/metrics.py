@@ -158,6 +158,13 @@ class Metrics:
         ProcessCollector(registry=r)
         PlatformCollector(registry=r)
         GCCollector(registry=r)
+        self.heap_trim = Histogram(
+            "brandguard_heap_trim_seconds",
+            "Time to hand the heap's free memory back to the OS (malloc_trim, in a thread).",
+            buckets=_COMMIT_BUCKETS, registry=r)
+        self.heap_trimmed = Counter(
+            "brandguard_heap_trimmed_bytes",
+            "Resident memory released by heap trims (RSS before minus after).", registry=r)
         #: RocksDB's memory per table, once the app tells it where the stores are
         self.store_memory = StoreMemory()
         r.register(self.store_memory)

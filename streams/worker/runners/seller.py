@@ -64,10 +64,14 @@ class SellerRunner(CachedRunner[SellerState]):
     def __init__(self, cache: StateCache[SellerState], views: GlobalViews,
                  schemas: dict[str, str], network_topic: str, emitter: Emitter,
                  metrics: Metrics, epochs: SellerEpochs[Held],
-                 backlog: Callable[[str, int], bool] | None = None,
+                 backlog: Callable[[str, int], bool | None] | None = None,
                  caught_up: Callable[[str, int], bool] | None = None,
-                 idle_after: float = 0.5, **timing: Any) -> None:
-        """``timing``: ``flush_every`` and ``flush_interval`` (:class:`Runner`)."""
+                 idle_after: float = 0.5, grace: float | None = None,
+                 **timing: Any) -> None:
+        """``backlog``: whether a topic-partition has records in Kafka not handed over
+        yet (None: unknown); ``grace``: how long a record waits for a caught-up input
+        (:class:`~signals.eventtime.merge.EventTimeMerger`); ``timing``:
+        ``flush_every`` and ``flush_interval`` (:class:`Runner`)."""
         super().__init__(cache, emitter, metrics, **timing)
         self.epochs = epochs
         self.views = views
@@ -75,7 +79,8 @@ class SellerRunner(CachedRunner[SellerState]):
         self.network_topic = network_topic
         self.policy = PolicyConfig()
         self.idle_after = idle_after
-        self.backlog = backlog or (lambda topic, partition: False)
+        self.grace = grace
+        self.backlog = backlog or (lambda topic, partition: None)
         # Stricter than "no backlog": the consumer has shown this partition's end.
         self.caught_up = caught_up or (lambda topic, partition: True)
         self._mergers: dict[int, EventTimeMerger[Held]] = {}
@@ -185,7 +190,7 @@ class SellerRunner(CachedRunner[SellerState]):
         merger = self._mergers.get(partition)
         if merger is None:
             merger = self._mergers[partition] = EventTimeMerger(
-                self.schemas, self.idle_after, time.monotonic())
+                self.schemas, self.idle_after, time.monotonic(), grace=self.grace)
         return merger
 
     def _apply(self, event: RawEvent, msg: SellerInput, ctx: Context) -> None:

@@ -64,3 +64,45 @@ def test_an_unknown_source_joins_the_merge() -> None:
     assert merger.push("c", 7.0, "c7", now=0.0) == []  # a has only reached 5
     assert merger.push("a", 8.0, "a8", now=0.0) == ["c7"]  # c has only reached 7
     assert merger.push("c", 9.0, "c9", now=0.0) == ["a8"]
+
+
+def test_a_caught_up_input_is_waited_for_only_the_grace_after_arrival() -> None:
+    merger: EventTimeMerger[str] = EventTimeMerger(("a", "b"), idle_after=5.0, now=0.0,
+                                                   grace=0.1)
+    merger.set_backlog("b", False)
+    merger.push("b", 1.0, "b1", now=0.95)  # b spoke just now; it is caught up all the same
+    assert merger.push("a", 2.0, "a2", now=1.0) == ["b1"]
+    assert merger.poll(now=1.09) == [] and merger.poll(now=1.1) == ["a2"]
+
+
+def test_a_record_late_by_less_than_the_grace_keeps_event_time_order() -> None:
+    merger: EventTimeMerger[str] = EventTimeMerger(("a", "b"), idle_after=5.0, now=0.0,
+                                                   grace=0.1)
+    merger.set_backlog("a", False)
+    merger.set_backlog("b", False)
+    assert merger.push("a", 2.0, "a2", now=1.0) == []
+    # produced first, arrived later: out at once, and before a2
+    assert merger.push("b", 1.5, "b1.5", now=1.05) == ["b1.5"]
+    assert merger.poll(now=1.1) == ["a2"]
+
+
+def test_without_a_grace_a_caught_up_input_counts_as_silent_input() -> None:
+    merger: EventTimeMerger[str] = EventTimeMerger(("a", "b"), idle_after=2.0, now=0.0)
+    merger.set_backlog("b", False)
+    merger.push("a", 5.0, "a5", now=1.0)
+    assert merger.poll(now=1.9) == [] and merger.poll(now=2.0) == ["a5"]
+
+
+def test_an_input_not_yet_fetched_is_waited_for_until_idle() -> None:
+    merger: EventTimeMerger[str] = EventTimeMerger(("a", "b"), idle_after=2.0, now=0.0,
+                                                   grace=0.1)
+    merger.set_backlog("b", None)
+    merger.push("a", 5.0, "a5", now=1.0)
+    assert merger.poll(now=1.5) == [] and merger.poll(now=2.0) == ["a5"]
+
+
+def test_a_caught_up_input_silent_for_idle_after_does_not_wait_for_the_grace() -> None:
+    merger: EventTimeMerger[str] = EventTimeMerger(("a", "b"), idle_after=0.2, now=0.0,
+                                                   grace=1.0)
+    merger.set_backlog("b", False)
+    assert merger.push("a", 5.0, "a5", now=0.5) == ["a5"]
