@@ -66,7 +66,7 @@ class Settings:
     #: seconds a record waits for a seller's other input topics when they are caught
     #: up (everything the last fetch saw handed over): the skew between the topics'
     #: producers that live still orders as replay does (signals.eventtime.merge)
-    merge_grace: float = 0.05
+    merge_grace: float = 0.25
     #: records one seller partition may hold at its epoch gate before its inputs are
     #: paused (memory bound while other partitions catch up)
     max_held: int = 5_000
