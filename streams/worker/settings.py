@@ -63,10 +63,12 @@ class Settings:
     #: a batch (the latency a quiet stream adds)
     batch_max: int = 1000
     batch_wait: float = 0.02
-    #: seconds a record waits for a seller's other input topics when they are caught
-    #: up (everything the last fetch saw handed over): the skew between the topics'
-    #: producers that live still orders as replay does (signals.eventtime.merge)
-    merge_grace: float = 0.25
+    #: seconds a record waits at most for a seller's other input topics when they are
+    #: caught up (everything the last fetch saw handed over; signals.eventtime.merge).
+    #: Unset: until they show a later event time or are silent 0.5 s, which kept live
+    #: equal to replay in every reliability test; a grace cuts alert latency but
+    #: orders wrongly whatever producer skew exceeds it (docs/performance.md)
+    merge_grace: float | None = None
     #: records one seller partition may hold at its epoch gate before its inputs are
     #: paused (memory bound while other partitions catch up)
     max_held: int = 5_000
@@ -235,7 +237,7 @@ HELP: dict[str, str] = {
     "log_format": f"log format: {' or '.join(LOG_FORMATS)} (one JSON object per line)",
     "batch_max": "records an agent takes from Faust at once",
     "batch_wait": "longest an agent waits to fill a batch, in seconds",
-    "merge_grace": "seconds a record waits for a seller's caught-up input topics",
+    "merge_grace": "most seconds a record waits for caught-up input topics (unset: off)",
     "max_held": "records a seller partition may hold at its epoch gate before pausing",
     "fact_batch": "facts packed into one internal record at most",
     "state_cache_size": "states per table kept live in memory (colder ones: RocksDB)",
