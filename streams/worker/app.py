@@ -45,7 +45,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any, cast
 
@@ -195,7 +195,8 @@ class Brandguard:
         schemas = {s.topics.listings: "listing.v1", s.topics.orders: "order.v1",
                    s.topics.reports: "report.v1"}
         policy = PolicyConfig()
-        timing = {"flush_every": s.flush_every, "flush_interval": s.flush_interval}
+        timing = {"flush_every": s.flush_every, "flush_interval": s.flush_interval,
+                  "catchup_flush_interval": s.catchup_flush_interval}
         seller_epochs: SellerEpochs[Held] = SellerEpochs(
             policy.network_epoch, s.image_partitions, partial(emit.mark, "image"), self.metrics,
             delay=policy.network_delay)
@@ -203,13 +204,16 @@ class Brandguard:
         self.seller_runner = SellerRunner(self.sellers, self.views, schemas, i.network_facts,
                                           emit, self.metrics, seller_epochs,
                                           backlog=self._backlog, caught_up=self._caught_up,
-                                          grace=s.merge_grace, **timing)
+                                          grace=s.merge_grace, lagging=self._lagging(schemas),
+                                          **timing)
         wiring: list[tuple[str, Runner, faust.TopicT]] = [
             ("seller", self.seller_runner, self._topic(*schemas)),
             ("seller_network", self.seller_runner, self._topic(i.network_facts)),
-            ("brand", BrandRunner(self.brands, emit, self.metrics, **timing),
+            ("brand", BrandRunner(self.brands, emit, self.metrics,
+                                  lagging=self._lagging([i.brand_facts]), **timing),
              self._topic(i.brand_facts)),
-            ("image", ImageRunner(images, emit, self.metrics, image_epochs, **timing),
+            ("image", ImageRunner(images, emit, self.metrics, image_epochs,
+                                  lagging=self._lagging([i.image_facts]), **timing),
              self._topic(i.image_facts)),
             ("learner", LearnerRunner(learner, emit, self.metrics, self.views,
                                       self.seller_runner.governance), self._topic(i.examples)),
@@ -269,6 +273,16 @@ class Brandguard:
         if highwater is None:
             return None
         return highwater > (seen + 1 if seen is not None else 0)
+
+    def _lagging(self, topics: Iterable[str]) -> Callable[[int], bool]:
+        """Whether a partition of ``topics`` is catching up: its last lag reading on
+        one of them was more than ``flush_every`` records."""
+        topics, behind = list(topics), self.settings.flush_every
+
+        def lagging(partition: int) -> bool:
+            return any(self._lag.get((topic, partition), 0) > behind for topic in topics)
+
+        return lagging
 
     def _caught_up(self, topic: str, partition: int) -> bool:
         """The last lag reading of this partition was zero."""

@@ -84,6 +84,11 @@ class Settings:
     #: once, and a crash re-reads at most that much (de-duplicated by event id).
     #: At 1 s a catch-up wrote many states twice (docs/performance.md)
     flush_interval: float = 2.0
+    #: the same while a partition catches up (its lag is more than ``flush_every``
+    #: records): then nearly every state changes between two flushes, and each flush
+    #: serialises them all again (docs/performance.md). Kafka Streams commits every
+    #: 30 s by default; a crash re-reads at most this much, de-duplicated by event id
+    catchup_flush_interval: float = 10.0
     #: finished records of a partition that force a flush before flush_interval
     flush_every: int = 2000
     #: RocksDB memory of each store (one per table partition, about 25 per worker): its
@@ -144,6 +149,7 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_STATE_CACHE_MB": "state_cache_mb",
     "BRANDGUARD_FLUSH_INTERVAL_SECONDS": "flush_interval",
     "BRANDGUARD_FLUSH_EVERY": "flush_every",
+    "BRANDGUARD_CATCHUP_FLUSH_INTERVAL_SECONDS": "catchup_flush_interval",
     "BRANDGUARD_ROCKSDB_WRITE_BUFFER_MB": "rocksdb_write_buffer_mb",
     "BRANDGUARD_ROCKSDB_BLOCK_CACHE_MB": "rocksdb_block_cache_mb",
     "BRANDGUARD_HEAP_TRIM_SECONDS": "heap_trim_interval",
@@ -166,8 +172,8 @@ _TOPIC_VARS = {f"BRANDGUARD_TOPIC_{name.upper()}": name
 _INTS = {"partitions", "image_partitions", "replication_factor", "web_port",
          "standby_replicas", "batch_max", "max_held", "fact_batch", "state_cache_size",
          "state_cache_mb", "flush_every", "rocksdb_write_buffer_mb", "rocksdb_block_cache_mb"}
-_FLOATS = {"batch_wait", "merge_grace", "flush_interval", "broker_timeout", "output_retry_max",
-           "heap_trim_interval"}
+_FLOATS = {"batch_wait", "merge_grace", "flush_interval", "catchup_flush_interval",
+           "broker_timeout", "output_retry_max", "heap_trim_interval"}
 _PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 #: values that must be one of a few words, as (allowed, whether case matters)
 _CHOICES: dict[str, tuple[tuple[str, ...], bool]] = {
@@ -244,6 +250,7 @@ HELP: dict[str, str] = {
     "state_cache_mb": "MB of serialised state per table kept live in memory",
     "flush_interval": "seconds between writes of a partition's changed states (and acks)",
     "flush_every": "finished records of a partition that force an earlier write",
+    "catchup_flush_interval": "seconds between those writes while a partition catches up",
     "rocksdb_write_buffer_mb": "MB of each RocksDB store's write buffer (three at most)",
     "rocksdb_block_cache_mb": "MB of each RocksDB store's block cache",
     "heap_trim_interval": "seconds between returns of free heap memory to the OS (0: never)",

@@ -25,6 +25,7 @@ from faust.types import EventT
 
 from signals.errors import BrandguardError, ProcessingError
 from signals.processors.messages import EpochMark, Fact, fact_from_dict
+from streams.worker.checkpointing.flush_timing import FlushTiming
 from streams.worker.checkpointing.ordered_acks import OrderedAcks
 from streams.worker.checkpointing.state_cache import Serialisable, StateCache
 from streams.worker.faust_internals import event_context
@@ -57,11 +58,14 @@ class Runner:
     name = "runner"
 
     def __init__(self, emitter: Emitter, metrics: Metrics, flush_every: int = 2000,
-                 flush_interval: float = 2.0) -> None:
+                 flush_interval: float = 2.0, catchup_flush_interval: float | None = None,
+                 lagging: Callable[[int], bool] | None = None) -> None:
+        """``lagging(partition)``: whether the partition is catching up, so flushes
+        follow ``catchup_flush_interval`` (:class:`FlushTiming`)."""
         self.emit = emitter
         self.metrics = metrics
-        self.flush_every = flush_every
-        self.flush_interval = flush_interval
+        self.timing = FlushTiming(flush_interval, flush_every, catchup_flush_interval)
+        self.lagging = lagging or (lambda partition: False)
         self._pending: dict[int, list[RawEvent]] = {}
         self.acks = OrderedAcks()
         self._last: dict[int, RawEvent] = {}
@@ -135,11 +139,13 @@ class Runner:
         self.counts.clear()
 
     def _maybe_flush(self, partition: int, now: float) -> None:
-        pending = self._pending.get(partition, [])
+        pending = self._pending.get(partition)
+        if not pending:
+            return
         # never flushed: due (the monotonic clock starts near 0 when the host boots)
         last = self._flushed_at.get(partition)
-        due = last is None or now - last >= self.flush_interval
-        if len(pending) >= self.flush_every or (pending and due):
+        if self.timing.due(len(pending), None if last is None else now - last,
+                           self.lagging(partition)):
             self.flush(partition, now)
 
     def flush(self, partition: int, now: float) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from streams.worker.checkpointing.flush_timing import FlushTiming
 from streams.worker.monitoring.metrics import Metrics
 from streams.worker.runners.base import RawEvent, Runner
 from tests.unit.streams.worker.fakes import Librdkafka, Message, emitter, events
@@ -155,7 +156,7 @@ class _Slow(_Counter):
 
     def __init__(self, librdkafka: Librdkafka, flush_interval: float) -> None:
         super().__init__(librdkafka)
-        self.flush_interval = flush_interval
+        self.timing = FlushTiming(interval=flush_interval)
 
 
 def test_the_timer_writes_state_only_when_the_flush_interval_is_due() -> None:
@@ -168,6 +169,25 @@ def test_the_timer_writes_state_only_when_the_flush_interval_is_due() -> None:
     runner.tick()
     # one state write for the first record; the second waits for the interval ...
     assert runner.written == [(0, 1)] and [m.offset for m in log] == [0]
-    runner.flush_interval = 0.0
+    runner.timing = FlushTiming(interval=0.0)
     runner.tick()  # ... and is written, then acked, once it is due
     assert runner.written == [(0, 1), (0, 2)] and [m.offset for m in log] == [0, 1]
+
+
+def test_a_partition_catching_up_is_written_at_the_catchup_interval() -> None:
+    log: list[Message] = []
+    lib = Librdkafka()
+    runner = _Counter(lib)
+    behind = {0: True, 1: False}
+    runner.timing = FlushTiming(interval=0.0, catchup_interval=3600.0)
+    runner.lagging = behind.__getitem__
+    runner.on_batch(_events(log, "orders", 0, 1) + _events(log, "orders", 1, 1))
+    runner.timing = FlushTiming(interval=1e-9, catchup_interval=3600.0)
+    runner.on_batch(_events(log, "orders", 0, 2)[1:] + _events(log, "orders", 1, 2)[1:])
+    runner.tick()
+    # partition 1 is caught up: its second record is written and acked at once; partition
+    # 0 is behind: its second record waits for the catch-up interval
+    assert sorted(runner.written) == [(0, 1), (1, 1), (1, 2)]  # type: ignore[type-var]
+    behind[0] = False
+    runner.tick()
+    assert (0, 2) in runner.written

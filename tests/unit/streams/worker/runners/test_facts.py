@@ -9,6 +9,7 @@ import orjson
 
 from signals.processors import BrandState, ImageState
 from signals.processors.messages import BrandListingFact, EpochMark, ImageFact, fact_to_dict
+from streams.worker.checkpointing.flush_timing import FlushTiming
 from streams.worker.checkpointing.state_cache import StateCache
 from streams.worker.monitoring.metrics import Metrics
 from streams.worker.runners.base import RawEvent, load_facts
@@ -33,7 +34,7 @@ def test_every_fact_of_a_packed_record_reaches_the_brand_state() -> None:
     table: dict[str, bytes] = {}
     runner = BrandRunner(StateCache(table, BrandState.create, BrandState.from_dict),
                          emitter(Librdkafka()), Metrics())
-    runner.flush_interval = 0.0
+    runner.timing = FlushTiming(interval=0.0)
     runner.on_batch(events(log, "facts-brand", 0, [_pack(*(_listing(n) for n in range(5)))]))
     runner.tick()
     assert len(log) == 1 and "b1" in table

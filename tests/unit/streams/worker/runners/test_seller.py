@@ -11,6 +11,7 @@ from signals.contract.decode import decode
 from signals.contract.events import BrandEvent
 from signals.processors import SellerState
 from signals.processors.messages import EpochMark, NetworkFact, fact_to_dict
+from streams.worker.checkpointing.flush_timing import FlushTiming
 from streams.worker.checkpointing.state_cache import StateCache
 from streams.worker.global_views import GlobalViews
 from streams.worker.monitoring.metrics import Metrics
@@ -44,7 +45,7 @@ def _runner(lib: Librdkafka) -> tuple[SellerRunner, dict[str, bytes], Emitter]:
     # every input topic of the partition has shown its end: the merger need not wait
     runner = SellerRunner(cache, views, SCHEMAS, NETWORK, emit, metrics, epochs,
                           caught_up=lambda topic, partition: True, idle_after=0.0)
-    runner.flush_interval = 0.0
+    runner.timing = FlushTiming(interval=0.0)
     return runner, table, emit
 
 
