@@ -17,7 +17,7 @@ and worker / confluent, median of the paired ratios of each run, with min and ma
 the one-worker runs.
 
 Default sizes fit ``make bench``'s 15 minutes; ``--full`` uses the issue's
-sizes (dense: 12 days at scale 6, ~170k records; sparse: 7 days at scale 1).
+sizes (dense: 12 days at scale 6, 586,781 records; sparse: 7 days at scale 1).
 
     .venv/bin/python bench/bench_catchup.py [--full] [--runs 3] [--scale-out]
         [--compiled .venv-compiled] [--json out.json]
@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_arguments(parser)
     parser.add_argument("--full", action="store_true",
-                        help="the issue's sizes (dense ~170k records; slow)")
+                        help="the issue's sizes (dense 586,781 records; slow)")
     parser.add_argument("--compiled", default=str(ROOT / ".venv-compiled"),
                         help="compiled build the worker runs on (make compiled); "
                              "'' for plain Python")
