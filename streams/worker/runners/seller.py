@@ -18,7 +18,8 @@ A record's path, in order (one batch at a time, all synchronous):
 5. **Process.** ``signals.processors.process_seller`` updates the live state
    (``checkpointing.state_cache``) and returns alerts, sent at once, and facts,
    packed per destination partition by the :class:`Emitter`.
-6. **Flush.** Every 2 s or per 2,000 finished records of a partition,
+6. **Flush.** Every 2 s or per 2,000 finished records of a partition (10 s
+   and 10,000 while it catches up: ``checkpointing.flush_timing``),
    its dirty sellers are written to the table (RocksDB and changelog) and the
    packed facts are handed to the producer.
 7. **Ack.** Only then are the partition's finished records acked, in offset
@@ -71,7 +72,8 @@ class SellerRunner(CachedRunner[SellerState]):
         """``backlog``: whether a topic-partition has records in Kafka not handed over
         yet (None: unknown); ``grace``: how long a record waits for a caught-up input
         (:class:`~signals.eventtime.merge.EventTimeMerger`); ``timing``:
-        ``flush_every`` and ``flush_interval`` (:class:`Runner`)."""
+        ``flush_every``, ``flush_interval``, ``catchup_flush_interval`` and ``lagging``
+        (:class:`Runner`)."""
         super().__init__(cache, emitter, metrics, **timing)
         self.epochs = epochs
         self.views = views
