@@ -68,10 +68,11 @@ the upstream issue, so a Faust or aiokafka upgrade knows what to re-check
 
 from __future__ import annotations
 
+import inspect
 import logging
 import shutil
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,7 @@ from faust.tables import TableManager
 from faust.tables.recovery import Recovery
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread, Consumer
 from faust.types import TP, EventT
+from mode.services import WaitResults
 
 __all__ = ["FETCH_MAX_WAIT_MS", "STALE_REASONS", "DirectChangelog", "FastFetchConsumer",
            "OnDiscard", "SendRecord", "discard_partition", "discarding_table_manager",
@@ -149,12 +151,73 @@ class FastFetchConsumer(Consumer):
             earliest = await self.earliest_offsets(*tps)
             await self.seek_wait({tp: earliest[tp] for tp in tps})
 
+    async def wait_first(self, *coros: Any, timeout: Any = None) -> WaitResults:
+        """Faust's drain loop calls ``wait_first(callback(message), suspend_flow.wait())``
+        for every record it fetched. mode's version starts a task for each argument
+        and two more for the consumer's stop and crash events, then cancels the
+        losers: several event-loop turns per record. The callback, which hands the
+        record to the streams' queues, almost always finishes without suspending
+        (room in the queue, flow running), so it runs inline to its first
+        suspension; only a callback that does suspend is waited for mode's way,
+        from where it stopped, racing the same events."""
+        first, *rest = coros
+        if not (inspect.iscoroutine(first) and self._running()):
+            return await super().wait_first(*coros, timeout=timeout)
+        try:
+            yielded = first.send(None)
+        except StopIteration as stop:
+            _close(rest)
+            return WaitResults([first], [stop.value], False)
+        except BaseException:
+            _close(rest)
+            raise
+        return await super().wait_first(_Resumed(first, yielded), *rest, timeout=timeout)
+
+    def _running(self) -> bool:
+        return not (self.suspend_flow.is_set() or self._stopped.is_set()
+                    or self._crashed.is_set())
+
     def ack(self, message: Any) -> bool:
         """Only records of the current assignment may be marked safe to commit."""
         if message.generation_id != self.app.consumer_generation_id:
             return False  # read again after the seek to the committed offsets
         acked: bool = super().ack(message)
         return acked
+
+
+def _close(coros: list[Any]) -> None:
+    for coro in coros:  # never started: close, or Python warns it was never awaited
+        if inspect.iscoroutine(coro):
+            coro.close()
+
+
+class _Resumed:
+    """A coroutine already run to its first suspension (which yielded ``yielded``),
+    awaitable for the rest: what it yields goes to the awaiting task, what the task
+    sends or throws goes back into it, as ``await coro`` would have done throughout."""
+
+    def __init__(self, coro: Any, yielded: Any) -> None:
+        self._coro = coro
+        self._yielded = yielded
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        coro, value = self._coro, self._yielded
+        while True:
+            try:
+                sent = yield value
+            except GeneratorExit:
+                coro.close()
+                raise
+            except BaseException as exc:
+                try:
+                    value = coro.throw(exc)
+                except StopIteration as stop:
+                    return stop.value
+            else:
+                try:
+                    value = coro.send(sent)
+                except StopIteration as stop:
+                    return stop.value
 
 
 def committed_offsets(consumer: Any) -> Mapping[TP, int | None]:

@@ -307,3 +307,112 @@ def test_a_store_of_another_changelog_is_stale_whatever_offset_it_recorded() -> 
         assert stale_reason(offset, 0, 10, other, mine) == "other_changelog", offset
     assert stale_reason(None, 0, 10, mine, mine) is None
     assert stale_reason(None, 0, 10, None, mine) is None
+
+
+def _drain_consumer() -> Any:
+    """A FastFetchConsumer with just what wait_first reads (inside a running loop)."""
+    import asyncio
+
+    from mode.utils.locks import Event
+
+    consumer = FastFetchConsumer.__new__(FastFetchConsumer)
+    consumer._loop = asyncio.get_running_loop()
+    consumer._stopped, consumer._crashed, consumer.suspend_flow = Event(), Event(), Event()
+    return consumer
+
+
+def test_the_drain_loop_still_waits_for_each_record_with_wait_first() -> None:
+    from faust.transport.consumer import Consumer as FaustConsumer
+
+    source = inspect.getsource(FaustConsumer._drain_messages)
+    assert "await self.wait_first(" in source
+    assert "callback(message), self.suspend_flow.wait()" in source
+
+
+def test_a_callback_that_never_suspends_runs_inline_without_tasks() -> None:
+    import asyncio
+
+    async def main() -> None:
+        consumer = _drain_consumer()
+        delivered: list[int] = []
+
+        async def callback(n: int) -> int:
+            delivered.append(n)
+            return n
+
+        tasks = len(asyncio.all_tasks())
+        flow = consumer.suspend_flow.wait()
+        result = await consumer.wait_first(callback(7), flow)
+        assert delivered == [7] and result.results == [7] and not result.stopped
+        assert len(asyncio.all_tasks()) == tasks
+        # the unused wait is closed, not left for Python to warn about
+        assert inspect.getcoroutinestate(flow) == inspect.CORO_CLOSED
+
+    asyncio.run(main())
+
+
+def test_a_callback_that_suspends_is_finished_from_where_it_stopped() -> None:
+    import asyncio
+
+    async def main() -> None:
+        consumer = _drain_consumer()
+        room = asyncio.Event()
+        steps: list[str] = []
+
+        async def callback() -> str:
+            steps.append("before")
+            await room.wait()  # a full queue
+            steps.append("after")
+            return "put"
+
+        waiting = asyncio.ensure_future(
+            consumer.wait_first(callback(), consumer.suspend_flow.wait()))
+        await asyncio.sleep(0.01)
+        assert steps == ["before"] and not waiting.done()
+        room.set()
+        result = await waiting
+        assert steps == ["before", "after"] and result.results[0] == "put"
+
+    asyncio.run(main())
+
+
+def test_a_suspended_callback_is_abandoned_when_the_flow_stops() -> None:
+    import asyncio
+
+    async def main() -> None:
+        consumer = _drain_consumer()
+        cancelled: list[bool] = []
+
+        async def callback() -> None:
+            try:
+                await asyncio.Event().wait()  # never room: a rebalance must not wait on it
+            except asyncio.CancelledError:
+                cancelled.append(True)
+                raise
+
+        waiting = asyncio.ensure_future(
+            consumer.wait_first(callback(), consumer.suspend_flow.wait()))
+        await asyncio.sleep(0.01)
+        consumer.suspend_flow.set()
+        await asyncio.wait_for(waiting, 1.0)
+        await asyncio.sleep(0)
+        assert cancelled == [True]
+
+    asyncio.run(main())
+
+
+def test_an_error_in_the_callback_reaches_the_drain_loop() -> None:
+    import asyncio
+
+    import pytest
+
+    async def main() -> None:
+        consumer = _drain_consumer()
+
+        async def callback() -> None:
+            raise ValueError("bad record")
+
+        with pytest.raises(ValueError, match="bad record"):
+            await consumer.wait_first(callback(), consumer.suspend_flow.wait())
+
+    asyncio.run(main())
