@@ -197,6 +197,12 @@ def _workers(board: Dashboard) -> None:
         "keep, mostly from evicted states.", "Bps",
         [(f"rate(brandguard_heap_trimmed_bytes_total{{{JOB}}}[$__rate_interval])",
           "{{instance}}")], width=8))
+    board.with_panel(graph(
+        "Garbage collection", "Share of time the interpreter spent in cyclic garbage "
+        "collection per worker and generation (2: full collections, which walk every live "
+        "state; BRANDGUARD_GC_THRESHOLDS sets how often they may run).", "percentunit",
+        [(f"sum by (instance, generation) (rate(brandguard_gc_pause_seconds_sum{{{JOB}}}"
+          f"[$__rate_interval]))", "{{instance}} gen {{generation}}")], width=8))
 
 
 def _kafka_client(board: Dashboard) -> None:

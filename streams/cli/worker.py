@@ -30,6 +30,7 @@ def run_cli(args: argparse.Namespace) -> int:
         log.info("created topics: %s", ", ".join(sorted(created)))
     bg = create_app(settings)
     install_views(bg)
+    bg.collector.install()
     worker = without_spinner(bg.app.Worker(loglevel=level.upper(), quiet=True,
                                            logging_config=config))
     worker.execute_from_commandline()

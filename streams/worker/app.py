@@ -66,7 +66,8 @@ from streams.worker.faust_internals import (
     discarding_table_manager,
 )
 from streams.worker.global_views import GlobalViews
-from streams.worker.heap_trim import HeapTrimmer
+from streams.worker.memory.collector import CollectorTuning
+from streams.worker.memory.heap_trim import HeapTrimmer
 from streams.worker.monitoring.delivery_watch import DeliveryWatch
 from streams.worker.monitoring.metrics import Metrics
 from streams.worker.monitoring.sensor import HealthMonitor
@@ -118,6 +119,8 @@ class Brandguard:
         self.source_topics: set[str] = set()
         self._ticks = 0
         self.heap = HeapTrimmer(settings.heap_trim_interval)
+        #: installed by the worker command (tests and tools keep CPython's own)
+        self.collector = CollectorTuning(settings.gc_thresholds)
         self._trimming: asyncio.Task[None] | None = None  # a reference keeps it alive
         #: each state table's store, by table name
         self._stores: list[tuple[str, DirectChangelog]] = []
@@ -315,6 +318,8 @@ class Brandguard:
         self.metrics.ready.set(1 if self.not_ready() is None else 0)
         self.metrics.governance_late.set(self.views.late_controls)
         self.seller_runner.governance.export()
+        for generation, seconds in self.collector.pauses():
+            self.metrics.gc_pause.labels(str(generation)).observe(seconds)
         if self.heap.claim(time.monotonic()):
             self._trimming = asyncio.ensure_future(self._trim_heap())
         self._ticks += 1

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Literal
 
 from signals.errors import ConfigError
+from streams.worker.memory.collector import parse_thresholds
 
 __all__ = ["ENV_VARS", "LOG_FORMATS", "LOG_LEVELS", "Settings", "Topics", "env_reference",
-           "load_settings"]
+           "load_settings", "shown"]
 
 SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 LogFormat = Literal["text", "json"]
@@ -98,8 +99,12 @@ class Settings:
     rocksdb_write_buffer_mb: int = 8
     rocksdb_block_cache_mb: int = 8
     #: seconds between handing the heap's free memory back to the OS (glibc's
-    #: malloc_trim, in a thread; streams.worker.heap_trim); 0: never
+    #: malloc_trim, in a thread; streams.worker.memory.heap_trim); 0: never
     heap_trim_interval: float = 60.0
+    #: the cyclic collector's thresholds (young, middle, old): full collections walk
+    #: every live state, so they run far less often than CPython's (700, 10, 10)
+    #: (streams.worker.memory.collector)
+    gc_thresholds: tuple[int, int, int] = (700, 100, 100)
     #: seconds outputs may wait for any answer from the broker before the worker
     #: reports it unreachable (``brandguard_broker_unreachable``, /readyz 503)
     broker_timeout: float = 10.0
@@ -153,6 +158,7 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_ROCKSDB_WRITE_BUFFER_MB": "rocksdb_write_buffer_mb",
     "BRANDGUARD_ROCKSDB_BLOCK_CACHE_MB": "rocksdb_block_cache_mb",
     "BRANDGUARD_HEAP_TRIM_SECONDS": "heap_trim_interval",
+    "BRANDGUARD_GC_THRESHOLDS": "gc_thresholds",
     "BRANDGUARD_BROKER_TIMEOUT_SECONDS": "broker_timeout",
     "BRANDGUARD_OUTPUT_RETRY_MAX_SECONDS": "output_retry_max",
     "BRANDGUARD_KAFKA_SECURITY_PROTOCOL": "security_protocol",
@@ -196,6 +202,11 @@ def _parse(var: str, name: str, raw: str) -> object:
             raise ConfigError(f"{var} must be a number, got {raw!r}") from None
     if name == "data_dir":
         return Path(raw)
+    if name == "gc_thresholds":
+        try:
+            return parse_thresholds(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{var} must be {exc}") from None
     if name in _CHOICES:
         allowed, exact = _CHOICES[name]
         value = raw if exact else raw.lower()
@@ -254,6 +265,7 @@ HELP: dict[str, str] = {
     "rocksdb_write_buffer_mb": "MB of each RocksDB store's write buffer (three at most)",
     "rocksdb_block_cache_mb": "MB of each RocksDB store's block cache",
     "heap_trim_interval": "seconds between returns of free heap memory to the OS (0: never)",
+    "gc_thresholds": "Python's garbage collector thresholds: young,middle,old",
     "broker_timeout": "seconds without a broker answer to outputs before /readyz says 503",
     "output_retry_max": "longest wait, in seconds, between tries of refused alerts/dead letters",
     "security_protocol": f"Kafka security protocol: {', '.join(_PROTOCOLS)}",
@@ -273,6 +285,19 @@ HELP: dict[str, str] = {
 }
 
 
+def shown(default: object) -> str:
+    """A default as its variable would be written.
+
+    >>> shown(None), shown(2.0), shown((700, 100, 100))
+    ('unset', '2.0', '700,100,100')
+    """
+    if default is None:
+        return "unset"
+    if isinstance(default, tuple):
+        return ",".join(str(part) for part in default)
+    return str(default)
+
+
 def env_reference() -> list[tuple[str, str, str]]:
     """(variable, default, help) of every setting, in ENV_VARS order.
 
@@ -284,5 +309,5 @@ def env_reference() -> list[tuple[str, str, str]]:
     for var, name in ENV_VARS.items():
         owner, attribute = (topics, name[7:]) if name.startswith("topics.") else (defaults, name)
         default = getattr(owner, attribute)
-        rows.append((var, "unset" if default is None else str(default), HELP.get(name, "")))
+        rows.append((var, shown(default), HELP.get(name, "")))
     return rows

@@ -38,6 +38,8 @@ _PROCESSING_BUCKETS = (1e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01,
 _SCORE_BUCKETS = tuple(i / 20 for i in range(1, 21))
 #: Faust commits every 2 s, flushing its producer first (1-2.6 s measured under load)
 _COMMIT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+#: young collections take well under a millisecond; full ones of a large heap, seconds
+_GC_BUCKETS = (0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
 #: faust: Faust's own producer (sensor); outputs: brandguard's librdkafka producer
 _PRODUCERS = ("faust", "outputs")
 
@@ -162,6 +164,10 @@ class Metrics:
             "brandguard_heap_trim_seconds",
             "Time to hand the heap's free memory back to the OS (malloc_trim, in a thread).",
             buckets=_COMMIT_BUCKETS, registry=r)
+        self.gc_pause = Histogram(
+            "brandguard_gc_pause_seconds",
+            "Time each garbage collection held the interpreter, by generation (2: full).",
+            ["generation"], buckets=_GC_BUCKETS, registry=r)
         self.heap_trimmed = Counter(
             "brandguard_heap_trimmed_bytes",
             "Resident memory released by heap trims (RSS before minus after).", registry=r)

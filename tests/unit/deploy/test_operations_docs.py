@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import fields
 
-from streams.worker.settings import ENV_VARS, Settings, Topics
+from streams.worker.settings import ENV_VARS, Settings, Topics, shown
 from tests.unit.deploy.deploy_checks import REPO
 
 OPERATIONS = REPO / "docs" / "operations.md"
@@ -33,5 +33,5 @@ def test_every_setting_is_documented_once() -> None:
 def test_documented_defaults_are_the_real_ones() -> None:
     for name, documented in _reference_table().items():
         actual = _actual_default(ENV_VARS[name])
-        expected = "unset" if actual is None else str(actual)
+        expected = shown(actual)
         assert documented == expected, name

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from streams.worker.heap_trim import HeapTrimmer, glibc_trim, resident_bytes
+from streams.worker.memory.heap_trim import HeapTrimmer, glibc_trim, resident_bytes
 
 
 def test_a_trim_is_claimed_once_per_interval() -> None:
