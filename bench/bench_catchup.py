@@ -7,7 +7,10 @@ each of these reads a whole scenario from the start with a fresh consumer group:
 
 - one ``brandguard worker`` (the compiled build, as ``make run``);
 - the no-op Faust agent (``bench/noop_agent.py``): the worker's consumer
-  settings, no processing;
+  settings, no processing, faust-streaming's own per-record hand-over from the
+  fetcher to the stream (the issue's baseline);
+- the same no-op agent with the worker's inline hand-over
+  (``FastFetchConsumer.wait_first``): what Faust costs the worker itself;
 - a confluent-kafka consume-and-``orjson.loads`` loop (``bench/confluent_loop.py``).
 
 Rates are records over the time from the process answering ``/metrics`` (group
@@ -45,6 +48,9 @@ from harness import (
     worker_done,
 )
 
+#: what each scenario is read by; the worker is compared with each of the others
+BASES = ("worker", "noop", "noop_inline", "confluent")
+
 #: scenario -> (simulator name, seed, days, scale) at the default and at --full size
 SIZES: dict[str, dict[str, tuple[str, int, float, float]]] = {
     "dense": {"default": ("mixed", 7, 2.0, 6.0), "full": ("mixed", 7, 12.0, 6.0)},
@@ -80,8 +86,9 @@ def one_worker(lab: Lab, loaded: Loaded, timeout: float, trace: bool,
             lab.forget(proc)
 
 
-def one_noop(lab: Lab, loaded: Loaded, timeout: float, trace: bool) -> dict[str, Any]:
-    proc = lab.noop(loaded, lab.app_id(f"noop-{loaded.label}-"))
+def one_noop(lab: Lab, loaded: Loaded, timeout: float, trace: bool,
+             handover: str = "faust") -> dict[str, Any]:
+    proc = lab.noop(loaded, lab.app_id(f"noop-{handover}-{loaded.label}-"), handover)
     try:
         return run_until_done([proc], noop_done, loaded.records, timeout, trace=trace)
     finally:
@@ -90,19 +97,20 @@ def one_noop(lab: Lab, loaded: Loaded, timeout: float, trace: bool) -> dict[str,
 
 def catchup(lab: Lab, loaded: Loaded, runs: int, timeout: float,
             trace: bool = False) -> dict[str, Any]:
-    """``runs`` interleaved rounds of worker, no-op agent and confluent loop.
+    """``runs`` interleaved rounds of worker, the two no-op agents and confluent loop.
 
-    Each round starts with the next of the three in turn: whichever consumer runs
+    Each round starts with the next of them in turn: whichever consumer runs
     first in a round was measured 10-25 % slower (docs/performance.md), so a fixed
     order would bias every ratio."""
-    rows: dict[str, list[dict[str, Any]]] = {"worker": [], "noop": [], "confluent": []}
+    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in BASES}
     measure: dict[str, Callable[[], dict[str, Any]]] = {
         "worker": lambda: one_worker(lab, loaded, timeout, trace),
         "noop": lambda: one_noop(lab, loaded, timeout, trace),
+        "noop_inline": lambda: one_noop(lab, loaded, timeout, trace, "inline"),
         "confluent": lambda: lab.confluent(loaded, lab.app_id(f"ck-{loaded.label}-"), timeout)}
     kinds = list(rows)
     for i in range(runs):
-        for kind in kinds[i % 3:] + kinds[:i % 3]:
+        for kind in kinds[i % len(kinds):] + kinds[:i % len(kinds)]:
             rows[kind].append(measure[kind]())
         print(f"  {loaded.label} round {i + 1}/{runs}: " + ", ".join(
             f"{k} {v[-1]['per_s']:,.0f}/s" for k, v in rows.items()), file=sys.stderr)
@@ -111,7 +119,7 @@ def catchup(lab: Lab, loaded: Loaded, runs: int, timeout: float,
         out[kind] = {"per_s": spread([r["per_s"] for r in results]),
                      "cpu_ms_per_1k": spread([r["cpu_ms_per_1k"] for r in results]),
                      "raw": results}
-    for base in ("noop", "confluent"):
+    for base in BASES[1:]:
         out[f"worker_vs_{base}"] = spread([w["per_s"] / b["per_s"]
                                            for w, b in zip(rows["worker"], rows[base],
                                                            strict=True)])
@@ -198,13 +206,13 @@ def report(results: dict[str, Any]) -> list[str]:
         sc = r["scenario"]
         lines.append(f"{label}: {sc['records']:,} records, {sc['per_event_hour']:,} per "
                      f"event-time hour ({sc['description']}), {r['runs']} runs")
-        for kind in ("worker", "noop", "confluent"):
+        for kind in BASES:
             s = r[kind]["per_s"]
-            lines.append(f"  {kind:<10} {s['median']:>9,.0f} events/s "
+            lines.append(f"  {kind:<12} {s['median']:>9,.0f} events/s "
                          f"(min {s['min']:,.0f}, max {s['max']:,.0f})")
-        for base in ("noop", "confluent"):
+        for base in BASES[1:]:
             s = r[f"worker_vs_{base}"]
-            lines.append(f"  worker / {base:<9} {s['median']:.3f} (min {s['min']:.3f}, "
+            lines.append(f"  worker / {base:<11} {s['median']:.3f} (min {s['min']:.3f}, "
                          f"max {s['max']:.3f})")
     if "scale_out" in results and "two_vs_one" not in results["scale_out"]:
         lines.append(f"scale-out, 2 workers / 1: not measured, the two workers did not "

@@ -368,12 +368,13 @@ class Lab:
         return self._start(f"{app_id}-{index}", [python, "-m", "streams.cli.main",
                                                  "worker", "--loglevel", "warning"], env, port)
 
-    def noop(self, loaded: Loaded, app_id: str) -> Proc:
-        """The no-op Faust agent with the worker's consumer settings, on the same topics."""
+    def noop(self, loaded: Loaded, app_id: str, handover: str = "faust") -> Proc:
+        """The no-op Faust agent with the worker's consumer settings, on the same topics
+        (``handover``: faust-streaming's per-record hand-over, or the worker's inline one)."""
         port = free_port()
         env = self.env(loaded.prefix, app_id, port, compiled=False)
-        return self._start(app_id, [sys.executable, str(ROOT / "bench" / "noop_agent.py")],
-                           env, port)
+        return self._start(app_id, [sys.executable, str(ROOT / "bench" / "noop_agent.py"),
+                                    "--handover", handover], env, port)
 
     def confluent(self, loaded: Loaded, group: str, timeout: float) -> dict[str, Any]:
         """The confluent-kafka consume-and-orjson loop, in its own process; its result."""

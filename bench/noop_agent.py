@@ -3,7 +3,8 @@
 A baseline for the live catch-up benchmark. It builds a ``faust.App`` with the
 consumer, stream and commit settings of ``streams/worker/app.py`` (raw
 serializers, ``stream_buffer_maxsize=4096``, commit on the 2 s timer only,
-``earliest``, the 100 ms ``FastFetchConsumer``, no spinner) and, like the worker,
+``earliest``, the 100 ms fetch wait of ``FastFetchConsumer``, no spinner, the
+worker's garbage collector thresholds) and, like the worker,
 one agent over the three marketplace input topics and one over the brands
 topic, each taking ``noack`` batches of ``BRANDGUARD_BATCH_MAX`` records within
 ``BRANDGUARD_BATCH_WAIT_SECONDS`` and acking them. It decodes nothing, keeps no
@@ -12,6 +13,11 @@ table and produces nothing.
 Configured like the worker, by ``BRANDGUARD_*`` variables (bootstrap, app id =
 consumer group, topics, web port, data dir). ``GET /metrics`` answers
 ``noop_events_total N``.
+
+``--handover`` picks how fetched records reach the agent's stream: ``faust``
+(the default) is faust-streaming's own, a few tasks per record
+(``Consumer._drain_messages``); ``inline`` is the worker's, which runs that
+step inline when it does not have to wait (``FastFetchConsumer.wait_first``).
 
     BRANDGUARD_KAFKA_BOOTSTRAP=127.0.0.1:9092 BRANDGUARD_APP_ID=noop1 \\
       BRANDGUARD_WEB_PORT=6070 python bench/noop_agent.py
@@ -30,11 +36,18 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def build() -> Any:
+def build(handover: str = "faust") -> Any:
     import faust
+    from mode import Service
 
     from streams.worker.faust_internals import FastFetchConsumer
+    from streams.worker.memory.collector import CollectorTuning
     from streams.worker.settings import load_settings
+
+    class FaustHandoverConsumer(FastFetchConsumer):
+        """The worker's consumer with faust-streaming's per-record hand-over."""
+
+        wait_first = Service.wait_first
 
     s = load_settings()
     app = faust.App(
@@ -46,7 +59,8 @@ def build() -> Any:
         broker_commit_every=1_000_000_000, broker_commit_interval=2.0,
         consumer_auto_offset_reset="earliest", value_serializer="raw", key_serializer="raw",
     )
-    app.transport.Consumer = FastFetchConsumer
+    app.transport.Consumer = FastFetchConsumer if handover == "inline" else FaustHandoverConsumer
+    CollectorTuning(s.gc_thresholds).install()
     raw: dict[str, Any] = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw",
                            "value_serializer": "raw"}
     count = [0]
@@ -77,11 +91,14 @@ def build() -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                            epilog="Settings come from BRANDGUARD_* variables.").parse_args(argv)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     epilog="Settings come from BRANDGUARD_* variables.")
+    parser.add_argument("--handover", choices=("faust", "inline"), default="faust",
+                        help="how fetched records reach the stream (see above)")
+    args = parser.parse_args(argv)
     from streams.worker.faust_internals import without_spinner
 
-    app = build()
+    app = build(args.handover)
     worker = without_spinner(app.Worker(loglevel="WARNING", quiet=True))
     worker.execute_from_commandline()
     return 0

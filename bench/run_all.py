@@ -67,6 +67,11 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                          f"worker {worker['median']:,.0f}/s, no-op "
                          f"{r['noop']['per_s']['median']:,.0f}/s; epoch-forced "
                          f"{forced[len(forced) // 2]:,.0f}/run", size))
+            if "worker_vs_noop_inline" in r:
+                rows.append((f"catch-up {label}: worker / no-op, inline hand-over",
+                             _fmt(r["worker_vs_noop_inline"], 3),
+                             f"no-op on the worker's consumer "
+                             f"{r['noop_inline']['per_s']['median']:,.0f}/s", size))
             rows.append((f"catch-up {label}: worker / confluent+orjson",
                          _fmt(r["worker_vs_confluent"], 3),
                          f"confluent {r['confluent']['per_s']['median']:,.0f}/s", size))
