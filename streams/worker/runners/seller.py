@@ -43,7 +43,6 @@ from signals.policy.config import PolicyConfig
 from signals.processors import Context, NetworkFact, SellerState, process_seller
 from signals.processors.messages import EpochMark
 from streams.worker.checkpointing.state_cache import StateCache
-from streams.worker.faust_internals import event_context
 from streams.worker.global_views import GlobalViews
 from streams.worker.monitoring.governance import GovernanceMonitor
 from streams.worker.monitoring.metrics import Metrics
@@ -183,8 +182,7 @@ class SellerRunner(CachedRunner[SellerState]):
         # batch's image facts have been emitted (the emitter keeps their order).
         while batch := self.epochs.release(partition, time.monotonic()):
             for event, decoded in batch:
-                with event_context(event):
-                    self._apply(event, decoded, ctx)
+                self._apply(event, decoded, ctx)  # reads state only: no current event needed
                 done.append(event)
         return done
 
