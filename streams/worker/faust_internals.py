@@ -159,7 +159,11 @@ class FastFetchConsumer(Consumer):
         record to the streams' queues, almost always finishes without suspending
         (room in the queue, flow running), so it runs inline to its first
         suspension; only a callback that does suspend is waited for mode's way,
-        from where it stopped, racing the same events."""
+        from where it stopped, racing the same events.
+
+        Until it suspends, the callback runs as the fetcher's task, not in a task
+        of its own: Faust's ``Conductor.on_message`` sets no context variable and
+        starts no timeout, which a callback run this way must not do."""
         first, *rest = coros
         if not (inspect.iscoroutine(first) and self._running()):
             return await super().wait_first(*coros, timeout=timeout)

@@ -416,3 +416,58 @@ def test_an_error_in_the_callback_reaches_the_drain_loop() -> None:
             await consumer.wait_first(callback(), consumer.suspend_flow.wait())
 
     asyncio.run(main())
+
+
+def test_an_error_after_the_callback_suspended_reaches_the_drain_loop() -> None:
+    import asyncio
+
+    import pytest
+
+    async def main() -> None:
+        consumer = _drain_consumer()
+
+        async def callback() -> None:
+            await asyncio.sleep(0)
+            await asyncio.sleep(0.001)
+            raise ValueError("bad after waiting")
+
+        with pytest.raises(ValueError, match="bad after waiting"):
+            await consumer.wait_first(callback(), consumer.suspend_flow.wait())
+
+    asyncio.run(main())
+
+
+def test_a_consumer_stopping_abandons_a_suspended_callback() -> None:
+    import asyncio
+
+    async def main() -> None:
+        consumer = _drain_consumer()
+
+        async def callback() -> None:
+            await asyncio.Event().wait()
+
+        waiting = asyncio.ensure_future(
+            consumer.wait_first(callback(), consumer.suspend_flow.wait()))
+        await asyncio.sleep(0.01)
+        consumer._stopped.set()
+        result = await asyncio.wait_for(waiting, 1.0)
+        assert result.stopped
+
+    asyncio.run(main())
+
+
+def test_while_the_flow_is_suspended_the_callback_races_it_modes_way() -> None:
+    import asyncio
+
+    async def main() -> None:
+        consumer = _drain_consumer()
+        consumer.suspend_flow.set()
+
+        async def callback() -> str:
+            return "put"
+
+        result = await consumer.wait_first(callback(), consumer.suspend_flow.wait())
+        # mode's wait_first: both tasks finished in the same turn (inline would give one)
+        assert len(result.done) == 2 and "put" in result.results
+
+    asyncio.run(main())
