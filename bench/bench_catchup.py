@@ -50,8 +50,9 @@ from harness import (
     worker_done,
 )
 
-#: what each scenario is read by; the worker is compared with each of the others
-BASES = ("worker", "noop", "noop_inline", "confluent")
+#: what the worker is compared with, each reading the same scenario in the same round
+BASELINES = ("noop", "noop_inline", "confluent")
+READERS = ("worker", *BASELINES)
 
 #: scenario -> (simulator name, seed, days, scale) at the default and at --full size
 SIZES: dict[str, dict[str, tuple[str, int, float, float]]] = {
@@ -105,7 +106,7 @@ def catchup(lab: Lab, loaded: Loaded, runs: int, timeout: float,
     Each round starts with the next of them in turn: whichever consumer runs
     first in a round was measured 10-25 % slower (docs/performance.md), so a fixed
     order would bias every ratio."""
-    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in BASES}
+    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in READERS}
     measure: dict[str, Callable[[], dict[str, Any]]] = {
         "worker": lambda: one_worker(lab, loaded, timeout, trace),
         "noop": lambda: one_noop(lab, loaded, timeout, trace),
@@ -122,7 +123,7 @@ def catchup(lab: Lab, loaded: Loaded, runs: int, timeout: float,
         out[kind] = {"per_s": spread([r["per_s"] for r in results]),
                      "cpu_ms_per_1k": spread([r["cpu_ms_per_1k"] for r in results]),
                      "raw": results}
-    for base in BASES[1:]:
+    for base in BASELINES:
         out[f"worker_vs_{base}"] = spread([w["per_s"] / b["per_s"]
                                            for w, b in zip(rows["worker"], rows[base],
                                                            strict=True)])
@@ -209,11 +210,11 @@ def report(results: dict[str, Any]) -> list[str]:
         sc = r["scenario"]
         lines.append(f"{label}: {sc['records']:,} records, {sc['per_event_hour']:,} per "
                      f"event-time hour ({sc['description']}), {r['runs']} runs")
-        for kind in BASES:
+        for kind in READERS:
             s = r[kind]["per_s"]
             lines.append(f"  {kind:<12} {s['median']:>9,.0f} events/s "
                          f"(min {s['min']:,.0f}, max {s['max']:,.0f})")
-        for base in BASES[1:]:
+        for base in BASELINES:
             s = r[f"worker_vs_{base}"]
             lines.append(f"  worker / {base:<11} {s['median']:.3f} (min {s['min']:.3f}, "
                          f"max {s['max']:.3f})")

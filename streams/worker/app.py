@@ -319,7 +319,7 @@ class Brandguard:
         self.metrics.governance_late.set(self.views.late_controls)
         self.seller_runner.governance.export()
         for generation, seconds in self.collector.pauses():
-            self.metrics.gc_pause.labels(str(generation)).observe(seconds)
+            self.metrics.child(self.metrics.gc_pause, str(generation)).observe(seconds)
         if self.heap.claim(time.monotonic()):
             self._trimming = asyncio.ensure_future(self._trim_heap())
         self._ticks += 1
