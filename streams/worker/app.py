@@ -45,27 +45,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import partial
 from typing import Any, cast
 
 import faust
 from confluent_kafka import Producer
-from faust.types import TP, StreamT
+from faust.types import StreamT
 
 from signals.contract.headers import cloudevents_source
 from signals.policy.config import PolicyConfig
 from signals.processors import BrandState, ImageState, LearnerState, SellerState
 from streams.worker.admin import client_config
 from streams.worker.checkpointing.delivery import DeliveryFailed, connect, producer_config
-from streams.worker.checkpointing.state_cache import StateCache
-from streams.worker.faust_internals import (
-    DirectChangelog,
-    FastFetchConsumer,
-    committed_offsets,
-    discarding_table_manager,
-)
+from streams.worker.faust_internals import FastFetchConsumer, discarding_table_manager
 from streams.worker.global_views import GlobalViews
+from streams.worker.lag import ConsumerLag
 from streams.worker.memory.collector import CollectorTuning
 from streams.worker.memory.heap_trim import HeapTrimmer
 from streams.worker.monitoring.delivery_watch import DeliveryWatch
@@ -75,9 +70,10 @@ from streams.worker.runners.base import RawEvent, Runner
 from streams.worker.runners.emitter import Emitter
 from streams.worker.runners.epoch_marks import ImageEpochs, SellerEpochs
 from streams.worker.runners.facts import BrandRunner, ImageRunner, LearnerRunner, RegistryRunner
-from streams.worker.runners.flow import ReadAhead
+from streams.worker.runners.flow import FaustFlow, ReadAhead
 from streams.worker.runners.seller import Held, SellerRunner
 from streams.worker.settings import Settings
+from streams.worker.tables import StateTables
 from streams.worker.topics import internal_topics
 
 __all__ = ["Brandguard", "create_app"]
@@ -115,17 +111,14 @@ class Brandguard:
             **_security(settings),
         )
         self.runners: list[Runner] = []
-        self._lag: dict[tuple[str, int], int] = {}
-        self.source_topics: set[str] = set()
+        self.lag = ConsumerLag(self.app, self.metrics, settings.flush_every)
         self._ticks = 0
         self.heap = HeapTrimmer(settings.heap_trim_interval)
         #: installed by the worker command (tests and tools keep CPython's own)
         self.collector = CollectorTuning(settings.gc_thresholds)
         self._trimming: asyncio.Task[None] | None = None  # a reference keeps it alive
-        #: each state table's store, by table name
-        self._stores: list[tuple[str, DirectChangelog]] = []
-        self.metrics.store_memory.watch(
-            lambda: [(name, store.databases()) for name, store in self._stores])
+        self.tables = StateTables(self.app, settings, self._send_record)
+        self.metrics.store_memory.watch(self.tables.databases)
         # Instance attribute: only this app's transport builds our consumer (faster
         # fetches; seeks with the flow stopped, so recovery loses no input record).
         self.app.transport.Consumer = FastFetchConsumer  # type: ignore[misc]
@@ -136,26 +129,6 @@ class Brandguard:
 
     def _topic(self, *names: str, **kw: Any) -> faust.TopicT:
         return self.app.topic(*names, **RAW, **kw)
-
-    def _table(self, name: str, partitions: int | None = None) -> Any:
-        return self.app.Table(name, default=None, partitions=partitions, key_type=bytes,
-                              value_type=bytes, options=self._rocksdb_options())
-
-    def _rocksdb_options(self) -> dict[str, int]:
-        """Faust's ``RocksDBOptions`` for every store: bounded write buffers and cache."""
-        mb = 1 << 20
-        return {"write_buffer_size": self.settings.rocksdb_write_buffer_mb * mb,
-                "max_write_buffer_number": 3,
-                "block_cache_size": self.settings.rocksdb_block_cache_mb * mb}
-
-    def _cache(self, name: str, create: Callable[[str], Any],
-               load: Callable[[dict[str, Any]], Any], size: int,
-               partitions: int | None = None, max_mb: int | None = None) -> StateCache[Any]:
-        table = self._table(name, partitions)
-        store = DirectChangelog(table, self._send_record)
-        self._stores.append((name, store))
-        return StateCache(table, create, load, size, writer=store, reader=store.get,
-                          max_bytes=None if max_mb is None else max_mb << 20)
 
     def _send_record(self, topic: str, value: bytes, key: bytes, partition: int,
                      on_delivered: Callable[[int], None]) -> None:
@@ -187,14 +160,14 @@ class Brandguard:
         s, i = self.settings, internal_topics(self.settings)
         emit = self._emitter()
         size, mb = s.state_cache_size, s.state_cache_mb
-        self.sellers = self._cache("sellers", SellerState.create, SellerState.from_dict, size,
-                                   max_mb=mb)
-        self.brands = self._cache("brands", BrandState.create, BrandState.from_dict, size,
-                                  max_mb=mb)
-        images = self._cache("images", ImageState.create, ImageState.from_dict, size,
-                             s.image_partitions, max_mb=mb)
-        learner = self._cache("learner", lambda _: LearnerState(), LearnerState.from_dict,
-                              size, 1)
+        self.sellers = self.tables.cache("sellers", SellerState.create, SellerState.from_dict,
+                                         size, max_mb=mb)
+        self.brands = self.tables.cache("brands", BrandState.create, BrandState.from_dict,
+                                        size, max_mb=mb)
+        images = self.tables.cache("images", ImageState.create, ImageState.from_dict, size,
+                                   s.image_partitions, max_mb=mb)
+        learner = self.tables.cache("learner", lambda _: LearnerState(),
+                                    LearnerState.from_dict, size, 1)
         schemas = {s.topics.listings: "listing.v1", s.topics.orders: "order.v1",
                    s.topics.reports: "report.v1"}
         policy = PolicyConfig()
@@ -206,17 +179,17 @@ class Brandguard:
         image_epochs = ImageEpochs(s.partitions, partial(emit.mark, "network"))
         self.seller_runner = SellerRunner(self.sellers, self.views, schemas, i.network_facts,
                                           emit, self.metrics, seller_epochs,
-                                          backlog=self._backlog, caught_up=self._caught_up,
-                                          grace=s.merge_grace, lagging=self._lagging(schemas),
+                                          backlog=self._backlog, caught_up=self.lag.caught_up,
+                                          grace=s.merge_grace, lagging=self.lag.lagging(schemas),
                                           **timing)
         wiring: list[tuple[str, Runner, faust.TopicT]] = [
             ("seller", self.seller_runner, self._topic(*schemas)),
             ("seller_network", self.seller_runner, self._topic(i.network_facts)),
             ("brand", BrandRunner(self.brands, emit, self.metrics,
-                                  lagging=self._lagging([i.brand_facts]), **timing),
+                                  lagging=self.lag.lagging([i.brand_facts]), **timing),
              self._topic(i.brand_facts)),
             ("image", ImageRunner(images, emit, self.metrics, image_epochs,
-                                  lagging=self._lagging([i.image_facts]), **timing),
+                                  lagging=self.lag.lagging([i.image_facts]), **timing),
              self._topic(i.image_facts)),
             ("learner", LearnerRunner(learner, emit, self.metrics, self.views,
                                       self.seller_runner.governance), self._topic(i.examples)),
@@ -224,7 +197,8 @@ class Brandguard:
         ]
         for name, runner, topic in wiring:
             self._agent(runner, topic, name)
-        self.read_ahead = ReadAhead(schemas, s.max_held, self._pause, self._resume)
+        flow = FaustFlow(self.app)
+        self.read_ahead = ReadAhead(schemas, s.max_held, flow.pause, flow.resume)
         self.metrics.zero_topics([*schemas, s.topics.brands])
         self.app.timer(0.25)(self._tick)
         self.app.task(self.views.run)
@@ -233,7 +207,7 @@ class Brandguard:
     def _agent(self, runner: Runner, topic: faust.TopicT, name: str) -> None:
         if runner not in self.runners:
             self.runners.append(runner)
-        self.source_topics.update(topic.topics)
+        self.lag.source_topics.update(topic.topics)
         views, size, within = self.views, self.settings.batch_max, self.settings.batch_wait
 
         async def agent(stream: StreamT[bytes]) -> None:
@@ -254,45 +228,13 @@ class Brandguard:
         agent.__name__ = f"{name}_agent"
         self.app.agent(topic, name=f"brandguard.{name}", concurrency=1)(agent)
 
-    def _pause(self, tps: list[tuple[str, int]]) -> None:
-        # Faust's own flow control, not pause_partitions: records already fetched for
-        # a paused partition are dropped by Consumer.getmany (aiokafka has moved past
-        # them), and the partition stalls until a restart. A "buffered" one keeps them.
-        for topic, partition in tps:
-            self.app.consumer.on_buffer_full(TP(topic, partition))
-
-    def _resume(self, tps: list[tuple[str, int]]) -> None:
-        for topic, partition in tps:
-            self.app.consumer.on_buffer_drop(TP(topic, partition))
-
     def _backlog(self, topic: str, partition: int) -> bool | None:
-        """Records of this partition are in Kafka but not yet handed to the agent
-        (None: no fetch has answered for it yet)."""
+        """Whether the seller agent has records of this partition still in Kafka."""
         seen = self.seller_runner.positions.get((topic, partition))
-        try:
-            highwater = self.app.consumer.highwater(TP(topic, partition))
-        except (KeyError, AssertionError):
-            return None
-        if highwater is None:
-            return None
-        return highwater > (seen + 1 if seen is not None else 0)
-
-    def _lagging(self, topics: Iterable[str]) -> Callable[[int], bool]:
-        """Whether a partition of ``topics`` is catching up: its last lag reading on
-        one of them was more than ``flush_every`` records."""
-        topics, behind = list(topics), self.settings.flush_every
-
-        def lagging(partition: int) -> bool:
-            return any(self._lag.get((topic, partition), 0) > behind for topic in topics)
-
-        return lagging
-
-    def _caught_up(self, topic: str, partition: int) -> bool:
-        """The last lag reading of this partition was zero."""
-        return self._lag.get((topic, partition)) == 0
+        return self.lag.backlog(topic, partition, seen)
 
     async def _on_revoked(self, app: Any, revoked: Any, **kwargs: Any) -> None:
-        self._lag.clear()
+        self.lag.forget()
         self.read_ahead.forget()
         for runner in self.runners:
             runner.reset()
@@ -324,7 +266,7 @@ class Brandguard:
             self._trimming = asyncio.ensure_future(self._trim_heap())
         self._ticks += 1
         if self._ticks % 8 == 0:  # every 2 s: asking the consumer for positions is not free
-            await self._update_lag()
+            await self.lag.update(self.runners)
             inputs = {tp.partition for tp in self.app.consumer.assignment()
                       if tp.topic == self.settings.topics.listings}
             self.seller_runner.tick_unseen(inputs, time.monotonic())
@@ -339,57 +281,6 @@ class Brandguard:
         if not self.views.ready.is_set():
             return "the brand registry is loading"
         return self.delivery.reason()
-
-    async def _update_lag(self) -> None:
-        """Highwater minus the next offset to process, per assigned partition."""
-        consumer = self.app.consumer
-        processed: dict[tuple[str, int], int] = {}
-        for runner in self.runners:
-            processed.update(runner.positions)
-        self.metrics.consumer_lag.clear()
-        unfetched: list[TP] = []
-        for tp in sorted(consumer.assignment()):
-            if tp.topic not in self.source_topics:
-                continue  # changelogs: Faust's recovery reads them, not our agents
-            try:
-                highwater = consumer.highwater(tp)
-            except (KeyError, AssertionError):  # no fetch response for it yet
-                unfetched.append(tp)
-                continue
-            done = processed.get((tp.topic, tp.partition))
-            # Nothing processed on it since start: the consumer's position is where
-            # this worker resumed (the committed offset).
-            position = done + 1 if done is not None else await consumer.position(tp)
-            lag = self._set_lag(tp, highwater, position)
-            if highwater is not None:  # an unknown end is not "caught up"
-                self._lag[(tp.topic, tp.partition)] = lag
-        if unfetched:
-            await self._unfetched_lag(unfetched, processed)
-
-    def _set_lag(self, tp: TP, end: int | None, position: int | None) -> int:
-        lag = max(0, (end or 0) - (position or 0))
-        self.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
-        return lag
-
-    async def _unfetched_lag(self, tps: list[TP], processed: dict[tuple[str, int], int]) -> None:
-        """Lag of assigned partitions the fetcher has no answer for, from the broker's
-        offsets: a partition assigned but never fetched must show its records as lag,
-        not vanish from the metric. Not ``consumer.position()``: it waits for the
-        fetcher, which is what may be stuck. Only the metric: the epoch gate's "caught
-        up" keeps waiting for the fetcher's own reading."""
-        consumer = self.app.consumer
-        try:
-            ends = await consumer.highwaters(*tps)
-            starts = await consumer.earliest_offsets(*tps)
-        except Exception as exc:  # a slow broker must not stop the timer
-            log.debug("offsets of unfetched partitions: %s", exc)
-            return
-        committed = committed_offsets(consumer)
-        for tp in tps:
-            done = processed.get((tp.topic, tp.partition))
-            position = done + 1 if done is not None else committed.get(tp) or starts.get(tp)
-            if ends.get(tp) is not None:
-                self._set_lag(tp, ends[tp], position)
 
 
 def _security(settings: Settings) -> dict[str, Any]:

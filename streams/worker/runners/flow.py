@@ -8,7 +8,8 @@ announce progress and every gate would wait for its timeout. So only the input
 topic-partitions of a partition whose gate holds ``limit`` records are paused
 (Faust's consumer stops fetching them), and they are resumed once the gate is
 back under half of that. Network facts and marks are never paused: they are
-what empties the gates.
+what empties the gates. :class:`FaustFlow` pauses and resumes them through
+Faust's consumer.
 
 >>> paused = []
 >>> flow = ReadAhead(("listings", "orders"), limit=4,
@@ -25,7 +26,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-__all__ = ["ReadAhead"]
+import faust
+from faust.types import TP
+
+__all__ = ["FaustFlow", "ReadAhead"]
 
 TopicPartition = tuple[str, int]
 
@@ -58,3 +62,22 @@ class ReadAhead:
 
     def _tps(self, partition: int) -> list[TopicPartition]:
         return [(topic, partition) for topic in self.topics]
+
+
+class FaustFlow:
+    """Pauses and resumes topic-partitions with Faust's own flow control."""
+
+    def __init__(self, app: faust.App) -> None:
+        """``app``: its consumer is looked up when used (Faust builds it on first use)."""
+        self.app = app
+
+    def pause(self, tps: list[TopicPartition]) -> None:
+        # Faust's own flow control, not pause_partitions: records already fetched for
+        # a paused partition are dropped by Consumer.getmany (aiokafka has moved past
+        # them), and the partition stalls until a restart. A "buffered" one keeps them.
+        for topic, partition in tps:
+            self.app.consumer.on_buffer_full(TP(topic, partition))
+
+    def resume(self, tps: list[TopicPartition]) -> None:
+        for topic, partition in tps:
+            self.app.consumer.on_buffer_drop(TP(topic, partition))

@@ -77,31 +77,3 @@ def test_every_store_has_bounded_rocksdb_memory(bg: Brandguard) -> None:
         assert options.write_buffer_size == 8 << 20
         assert options.max_write_buffer_number == 3
         assert options.block_cache_size == 8 << 20
-
-
-def test_a_partition_never_fetched_shows_its_records_as_lag(
-        bg: Brandguard, monkeypatch: pytest.MonkeyPatch) -> None:
-    import asyncio
-
-    from faust.types import TP
-
-    facts, fresh, resumed = TP("facts-brand", 3), TP("facts-brand", 4), TP("facts-brand", 5)
-    consumer = bg.app.consumer
-
-    async def highwaters(*tps: TP) -> dict[TP, int]:
-        return {facts: 9, fresh: 6, resumed: 12}
-
-    async def earliest(*tps: TP) -> dict[TP, int]:
-        return {facts: 0, fresh: 2, resumed: 0}
-
-    monkeypatch.setattr(consumer, "highwaters", highwaters)
-    monkeypatch.setattr(consumer, "earliest_offsets", earliest)
-    monkeypatch.setitem(consumer._committed_offset, resumed, 10)  # type: ignore[attr-defined]
-    bg.metrics.consumer_lag.clear()
-    asyncio.run(bg._unfetched_lag([facts, fresh, resumed], {("facts-brand", 3): 0}))
-    lag = {labels["partition"]: sample.value
-           for metric in bg.metrics.consumer_lag.collect() for sample in metric.samples
-           for labels in [sample.labels]}
-    # done up to offset 0; nothing done or committed: from the earliest; committed at 10
-    assert lag == {"3": 8.0, "4": 4.0, "5": 2.0}
-    assert bg._lag.get(("facts-brand", 3)) is None  # the epoch gate waits for the fetcher

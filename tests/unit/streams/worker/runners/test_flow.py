@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
+from faust.types import TP
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streams.worker.runners.flow import ReadAhead
+from streams.worker.runners.flow import FaustFlow, ReadAhead
 
 
 def _flow(limit: int) -> tuple[ReadAhead, set[tuple[str, int]]]:
@@ -49,3 +53,18 @@ def test_paused_means_at_least_half_full_and_full_means_paused(
             if partition in flow.paused:
                 assert count >= 5
         assert paused == {(t, p) for p in flow.paused for t in flow.topics}
+
+
+def test_faust_flow_marks_the_partitions_buffered_in_faust_s_consumer() -> None:
+    from faust.transport.consumer import Consumer
+
+    assert callable(Consumer.on_buffer_full) and callable(Consumer.on_buffer_drop)
+    calls: list[tuple[str, TP]] = []
+    consumer = SimpleNamespace(on_buffer_full=lambda tp: calls.append(("full", tp)),
+                               on_buffer_drop=lambda tp: calls.append(("drop", tp)))
+    app: Any = SimpleNamespace(consumer=consumer)
+    flow = FaustFlow(app)
+    flow.pause([("listings", 0), ("orders", 0)])
+    flow.resume([("listings", 0)])
+    assert calls == [("full", TP("listings", 0)), ("full", TP("orders", 0)),
+                     ("drop", TP("listings", 0))]
