@@ -2,8 +2,7 @@
 
 A baseline for the live catch-up benchmark. It builds a ``faust.App`` with the
 consumer, stream and commit settings of ``streams/worker/app.py`` (raw
-serializers, ``stream_buffer_maxsize=4096``, ``BRANDGUARD_MAX_POLL_RECORDS`` per
-fetch hand-over, commit on the 2 s timer only,
+serializers, ``stream_buffer_maxsize=4096``, commit on the 2 s timer only,
 ``earliest``, the 100 ms fetch wait of ``FastFetchConsumer``, no spinner, the
 worker's garbage collector thresholds) and, like the worker,
 one agent over the three marketplace input topics and one over the brands
@@ -57,7 +56,6 @@ def build(handover: str = "faust") -> Any:
         web_bind=s.web_host, web_host=s.web_host, web_port=s.web_port, web_enabled=True,
         producer_acks=-1, producer_linger_ms=10, stream_buffer_maxsize=4096,
         producer_max_batch_size=1_048_576, producer_threaded=False, stream_wait_empty=False,
-        broker_max_poll_records=s.max_poll_records,
         broker_commit_every=1_000_000_000, broker_commit_interval=2.0,
         consumer_auto_offset_reset="earliest", value_serializer="raw", key_serializer="raw",
     )

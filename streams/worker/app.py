@@ -11,10 +11,6 @@ Producer and consumer settings, and why:
   are the safe ones.
 - ``stream_buffer_maxsize=4096``: enough read-ahead per partition for the
   event-time merger to see all three input topics, bounded memory.
-- ``broker_max_poll_records`` (``BRANDGUARD_MAX_POLL_RECORDS``, 250): Faust
-  pauses a partition once its stream's queue is 80 % full, but still delivers
-  what the last fetch handed over; unbounded, that overflowed the queue in a
-  catch-up and Faust sent every record past the top through a task of its own.
 - ``broker_commit_interval=2.0``: commits often enough that a restart replays
   seconds, not minutes; replays are harmless because processors de-duplicate
   by event id. Only the timer commits (``broker_commit_every`` is out of
@@ -105,7 +101,7 @@ class Brandguard:
             web_bind=settings.web_host, web_host=settings.web_host, web_port=settings.web_port,
             web_enabled=True,
             producer_acks=-1, producer_linger_ms=10, stream_buffer_maxsize=4096,
-            producer_max_batch_size=1_048_576, broker_max_poll_records=settings.max_poll_records,
+            producer_max_batch_size=1_048_576,
             producer_threaded=False, stream_wait_empty=False,
             broker_commit_every=1_000_000_000, broker_commit_interval=2.0,
             consumer_auto_offset_reset="earliest", value_serializer="raw",

@@ -64,12 +64,6 @@ class Settings:
     #: a batch (the latency a quiet stream adds)
     batch_max: int = 1000
     batch_wait: float = 0.02
-    #: records one fetch hands to the streams at most (Faust's ``broker_max_poll_records``;
-    #: its default, none, hands over all the consumer has buffered). A stream's queue
-    #: pauses its partitions at 80 % of its 4,096 records; a hand-over larger than the
-    #: 819 left overflows it during a catch-up, and Faust passes each overflowing
-    #: record through a task of its own (docs/performance.md)
-    max_poll_records: int = 250
     #: seconds a record waits at most for a seller's other input topics when they are
     #: caught up (everything the last fetch saw handed over; signals.eventtime.merge).
     #: Unset: until they show a later event time or are silent 0.5 s, which kept live
@@ -153,7 +147,6 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_LOG_FORMAT": "log_format",
     "BRANDGUARD_BATCH_MAX": "batch_max",
     "BRANDGUARD_BATCH_WAIT_SECONDS": "batch_wait",
-    "BRANDGUARD_MAX_POLL_RECORDS": "max_poll_records",
     "BRANDGUARD_MERGE_GRACE_SECONDS": "merge_grace",
     "BRANDGUARD_MAX_HELD": "max_held",
     "BRANDGUARD_FACT_BATCH": "fact_batch",
@@ -183,9 +176,8 @@ _SCALAR_VARS: dict[str, str] = {
 _TOPIC_VARS = {f"BRANDGUARD_TOPIC_{name.upper()}": name
                for name in ("listings", "orders", "reports", "brands", "alerts", "deadletter")}
 _INTS = {"partitions", "image_partitions", "replication_factor", "web_port",
-         "standby_replicas", "batch_max", "max_poll_records", "max_held", "fact_batch",
-         "state_cache_size", "state_cache_mb", "flush_every", "rocksdb_write_buffer_mb",
-         "rocksdb_block_cache_mb"}
+         "standby_replicas", "batch_max", "max_held", "fact_batch", "state_cache_size",
+         "state_cache_mb", "flush_every", "rocksdb_write_buffer_mb", "rocksdb_block_cache_mb"}
 _FLOATS = {"batch_wait", "merge_grace", "flush_interval", "catchup_flush_interval",
            "broker_timeout", "output_retry_max", "heap_trim_interval"}
 _PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
@@ -262,7 +254,6 @@ HELP: dict[str, str] = {
     "log_format": f"log format: {' or '.join(LOG_FORMATS)} (one JSON object per line)",
     "batch_max": "records an agent takes from Faust at once",
     "batch_wait": "longest an agent waits to fill a batch, in seconds",
-    "max_poll_records": "records one fetch hands to Faust's streams at most",
     "merge_grace": "most seconds a record waits for caught-up input topics (unset: off)",
     "max_held": "records a seller partition may hold at its epoch gate before pausing",
     "fact_batch": "facts packed into one internal record at most",

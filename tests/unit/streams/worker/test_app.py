@@ -61,11 +61,6 @@ def test_records_reach_the_decoder_untouched_and_commits_are_timed(bg: Brandguar
     assert not conf.stream_wait_empty
 
 
-def test_one_fetch_hands_the_streams_at_most_max_poll_records(bg: Brandguard) -> None:
-    # unbounded (Faust's default), a catch-up's hand-over overflowed the seller stream's queue
-    assert bg.app.conf.broker_max_poll_records == bg.settings.max_poll_records == 250
-
-
 def test_two_apps_share_no_metrics(bg: Brandguard, settings: Settings) -> None:
     other = create_app(settings)
     assert other.metrics.registry is not bg.metrics.registry
