@@ -2,9 +2,10 @@
 
 A baseline for the live catch-up benchmark. It builds a ``faust.App`` with the
 consumer, stream and commit settings of ``streams/worker/app.py`` (raw
-serializers, ``stream_buffer_maxsize=4096``, commit on the 2 s timer only,
-``earliest``, the 100 ms fetch wait of ``FastFetchConsumer``, no spinner, the
-worker's garbage collector thresholds) and, like the worker,
+serializers, ``stream_buffer_maxsize`` from ``BRANDGUARD_STREAM_BUFFER``,
+commit on the 2 s timer only, ``earliest``, the 100 ms fetch wait of
+``FastFetchConsumer``, no spinner, the worker's garbage collector thresholds)
+and, like the worker,
 one agent over the three marketplace input topics and one over the brands
 topic, each taking ``noack`` batches of ``BRANDGUARD_BATCH_MAX`` records within
 ``BRANDGUARD_BATCH_WAIT_SECONDS`` and acking them. It decodes nothing, keeps no
@@ -54,7 +55,7 @@ def build(handover: str = "faust") -> Any:
         s.app_id, broker=f"kafka://{s.bootstrap}", store="memory://", datadir=str(s.data_dir),
         topic_partitions=s.partitions, topic_replication_factor=s.replication_factor,
         web_bind=s.web_host, web_host=s.web_host, web_port=s.web_port, web_enabled=True,
-        producer_acks=-1, producer_linger_ms=10, stream_buffer_maxsize=4096,
+        producer_acks=-1, producer_linger_ms=10, stream_buffer_maxsize=s.stream_buffer,
         producer_max_batch_size=1_048_576, producer_threaded=False, stream_wait_empty=False,
         broker_commit_every=1_000_000_000, broker_commit_interval=2.0,
         consumer_auto_offset_reset="earliest", value_serializer="raw", key_serializer="raw",

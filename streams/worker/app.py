@@ -9,8 +9,10 @@ Producer and consumer settings, and why:
   Faust's producer is left with what Faust itself sends; its settings
   (``producer_acks=-1``, ``producer_linger_ms=10``, 1 MiB batches, not threaded)
   are the safe ones.
-- ``stream_buffer_maxsize=4096``: enough read-ahead per partition for the
-  event-time merger to see all three input topics, bounded memory.
+- ``stream_buffer_maxsize`` (``BRANDGUARD_STREAM_BUFFER``, 65536): read-ahead for
+  the event-time merger to see all three input topics, bounded memory, and room
+  for what the consumer has fetched when Faust pauses a partition; a full queue
+  makes Faust hand each record over by a task of its own.
 - ``broker_commit_interval=2.0``: commits often enough that a restart replays
   seconds, not minutes; replays are harmless because processors de-duplicate
   by event id. Only the timer commits (``broker_commit_every`` is out of
@@ -100,7 +102,7 @@ class Brandguard:
             # what other workers use to reach this one when they route a table lookup.
             web_bind=settings.web_host, web_host=settings.web_host, web_port=settings.web_port,
             web_enabled=True,
-            producer_acks=-1, producer_linger_ms=10, stream_buffer_maxsize=4096,
+            producer_acks=-1, producer_linger_ms=10, stream_buffer_maxsize=settings.stream_buffer,
             producer_max_batch_size=1_048_576,
             producer_threaded=False, stream_wait_empty=False,
             broker_commit_every=1_000_000_000, broker_commit_interval=2.0,

@@ -73,6 +73,12 @@ class Settings:
     #: records one seller partition may hold at its epoch gate before its inputs are
     #: paused (memory bound while other partitions catch up)
     max_held: int = 5_000
+    #: events Faust queues for each agent's stream (``stream_buffer_maxsize``). A
+    #: partition is paused at 80 % of it, but what the consumer has already fetched
+    #: keeps coming; once the queue is full every further record is handed over by
+    #: a task of its own and the consumer waits on each. Faust's 4096 sent about one
+    #: record in six of a dense catch-up that way (docs/performance.md)
+    stream_buffer: int = 65_536
     #: facts packed into one internal record at most
     fact_batch: int = 500
     #: seller states kept live in memory; colder ones are read back from RocksDB
@@ -149,6 +155,7 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_BATCH_WAIT_SECONDS": "batch_wait",
     "BRANDGUARD_MERGE_GRACE_SECONDS": "merge_grace",
     "BRANDGUARD_MAX_HELD": "max_held",
+    "BRANDGUARD_STREAM_BUFFER": "stream_buffer",
     "BRANDGUARD_FACT_BATCH": "fact_batch",
     "BRANDGUARD_STATE_CACHE_SIZE": "state_cache_size",
     "BRANDGUARD_STATE_CACHE_MB": "state_cache_mb",
@@ -176,8 +183,9 @@ _SCALAR_VARS: dict[str, str] = {
 _TOPIC_VARS = {f"BRANDGUARD_TOPIC_{name.upper()}": name
                for name in ("listings", "orders", "reports", "brands", "alerts", "deadletter")}
 _INTS = {"partitions", "image_partitions", "replication_factor", "web_port",
-         "standby_replicas", "batch_max", "max_held", "fact_batch", "state_cache_size",
-         "state_cache_mb", "flush_every", "rocksdb_write_buffer_mb", "rocksdb_block_cache_mb"}
+         "standby_replicas", "batch_max", "max_held", "stream_buffer", "fact_batch",
+         "state_cache_size", "state_cache_mb", "flush_every", "rocksdb_write_buffer_mb",
+         "rocksdb_block_cache_mb"}
 _FLOATS = {"batch_wait", "merge_grace", "flush_interval", "catchup_flush_interval",
            "broker_timeout", "output_retry_max", "heap_trim_interval"}
 _PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
@@ -256,6 +264,7 @@ HELP: dict[str, str] = {
     "batch_wait": "longest an agent waits to fill a batch, in seconds",
     "merge_grace": "most seconds a record waits for caught-up input topics (unset: off)",
     "max_held": "records a seller partition may hold at its epoch gate before pausing",
+    "stream_buffer": "events Faust queues for each agent before it pauses fetching",
     "fact_batch": "facts packed into one internal record at most",
     "state_cache_size": "states per table kept live in memory (colder ones: RocksDB)",
     "state_cache_mb": "MB of serialised state per table kept live in memory",

@@ -177,6 +177,12 @@ class Metrics:
 
     def _kafka_client_health(self, r: CollectorRegistry) -> None:
         """What Faust's sensor API reports (``monitoring.sensor``), and the build."""
+        self.stream_buffer_full = Counter(
+            "brandguard_stream_buffer_full",
+            "Records Faust handed to an agent whose stream buffer was at least 80 % full "
+            "(it then pauses their partition) or full (it then hands each over by a task "
+            "of its own and waits on it): the agent is the bottleneck; see "
+            "BRANDGUARD_STREAM_BUFFER.", ["topic"], registry=r)
         self.rebalances = Counter("brandguard_rebalances",
                                   "Consumer group rebalances this worker took part in.",
                                   registry=r)

@@ -13,7 +13,9 @@ Faust calls every sensor on every record (``on_message_in`` and three more).
   then shows as a restart and a rebalance;
 - records Faust's producer could not deliver (``on_send_error``); brandguard's
   own producer counts its failures in the app (``producer="outputs"``);
-- the partitions assigned to this worker after each rebalance, active and standby.
+- the partitions assigned to this worker after each rebalance, active and standby;
+- records handed to an agent whose stream buffer is (nearly) full
+  (``on_topic_buffer_full``): the agent, not Kafka, sets the pace.
 """
 
 from __future__ import annotations
@@ -76,6 +78,10 @@ class HealthMonitor(Monitor):
     def on_send_error(self, producer: ProducerT, exc: BaseException, state: Any) -> None:
         super().on_send_error(producer, exc, state)
         self.metrics.send_errors.labels("faust").inc()
+
+    def on_topic_buffer_full(self, tp: TP) -> None:
+        super().on_topic_buffer_full(tp)
+        self.metrics.stream_buffer_full.labels(tp.topic).inc()
 
     def _record_assignment(self, app: AppT) -> None:
         active, standby = self._assignment(app)

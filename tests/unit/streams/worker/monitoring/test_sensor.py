@@ -111,3 +111,13 @@ def test_build_info_names_the_running_build() -> None:
     assert sample.value == 1
     assert sample.labels["build"] == running_build().kind
     assert sample.labels["version"] and sample.labels["python"]
+
+
+def test_a_full_stream_buffer_is_counted_by_topic() -> None:
+    metrics = Metrics()
+    app, monitor = _app(metrics, _Clock(), ((), ()))
+    for tp in (TP("listings", 0), TP("listings", 3), TP("orders", 1)):
+        app.sensors.on_topic_buffer_full(tp)
+    assert _value(metrics, "brandguard_stream_buffer_full_total", topic="listings") == 2
+    assert _value(metrics, "brandguard_stream_buffer_full_total", topic="orders") == 1
+    assert monitor.topic_buffer_full[TP("listings", 0)] == 1  # Faust's own count still kept
