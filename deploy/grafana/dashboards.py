@@ -241,6 +241,13 @@ def _kafka_client(board: Dashboard) -> None:
           "unanswered s {{instance}}"),
          (f"sum by (instance, topic) (brandguard_outputs_held{{{JOB}}})",
           "held {{topic}} {{instance}}")], width=6))
+    board.with_panel(graph(
+        "Stream buffer full", "Records per second Faust handed to an agent whose queue "
+        "was at least 80 % full (their partition is paused) or full (each then goes over "
+        "by a task of its own): during a catch-up the agent sets the pace; steadily "
+        "outside one, the worker is short of CPU (BRANDGUARD_STREAM_BUFFER).", "short",
+        [(f"sum by (instance, topic) (rate(brandguard_stream_buffer_full_total{{{JOB}}}"
+          "[$__rate_interval]))", "{{topic}} {{instance}}")], width=12))
     board.with_panel(single("Builds", "Workers per version and signals build (python or "
                             "compiled).", "none",
                             f"count by (version, build) (brandguard_build_info{{{JOB}}})",
