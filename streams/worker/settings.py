@@ -186,6 +186,9 @@ _INTS = {"partitions", "image_partitions", "replication_factor", "web_port",
          "standby_replicas", "batch_max", "max_held", "stream_buffer", "fact_batch",
          "state_cache_size", "state_cache_mb", "flush_every", "rocksdb_write_buffer_mb",
          "rocksdb_block_cache_mb"}
+#: integers where 0 or less has no meaning (Faust would take a queue of size 0 as unbounded)
+_POSITIVE = {"partitions", "image_partitions", "replication_factor", "batch_max",
+             "stream_buffer", "fact_batch"}
 _FLOATS = {"batch_wait", "merge_grace", "flush_interval", "catchup_flush_interval",
            "broker_timeout", "output_retry_max", "heap_trim_interval"}
 _PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
@@ -200,9 +203,12 @@ _CHOICES: dict[str, tuple[tuple[str, ...], bool]] = {
 def _parse(var: str, name: str, raw: str) -> object:
     if name in _INTS:
         try:
-            return int(raw)
+            number = int(raw)
         except ValueError:
             raise ConfigError(f"{var} must be an integer, got {raw!r}") from None
+        if name in _POSITIVE and number < 1:
+            raise ConfigError(f"{var} must be at least 1, got {raw!r}")
+        return number
     if name in _FLOATS:
         try:
             return float(raw)
