@@ -9,7 +9,7 @@ Producer and consumer settings, and why:
   Faust's producer is left with what Faust itself sends; its settings
   (``producer_acks=-1``, ``producer_linger_ms=10``, 1 MiB batches, not threaded)
   are the safe ones.
-- ``stream_buffer_maxsize`` (``BRANDGUARD_STREAM_BUFFER``, 65536): read-ahead for
+- ``stream_buffer_maxsize`` (``BRANDGUARD_STREAM_BUFFER``): read-ahead for
   the event-time merger to see all three input topics, bounded memory, and room
   for what the consumer has fetched when Faust pauses a partition; a full queue
   makes Faust hand each record over by a task of its own.

@@ -76,8 +76,8 @@ class Settings:
     #: events Faust queues for each agent's stream (``stream_buffer_maxsize``). A
     #: partition is paused at 80 % of it, but what the consumer has already fetched
     #: keeps coming; once the queue is full every further record is handed over by
-    #: a task of its own and the consumer waits on each. Faust's 4096 sent about one
-    #: record in six of a dense catch-up that way (docs/performance.md)
+    #: a task of its own and the consumer waits on each; Faust's own 4096 overflowed
+    #: in the dense catch-ups measured (docs/performance.md)
     stream_buffer: int = 65_536
     #: facts packed into one internal record at most
     fact_batch: int = 500
