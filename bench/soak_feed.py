@@ -133,8 +133,10 @@ class Feed:
             due = started + self.sent / self.rate
             if due - started >= seconds:
                 break
-            while (wait := due - time.time()) > 0:
-                self.producer.poll(min(wait, 0.05))
+            # poll takes whole milliseconds (a shorter wait returns at once and the loop
+            # spins a core): a record due within the next one goes now
+            if (wait := due - time.time()) > 0.001:
+                self.producer.poll(wait)
             now = time.time()
             if int(now * 1000) != last_ms:
                 last_ms, stamp = int(now * 1000), _stamp(now)
