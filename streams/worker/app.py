@@ -13,6 +13,9 @@ Producer and consumer settings, and why:
   the event-time merger to see all three input topics, bounded memory, and room
   for what the consumer has fetched when Faust pauses a partition; a full queue
   makes Faust hand each record over by a task of its own.
+- ``broker_max_poll_records`` (``BRANDGUARD_MAX_POLL_RECORDS``): what one fetch
+  hands to the streams; Faust's default, everything the consumer holds, is more
+  than a pausing queue has room for during a catch-up.
 - ``broker_commit_interval=2.0``: commits often enough that a restart replays
   seconds, not minutes; replays are harmless because processors de-duplicate
   by event id. Only the timer commits (``broker_commit_every`` is out of
@@ -103,6 +106,7 @@ class Brandguard:
             web_bind=settings.web_host, web_host=settings.web_host, web_port=settings.web_port,
             web_enabled=True,
             producer_acks=-1, producer_linger_ms=10, stream_buffer_maxsize=settings.stream_buffer,
+            broker_max_poll_records=settings.max_poll_records,
             producer_max_batch_size=1_048_576,
             producer_threaded=False, stream_wait_empty=False,
             broker_commit_every=1_000_000_000, broker_commit_interval=2.0,

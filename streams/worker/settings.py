@@ -79,6 +79,11 @@ class Settings:
     #: a task of its own and the consumer waits on each; Faust's own 4096 overflowed
     #: in the dense catch-ups measured (docs/performance.md)
     stream_buffer: int = 65_536
+    #: records one fetch hands to the agents' streams at most (Faust's
+    #: ``broker_max_poll_records``; its default hands over all the consumer holds).
+    #: A hand-over larger than the room left in a stream's queue overflows it, and
+    #: Faust then hands each record over by a task of its own (docs/performance.md)
+    max_poll_records: int = 1000
     #: facts packed into one internal record at most
     fact_batch: int = 500
     #: seller states kept live in memory; colder ones are read back from RocksDB
@@ -156,6 +161,7 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_MERGE_GRACE_SECONDS": "merge_grace",
     "BRANDGUARD_MAX_HELD": "max_held",
     "BRANDGUARD_STREAM_BUFFER": "stream_buffer",
+    "BRANDGUARD_MAX_POLL_RECORDS": "max_poll_records",
     "BRANDGUARD_FACT_BATCH": "fact_batch",
     "BRANDGUARD_STATE_CACHE_SIZE": "state_cache_size",
     "BRANDGUARD_STATE_CACHE_MB": "state_cache_mb",
@@ -183,12 +189,12 @@ _SCALAR_VARS: dict[str, str] = {
 _TOPIC_VARS = {f"BRANDGUARD_TOPIC_{name.upper()}": name
                for name in ("listings", "orders", "reports", "brands", "alerts", "deadletter")}
 _INTS = {"partitions", "image_partitions", "replication_factor", "web_port",
-         "standby_replicas", "batch_max", "max_held", "stream_buffer", "fact_batch",
-         "state_cache_size", "state_cache_mb", "flush_every", "rocksdb_write_buffer_mb",
-         "rocksdb_block_cache_mb"}
+         "standby_replicas", "batch_max", "max_held", "stream_buffer", "max_poll_records",
+         "fact_batch", "state_cache_size", "state_cache_mb", "flush_every",
+         "rocksdb_write_buffer_mb", "rocksdb_block_cache_mb"}
 #: integers where 0 or less has no meaning (Faust would take a queue of size 0 as unbounded)
 _POSITIVE = {"partitions", "image_partitions", "replication_factor", "batch_max",
-             "stream_buffer", "fact_batch"}
+             "stream_buffer", "max_poll_records", "fact_batch"}
 _FLOATS = {"batch_wait", "merge_grace", "flush_interval", "catchup_flush_interval",
            "broker_timeout", "output_retry_max", "heap_trim_interval"}
 _PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
@@ -271,6 +277,7 @@ HELP: dict[str, str] = {
     "merge_grace": "most seconds a record waits for caught-up input topics (unset: off)",
     "max_held": "records a seller partition may hold at its epoch gate before pausing",
     "stream_buffer": "events Faust queues for each agent before it pauses fetching",
+    "max_poll_records": "records one fetch hands to the agents' streams at most",
     "fact_batch": "facts packed into one internal record at most",
     "state_cache_size": "states per table kept live in memory (colder ones: RocksDB)",
     "state_cache_mb": "MB of serialised state per table kept live in memory",

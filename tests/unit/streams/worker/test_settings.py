@@ -24,6 +24,7 @@ def test_log_level_and_format_are_read_case_insensitively() -> None:
     ("BRANDGUARD_KAFKA_SECURITY_PROTOCOL", "ssl", "must be one of PLAINTEXT, SSL"),
     ("BRANDGUARD_PARTITIONS", "8.5", "must be an integer, got '8.5'"),
     ("BRANDGUARD_STREAM_BUFFER", "0", "must be at least 1, got '0'"),
+    ("BRANDGUARD_MAX_POLL_RECORDS", "0", "must be at least 1, got '0'"),
     ("BRANDGUARD_BATCH_MAX", "-5", "must be at least 1, got '-5'"),
     ("BRANDGUARD_BATCH_WAIT_SECONDS", "soon", "must be a number, got 'soon'"),
 ])
