@@ -40,9 +40,11 @@ def test_bad_values_are_config_errors_naming_the_variable(var: str, raw: str,
 def test_values_are_typed() -> None:
     settings = load_settings({"BRANDGUARD_PARTITIONS": "12", "BRANDGUARD_DATA_DIR": "/var/bg",
                               "BRANDGUARD_BATCH_WAIT_SECONDS": "0.5",
+                              "BRANDGUARD_MAX_POLL_RECORDS": "1000",
                               "BRANDGUARD_TOPIC_ALERTS": "risk.alerts"})
     assert settings.partitions == 12 and settings.data_dir == Path("/var/bg")
     assert settings.batch_wait == 0.5 and settings.topics.alerts == "risk.alerts"
+    assert settings.max_poll_records == 1000
 
 
 def test_the_reference_has_every_variable_with_its_real_default_and_help() -> None:
