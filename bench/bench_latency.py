@@ -37,12 +37,11 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import ROOT, Lab, run_alone, simulated, worker_done
 
-from streams.cli.produce import producer_config, route
+from streams.cli.produce import producer_config, route, wait_until
 
 _TIME_KEY = b'"event_time":"'
 _ID_KEY = b'"event_id":"'
 _STAMP_LEN = len("2026-11-01T00:00:00.000Z")
-_MIN_WAIT = 0.001
 
 
 def _stamp(now: float) -> bytes:
@@ -147,13 +146,7 @@ def one_rate(lab: Lab, brands: list[bytes], events: list[bytes], rate: float, se
         sent = 0
         last_stamp_ms, stamp = -1, b""
         for line in events[:total]:
-            # librdkafka's poll takes whole milliseconds: a shorter wait returns at once,
-            # and waiting for each event by itself spun a core the worker and the broker
-            # share. An event due within the next millisecond goes now (latency counts
-            # from the actual produce time).
-            wait = started + sent / rate - time.time()
-            if wait > _MIN_WAIT:
-                producer.poll(wait)
+            wait_until(producer, started + sent / rate, time.time)
             now = time.time()
             if restamp:
                 if int(now * 1000) != last_stamp_ms:

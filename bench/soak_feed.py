@@ -29,7 +29,7 @@ from signals.contract.decode import decode
 from signals.contract.timefmt import parse_rfc3339
 from signals.errors import DecodeError
 from signals.evaluation.simulator import scenario_config, simulate
-from streams.cli.produce import producer_config, route
+from streams.cli.produce import producer_config, route, wait_until
 
 __all__ = ["AlertLatency", "Chunks", "Feed"]
 
@@ -133,10 +133,7 @@ class Feed:
             due = started + self.sent / self.rate
             if due - started >= seconds:
                 break
-            # poll takes whole milliseconds (a shorter wait returns at once and the loop
-            # spins a core): a record due within the next one goes now
-            if (wait := due - time.time()) > 0.001:
-                self.producer.poll(wait)
+            wait_until(self.producer, due, time.time)
             now = time.time()
             if int(now * 1000) != last_ms:
                 last_ms, stamp = int(now * 1000), _stamp(now)

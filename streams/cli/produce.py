@@ -17,7 +17,7 @@ import argparse
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -31,7 +31,7 @@ from streams.worker.security import librdkafka_config
 from streams.worker.settings import load_settings
 
 __all__ = ["DEFAULT_BOOTSTRAP", "ProduceSummary", "Route", "produce_file", "producer_config",
-           "route", "run_cli"]
+           "route", "run_cli", "wait_until"]
 
 DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
 _KEY_FIELD = {"listing.v1": "seller_id", "order.v1": "seller_id", "report.v1": "seller_id",
@@ -127,6 +127,18 @@ def _count_lines(path: Path) -> int:
     return sum(1 for line in _lines(path) if line.strip())
 
 
+def wait_until(producer: Producer, due: float,
+               clock: Callable[[], float] = time.monotonic) -> None:
+    """Serve ``producer``'s delivery callbacks until ``due`` on ``clock``.
+
+    librdkafka's poll waits in whole milliseconds: a shorter timeout returns at once,
+    and waiting that way for each record of a paced stream spun a core the worker
+    shares. So the wait ends within a millisecond of ``due``, never later.
+    """
+    while (wait := due - clock()) > 0.001:
+        producer.poll(min(wait, 0.1))
+
+
 class _Sender:
     """Produces with back-pressure, pacing and delivery accounting."""
 
@@ -145,12 +157,7 @@ class _Sender:
         """Hold back until the ``rate`` schedule allows the next record (0 = no limit)."""
         if self.rate <= 0:
             return
-        due = self.started + self.summary.sent / self.rate
-        # poll serves delivery callbacks while it waits, but in whole milliseconds: a
-        # shorter wait returns at once, and waiting that way for each record spun a
-        # core the worker shares. A record due within the next millisecond goes now.
-        while (wait := due - time.monotonic()) > 0.001:
-            self.producer.poll(min(wait, 0.1))
+        wait_until(self.producer, self.started + self.summary.sent / self.rate)
 
     def send(self, topic: str, key: bytes | None, value: bytes) -> None:
         while True:
