@@ -183,8 +183,12 @@ class Runner:
         """Partitions were revoked: forget everything not yet acked.
 
         Faust seeks every newly assigned partition back to its committed offset,
-        so unacked records are read again and rebuild what is dropped here.
+        so unacked records are read again and rebuild what is dropped here. The
+        positions go too: kept, a partition read to its end before the revocation
+        would look caught up while its unacked records are read again, and the
+        merger and the epoch gate would stop waiting for it.
         """
+        self.positions.clear()
         self._pending.clear()
         self._last.clear()
         self._undelivered.clear()

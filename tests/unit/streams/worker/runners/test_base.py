@@ -130,6 +130,17 @@ def test_revocation_forgets_undelivered_flushes() -> None:
     assert log == [] and runner.written == [] and runner.acks.waiting() == 0
 
 
+def test_revocation_forgets_how_far_each_partition_was_read() -> None:
+    # The next owner, this worker included, reads again from the committed offset:
+    # a position kept from before would call the partition caught up too early.
+    log: list[Message] = []
+    runner = _Counter(Librdkafka())
+    runner.on_batch(_events(log, "orders", 3, 4))
+    assert runner.positions == {("orders", 3): 3}
+    runner.reset()
+    assert runner.positions == {}
+
+
 class _Writing(_Counter):
     """Writes its snapshot as a state record: the runner then waits for it too."""
 
