@@ -142,13 +142,17 @@ def _lag_and_latency(board: Dashboard) -> None:
           "p50 {{entity_type}}"),
          (f"entity_type:brandguard_alert_latency_seconds:p99_5m{{{JOB}}}", "p99 {{entity_type}}")]))
     board.with_panel(graph(
-        "Epoch gate: held and forced seller events",
+        "Event-time order: held, forced and late seller events",
         "Held: waiting for every partition's epoch marks (a gate that never empties waits "
-        "on a stalled peer). Forced: let through after the maximum wait, so live results "
-        "may differ from replay's.", "short",
+        "on a stalled peer). Forced: let through after the maximum wait. Late: reached the "
+        "event-time merger after a later record of their partition had gone on (a merge "
+        "wait ran out, or producers were skewed). Forced or late, live results may differ "
+        "from replay's.", "short",
         [(f"sum by (instance) (brandguard_epoch_held_events{{{JOB}}})", "held {{instance}}"),
          (f"sum by (instance) (increase(brandguard_epoch_forced_total{{{JOB}}}"
-          "[$__rate_interval]))", "forced {{instance}}")]))
+          "[$__rate_interval]))", "forced {{instance}}"),
+         (f"sum by (instance) (increase(brandguard_merge_late_total{{{JOB}}}"
+          "[$__rate_interval]))", "late {{instance}}")]))
     board.with_panel(graph(
         "Oldest unacked record",
         "Per agent: how long its oldest record read but not acked has waited. Acks go in "

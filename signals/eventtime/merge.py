@@ -22,6 +22,16 @@ batch", so the caller says what it knows of each source's end in Kafka
 
 The clock is passed in: the core never reads it.
 
+A record that arrives older than one already released came too late: live then
+processes in another order than replay. :attr:`late` counts them, so a
+deployment sees when its wall-clock waits were too short:
+
+>>> m = EventTimeMerger(("listings", "reports"), idle_after=1.0, now=0.0)
+>>> m.push("listings", 10.0, "L10", now=0.0), m.poll(now=2.0)
+([], ['L10'])
+>>> m.push("reports", 5.0, "R5", now=2.1), m.late
+(['R5'], 1)
+
 >>> m = EventTimeMerger(("listings", "reports"), idle_after=1.0, now=0.0)
 >>> m.push("listings", 10.0, "L10", now=0.0)
 []
@@ -79,6 +89,10 @@ class EventTimeMerger(Generic[T]):
         #: (event time, arrival order, source, arrival time, record)
         self._heap: list[tuple[float, int, str, float, T]] = []
         self._seq = itertools.count()
+        #: the newest event time released so far
+        self._released = float("-inf")
+        #: records that arrived older than one already released (out of order)
+        self.late = 0
 
     def __len__(self) -> int:
         return len(self._heap)
@@ -94,6 +108,8 @@ class EventTimeMerger(Generic[T]):
             self._newest[source] = float("-inf")
         self._newest[source] = max(self._newest[source], ts)
         self._heard[source] = now
+        if ts < self._released:
+            self.late += 1
         heapq.heappush(self._heap, (ts, next(self._seq), source, now, item))
         return self.poll(now)
 
@@ -106,6 +122,8 @@ class EventTimeMerger(Generic[T]):
                 break
             heapq.heappop(self._heap)
             released.append(item)
+            if ts > self._released:
+                self._released = ts
         return released
 
     def _clear(self, source: str, ts: float, now: float, arrived: float) -> bool:

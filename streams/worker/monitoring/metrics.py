@@ -108,6 +108,12 @@ class Metrics:
             "brandguard_epoch_forced",
             "Held events let through after the longest wait, without the other "
             "partitions' news (live results may then differ from replay).", registry=r)
+        self.merge_late = Counter(
+            "brandguard_merge_late",
+            "Seller input records that reached the event-time merger after a later "
+            "record of their partition had gone on: processed out of event-time order "
+            "(sent late, or a merge wait ran out), so live may differ from replay.",
+            registry=r)
         self.oldest_unacked = Gauge(
             "brandguard_oldest_unacked_seconds",
             "Age of the oldest record an agent has read but not acked: its partition's "

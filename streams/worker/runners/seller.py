@@ -94,6 +94,7 @@ class SellerRunner(CachedRunner[SellerState]):
         done: list[RawEvent] = []
         touched: set[int] = set()
         now = time.monotonic()
+        late = self._late()
         for event in events:
             msg = event.message
             if msg.topic == self.network_topic:
@@ -114,8 +115,13 @@ class SellerRunner(CachedRunner[SellerState]):
                 self.epochs.hold(msg.partition, item[1].ts, item, now)
         for partition in touched:
             done.extend(self._drain(partition, ctx))
+        self.metrics.merge_late.inc(self._late() - late)
         self._count_batch()
         return done
+
+    def _late(self) -> int:
+        """Records the mergers got after a later one had gone (out of event-time order)."""
+        return sum(merger.late for merger in self._mergers.values())
 
     def handle(self, event: RawEvent) -> list[RawEvent]:
         return self.handle_batch([event])

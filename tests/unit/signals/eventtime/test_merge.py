@@ -106,3 +106,19 @@ def test_a_caught_up_input_silent_for_idle_after_does_not_wait_for_the_grace() -
                                                    grace=1.0)
     merger.set_backlog("b", False)
     assert merger.push("a", 5.0, "a5", now=0.5) == ["a5"]
+
+
+def test_records_in_event_time_order_are_never_late() -> None:
+    m = EventTimeMerger(SOURCES, idle_after=1.0, now=0.0)
+    for i, source in enumerate(SOURCES * 3):
+        m.push(source, float(i), i, now=0.0)
+    m.poll(now=5.0)
+    assert m.late == 0
+
+
+def test_a_record_older_than_one_released_is_late_and_still_released() -> None:
+    m = EventTimeMerger(SOURCES, idle_after=1.0, now=0.0)
+    m.push("orders", 10.0, "O10", now=0.0)
+    assert m.poll(now=2.0) == ["O10"]  # the others were silent for longer than idle_after
+    assert m.push("listings", 4.0, "L4", now=2.1) == ["L4"] and m.late == 1
+    assert m.push("reports", 12.0, "R12", now=2.2) == [] and m.late == 1

@@ -169,3 +169,16 @@ def test_a_dead_letter_keeps_the_records_headers_and_timestamp() -> None:
     assert headers is not None and headers[0] == ("traceparent", PARENT)
     assert dict(headers)["brandguard.source.offset"] == b"7"
     assert dict(headers)["brandguard.source.partition"] == b"2"
+
+
+def test_a_record_older_than_one_already_merged_is_counted_late() -> None:
+    # idle_after=0: the merger waits for nobody, so the 14:03 order comes after the
+    # 14:05 one has gone on; an operator must see that live left event-time order
+    log: list[Message] = []
+    runner, _, _ = _runner(Librdkafka())
+    late = "brandguard_merge_late_total"
+    runner.on_batch(events(log, "orders", 0, [_order(5)]))
+    runner.tick()  # the merger lets it go
+    assert runner.metrics.registry.get_sample_value(late) == 0.0
+    runner.on_batch(events(log, "orders", 0, [_order(3)], first=1))
+    assert runner.metrics.registry.get_sample_value(late) == 1.0
