@@ -144,10 +144,10 @@ def _lag_and_latency(board: Dashboard) -> None:
     board.with_panel(graph(
         "Event-time order: held, forced and late seller events",
         "Held: waiting for every partition's epoch marks (a gate that never empties waits "
-        "on a stalled peer). Forced: let through after the maximum wait. Late: reached the "
-        "event-time merger after a later record of their partition had gone on (a merge "
-        "wait ran out, or producers were skewed). Forced or late, live results may differ "
-        "from replay's.", "short",
+        "on a stalled peer). Forced: let through after the maximum wait, so live results "
+        "may differ from replay's. Late: reached the event-time merger after a later "
+        "record of their partition had gone on, so processed out of event-time order "
+        "(sent late by a producer, or a merge wait ran out).", "short",
         [(f"sum by (instance) (brandguard_epoch_held_events{{{JOB}}})", "held {{instance}}"),
          (f"sum by (instance) (increase(brandguard_epoch_forced_total{{{JOB}}}"
           "[$__rate_interval]))", "forced {{instance}}"),

@@ -22,9 +22,10 @@ batch", so the caller says what it knows of each source's end in Kafka
 
 The clock is passed in: the core never reads it.
 
-A record that arrives older than one already released came too late: live then
-processes in another order than replay. :attr:`late` counts them, so a
-deployment sees when its wall-clock waits were too short:
+A record that arrives older than one already released is processed out of
+event-time order: its producer sent it late, or a wall-clock wait ran out
+before it came. :attr:`late` counts them (not a count of differences from a
+replay, which takes late records in the order they were sent):
 
 >>> m = EventTimeMerger(("listings", "reports"), idle_after=1.0, now=0.0)
 >>> m.push("listings", 10.0, "L10", now=0.0), m.poll(now=2.0)
@@ -144,6 +145,8 @@ class EventTimeMerger(Generic[T]):
 
     def drain(self) -> list[T]:
         """Everything still buffered, oldest first (on shutdown or revocation)."""
-        items = [entry[-1] for entry in sorted(self._heap, key=lambda e: (e[0], e[1]))]
+        ordered = sorted(self._heap, key=lambda e: (e[0], e[1]))
         self._heap.clear()
-        return items
+        if ordered and ordered[-1][0] > self._released:
+            self._released = ordered[-1][0]
+        return [entry[-1] for entry in ordered]

@@ -39,14 +39,22 @@ class ConsumerLag:
 
     def backlog(self, topic: str, partition: int, seen: int | None) -> bool | None:
         """Records of this partition are in Kafka but not yet handed to the agent, which
-        has seen up to offset ``seen`` (None: no fetch has answered for it yet)."""
+        has seen up to offset ``seen`` (None: nothing since the partition was assigned;
+        returns None while no fetch has answered for it)."""
+        tp = TP(topic, partition)
         try:
-            highwater = self.app.consumer.highwater(TP(topic, partition))
+            highwater = self.app.consumer.highwater(tp)
         except (KeyError, AssertionError):
             return None
         if highwater is None:
             return None
-        return highwater > (seen + 1 if seen is not None else 0)
+        return highwater > (seen + 1 if seen is not None else self._resumes_at(tp))
+
+    def _resumes_at(self, tp: TP) -> int:
+        """Where the agent's next record of ``tp`` is, with none seen since assignment:
+        the committed offset (0 if none: a new group reads from the start). A quiet
+        topic with old records must not look like a backlog after every rebalance."""
+        return committed_offsets(self.app.consumer).get(tp) or 0
 
     def lagging(self, topics: Iterable[str]) -> Callable[[int], bool]:
         """Whether a partition of ``topics`` is catching up: its last lag reading on
@@ -73,6 +81,7 @@ class ConsumerLag:
         for runner in runners:
             processed.update(runner.positions)
         self.metrics.consumer_lag.clear()
+        committed = committed_offsets(consumer)
         unfetched: list[TP] = []
         for tp in sorted(consumer.assignment()):
             if tp.topic not in self.source_topics:
@@ -83,9 +92,12 @@ class ConsumerLag:
                 unfetched.append(tp)
                 continue
             done = processed.get((tp.topic, tp.partition))
-            # Nothing processed on it since start: the consumer's position is where
-            # this worker resumed (the committed offset).
-            position = done + 1 if done is not None else await consumer.position(tp)
+            # Nothing processed on it since assignment: the committed offset, not the
+            # consumer's position, which moves as soon as records reach Faust's stream
+            # queue (a partition read again after a rebalance is not caught up until
+            # the agent has its records).
+            position = (done + 1 if done is not None
+                        else committed.get(tp) or await consumer.position(tp))
             lag = self._set_lag(tp, highwater, position)
             if highwater is not None:  # an unknown end is not "caught up"
                 self._lag[(tp.topic, tp.partition)] = lag

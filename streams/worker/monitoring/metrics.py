@@ -112,7 +112,7 @@ class Metrics:
             "brandguard_merge_late",
             "Seller input records that reached the event-time merger after a later "
             "record of their partition had gone on: processed out of event-time order "
-            "(sent late, or a merge wait ran out), so live may differ from replay.",
+            "(sent late, or a merge wait ran out); not a count of differences from replay.",
             registry=r)
         self.oldest_unacked = Gauge(
             "brandguard_oldest_unacked_seconds",

@@ -22,8 +22,10 @@ def _lag_metric(lag: ConsumerLag) -> dict[tuple[str, str], float]:
 class _Consumer:
     """What a reading asks Faust's consumer: the fetcher's highwaters and positions."""
 
-    def __init__(self, ends: dict[TP, int | None], positions: dict[TP, int]) -> None:
+    def __init__(self, ends: dict[TP, int | None], positions: dict[TP, int],
+                 committed: dict[TP, int] | None = None) -> None:
         self.ends, self.positions = ends, positions
+        self._committed_offset = committed or {}  # what Faust read at assignment
 
     def assignment(self) -> set[TP]:
         return set(self.ends) | {TP("facts-brand", 9)}
@@ -43,8 +45,9 @@ class _Consumer:
         raise TimeoutError("a slow broker")
 
 
-def _reading(ends: dict[TP, int | None], positions: dict[TP, int]) -> ConsumerLag:
-    app: Any = SimpleNamespace(consumer=_Consumer(ends, positions))
+def _reading(ends: dict[TP, int | None], positions: dict[TP, int],
+             committed: dict[TP, int] | None = None) -> ConsumerLag:
+    app: Any = SimpleNamespace(consumer=_Consumer(ends, positions, committed))
     lag = ConsumerLag(app, Metrics(), flush_every=5)
     lag.source_topics.update({"listings"})
     return lag
@@ -71,9 +74,30 @@ def test_backlog_is_what_the_fetcher_has_seen_past_the_agent() -> None:
     lag = _reading({TP("listings", 0): 10, TP("listings", 1): None}, {})
     assert lag.backlog("listings", 0, 8) is True
     assert lag.backlog("listings", 0, 9) is False
-    assert lag.backlog("listings", 0, None) is True  # nothing seen: everything is backlog
+    assert lag.backlog("listings", 0, None) is True  # nothing seen nor committed
     assert lag.backlog("listings", 1, None) is None  # no fetch has answered for it
     assert lag.backlog("listings", 2, None) is None
+
+
+def test_with_nothing_seen_since_assignment_the_backlog_starts_at_the_commit() -> None:
+    # After a rebalance: a quiet topic whose old records are all committed has no
+    # backlog (else the merger would wait 30 s for it); one with uncommitted records has
+    lag = _reading({TP("listings", 0): 10, TP("listings", 1): 10}, {},
+                   committed={TP("listings", 0): 10, TP("listings", 1): 4})
+    assert lag.backlog("listings", 0, None) is False
+    assert lag.backlog("listings", 1, None) is True
+
+
+def test_a_partition_read_again_is_caught_up_only_once_the_agent_has_its_records() -> None:
+    # The consumer's position is past the records waiting in Faust's stream queue;
+    # with no record processed since the assignment, the lag counts from the commit
+    tp = TP("listings", 0)
+    lag = _reading({tp: 10}, {tp: 10}, committed={tp: 6})
+    asyncio.run(lag.update([SimpleNamespace(positions={})]))
+    assert _lag_metric(lag) == {("listings", "0"): 4.0}
+    assert not lag.caught_up("listings", 0)
+    asyncio.run(lag.update([SimpleNamespace(positions={("listings", 0): 9})]))
+    assert lag.caught_up("listings", 0)
 
 
 def test_a_slow_broker_leaves_unfetched_partitions_out_of_the_metric() -> None:
