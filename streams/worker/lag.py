@@ -83,6 +83,7 @@ class ConsumerLag:
         self.metrics.consumer_lag.clear()
         committed = committed_offsets(consumer)
         unfetched: list[TP] = []
+        fresh: dict[TP, int | None] = {}
         for tp in sorted(consumer.assignment()):
             if tp.topic not in self.source_topics:
                 continue  # changelogs: Faust's recovery reads them, not our agents
@@ -92,17 +93,36 @@ class ConsumerLag:
                 unfetched.append(tp)
                 continue
             done = processed.get((tp.topic, tp.partition))
-            # Nothing processed on it since assignment: the committed offset, not the
-            # consumer's position, which moves as soon as records reach Faust's stream
-            # queue (a partition read again after a rebalance is not caught up until
-            # the agent has its records).
-            position = (done + 1 if done is not None
-                        else committed.get(tp) or await consumer.position(tp))
-            lag = self._set_lag(tp, highwater, position)
-            if highwater is not None:  # an unknown end is not "caught up"
-                self._lag[(tp.topic, tp.partition)] = lag
+            # Nothing processed on it since assignment: from the committed offset, or
+            # the first one. Not the consumer's position: it moves as soon as records
+            # reach Faust's stream queue, and a partition whose records wait there is
+            # not caught up (the epoch gate would call it idle).
+            position = done + 1 if done is not None else committed.get(tp)
+            if position is None:
+                fresh[tp] = highwater
+                continue
+            self._record(tp, highwater, position)
+        if fresh:
+            await self._fresh_lag(fresh)
         if unfetched:
             await self._unfetched_lag(unfetched, processed)
+
+    def _record(self, tp: TP, highwater: int | None, position: int) -> None:
+        lag = self._set_lag(tp, highwater, position)
+        if highwater is not None:  # an unknown end is not "caught up"
+            self._lag[(tp.topic, tp.partition)] = lag
+
+    async def _fresh_lag(self, fresh: dict[TP, int | None]) -> None:
+        """Partitions with nothing processed or committed: a new group reads them from
+        their first offset (``consumer_auto_offset_reset="earliest"``)."""
+        try:
+            starts = await self.app.consumer.earliest_offsets(*fresh)
+        except Exception as exc:  # a slow broker must not stop the timer; no reading
+            log.debug("first offsets of uncommitted partitions: %s", exc)
+            return
+        for tp, highwater in fresh.items():
+            if starts.get(tp) is not None:
+                self._record(tp, highwater, starts[tp])
 
     def _set_lag(self, tp: TP, end: int | None, position: int | None) -> int:
         lag = max(0, (end or 0) - (position or 0))

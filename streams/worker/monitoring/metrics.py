@@ -70,9 +70,11 @@ class Metrics:
             "brandguard_table_bytes",
             "Serialised size of the states held in memory per state table.", ["table"],
             registry=r)
-        self.consumer_lag = Gauge("brandguard_consumer_lag",
-                                  "Highwater minus position per assigned partition.",
-                                  ["topic", "partition"], registry=r)
+        self.consumer_lag = Gauge(
+            "brandguard_consumer_lag",
+            "Records in Kafka the agents have not processed yet, per assigned input "
+            "partition (highwater minus the next offset to process).",
+            ["topic", "partition"], registry=r)
         self.model_info = Gauge("brandguard_model_info", "Current model version (value 1).",
                                 ["version"], registry=r)
         self.model_labels = Counter("brandguard_model_labels", "Delayed labels learned from.",

@@ -23,8 +23,9 @@ class _Consumer:
     """What a reading asks Faust's consumer: the fetcher's highwaters and positions."""
 
     def __init__(self, ends: dict[TP, int | None], positions: dict[TP, int],
-                 committed: dict[TP, int] | None = None) -> None:
-        self.ends, self.positions = ends, positions
+                 committed: dict[TP, int] | None = None,
+                 starts: dict[TP, int] | None = None) -> None:
+        self.ends, self.positions, self.starts = ends, positions, starts
         self._committed_offset = committed or {}  # what Faust read at assignment
 
     def assignment(self) -> set[TP]:
@@ -42,12 +43,15 @@ class _Consumer:
         raise TimeoutError("a slow broker")
 
     async def earliest_offsets(self, *tps: TP) -> dict[TP, int]:
-        raise TimeoutError("a slow broker")
+        if self.starts is None:
+            raise TimeoutError("a slow broker")
+        return {tp: self.starts[tp] for tp in tps if tp in self.starts}
 
 
 def _reading(ends: dict[TP, int | None], positions: dict[TP, int],
-             committed: dict[TP, int] | None = None) -> ConsumerLag:
-    app: Any = SimpleNamespace(consumer=_Consumer(ends, positions, committed))
+             committed: dict[TP, int] | None = None,
+             starts: dict[TP, int] | None = None) -> ConsumerLag:
+    app: Any = SimpleNamespace(consumer=_Consumer(ends, positions, committed, starts))
     lag = ConsumerLag(app, Metrics(), flush_every=5)
     lag.source_topics.update({"listings"})
     return lag
@@ -56,10 +60,12 @@ def _reading(ends: dict[TP, int | None], positions: dict[TP, int],
 def test_readings_say_which_partitions_lag_and_which_are_caught_up() -> None:
     ends = {TP("listings", 0): 10, TP("listings", 1): 5, TP("listings", 2): None,
             TP("app-sellers-changelog", 0): 99}
-    lag = _reading(ends, {TP("listings", 1): 5, TP("listings", 2): 0})
+    lag = _reading(ends, {}, committed={TP("listings", 1): 5},
+                   starts={TP("listings", 2): 0})
     runner: Any = SimpleNamespace(positions={("listings", 0): 2})
     asyncio.run(lag.update([runner]))
-    # processed up to 2: 7 behind; nothing processed: from the consumer's position
+    # processed up to 2: 7 behind; nothing processed: from the committed offset, or
+    # (nothing committed: a new group) from the first one
     assert _lag_metric(lag) == {("listings", "0"): 7.0, ("listings", "1"): 0.0,
                                 ("listings", "2"): 0.0}  # changelogs are not ours
     lagging = lag.lagging(["listings"])
@@ -98,6 +104,18 @@ def test_a_partition_read_again_is_caught_up_only_once_the_agent_has_its_records
     assert not lag.caught_up("listings", 0)
     asyncio.run(lag.update([SimpleNamespace(positions={("listings", 0): 9})]))
     assert lag.caught_up("listings", 0)
+
+
+def test_a_new_group_is_behind_by_every_record_its_agent_has_not_processed() -> None:
+    # The consumer's position (10) is past records still waiting in Faust's queue;
+    # nothing committed yet, so the agent starts from the first offset (3)
+    tp = TP("listings", 0)
+    lag = _reading({tp: 10}, {tp: 10}, starts={tp: 3})
+    asyncio.run(lag.update([SimpleNamespace(positions={})]))
+    assert _lag_metric(lag) == {("listings", "0"): 7.0} and not lag.caught_up("listings", 0)
+    slow = _reading({tp: 10}, {tp: 10})  # no answer for the first offset: no reading
+    asyncio.run(slow.update([SimpleNamespace(positions={})]))
+    assert _lag_metric(slow) == {} and not slow.caught_up("listings", 0)
 
 
 def test_a_slow_broker_leaves_unfetched_partitions_out_of_the_metric() -> None:
