@@ -81,9 +81,9 @@ class Settings:
     stream_buffer: int = 65_536
     #: records one fetch hands to the agents' streams at most (Faust's
     #: ``broker_max_poll_records``); None: all the consumer holds (Faust's default).
-    #: A bound speeds a catch-up up but cost agreement with replay across a
-    #: rebalance (the reliability test failed with it), so it is opt-in
-    #: (docs/performance.md)
+    #: A bound speeds a catch-up up, but reliability tests still fell below their
+    #: agreement with replay more often with it, so it is opt-in
+    #: (docs/performance.md, thirteenth probe)
     max_poll_records: int | None = None
     #: facts packed into one internal record at most
     fact_batch: int = 500
