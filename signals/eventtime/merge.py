@@ -105,6 +105,20 @@ class EventTimeMerger(Generic[T]):
 
     def push(self, source: str, ts: float, item: T, now: float) -> list[T]:
         """Buffer one record; return every record now safe to process, oldest first."""
+        self.add(source, ts, item, now)
+        return self.poll(now)
+
+    def add(self, source: str, ts: float, item: T, now: float) -> None:
+        """Buffer one record of a batch without releasing anything: call :meth:`poll`
+        once the whole batch is in. Records handed over together arrived together,
+        so none of them may go on because another input was silent until a record
+        later in the same batch.
+
+        >>> m = EventTimeMerger(("orders", "reports"), idle_after=0.5, now=0.0)
+        >>> m.add("orders", 20.0, "O20", now=1.0); m.add("reports", 5.0, "R5", now=1.0)
+        >>> m.poll(now=1.0), m.late      # R5 first; O20 waits for reports again
+        (['R5'], 0)
+        """
         if source not in self._newest:
             self._newest[source] = float("-inf")
         self._newest[source] = max(self._newest[source], ts)
@@ -112,7 +126,6 @@ class EventTimeMerger(Generic[T]):
         if ts < self._released:
             self.late += 1
         heapq.heappush(self._heap, (ts, next(self._seq), source, now, item))
-        return self.poll(now)
 
     def poll(self, now: float) -> list[T]:
         released: list[T] = []

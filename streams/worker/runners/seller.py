@@ -111,9 +111,11 @@ class SellerRunner(CachedRunner[SellerState]):
             if msg.partition not in touched:
                 touched.add(msg.partition)
                 self._set_backlog(merger, msg.partition)
-            for item in merger.push(msg.topic, decoded.ts, (event, decoded), now):
-                self.epochs.hold(msg.partition, item[1].ts, item, now)
+            merger.add(msg.topic, decoded.ts, (event, decoded), now)
+        # the whole batch is in the mergers before any record goes on (merge.add)
         for partition in touched:
+            for item in self._mergers[partition].poll(now):
+                self.epochs.hold(partition, item[1].ts, item, now)
             done.extend(self._drain(partition, ctx))
         self.metrics.merge_late.inc(self._late() - late)
         self._count_batch()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import cast
 
@@ -32,6 +33,13 @@ def _order(n: int, seller: str = "s1", status: str = "placed") -> bytes:
                          "listing_id": "l1", "seller_id": seller, "buyer_id": "b1",
                          "status": status, "unit_price": 12.5, "currency": "USD",
                          "quantity": 1})
+
+
+def _report(n: int, seller: str = "s1") -> bytes:
+    return orjson.dumps({"schema": "report.v1", "event_id": f"r-{seller}-{n}",
+                         "event_time": f"2026-11-27T14:{n:02d}:00Z", "report_id": f"r{n}",
+                         "listing_id": "l1", "seller_id": seller, "reporter": "buyer",
+                         "reason": "counterfeit", "status": "filed"})
 
 
 def _runner(lib: Librdkafka) -> tuple[SellerRunner, dict[str, bytes], Emitter]:
@@ -182,3 +190,21 @@ def test_a_record_older_than_one_already_merged_is_counted_late() -> None:
     assert runner.metrics.registry.get_sample_value(late) == 0.0
     runner.on_batch(events(log, "orders", 0, [_order(3)], first=1))
     assert runner.metrics.registry.get_sample_value(late) == 1.0
+
+
+def test_a_batch_is_in_the_merger_whole_before_any_of_it_goes_on() -> None:
+    # Faust hands over a batch per topic-partition chunk: a 14:20 order, then a
+    # 14:05 report of the same partition. Reports have been silent longer than
+    # idle_after, but the report was handed over with the order, so it goes first.
+    log: list[Message] = []
+    runner, _, _ = _runner(Librdkafka())
+    runner.idle_after = 0.05
+    runner.on_batch(_open_gate(log))
+    runner.on_batch(events(log, "orders", 0, [_order(1)], first=0))  # starts the merger
+    time.sleep(0.1)  # every other input silent for longer than idle_after
+    batch = [*events(log, "orders", 0, [_order(20)], first=1),
+             *events(log, "reports", 0, [_report(5)])]
+    done = runner.handle_batch(batch)
+    # the 14:01 order, then the report; the 14:20 order waits for reports to be silent
+    assert [(e.message.topic, e.message.offset) for e in done] == [("orders", 0), ("reports", 0)]
+    assert runner.metrics.registry.get_sample_value("brandguard_merge_late_total") == 0.0
