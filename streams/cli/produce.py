@@ -30,8 +30,8 @@ from streams.cli.progress import Progress
 from streams.worker.security import librdkafka_config
 from streams.worker.settings import load_settings
 
-__all__ = ["DEFAULT_BOOTSTRAP", "ProduceSummary", "Route", "produce_file", "producer_config",
-           "route", "run_cli", "wait_until"]
+__all__ = ["DEFAULT_BOOTSTRAP", "PACING_SLACK_S", "ProduceSummary", "Route", "produce_file",
+           "producer_config", "route", "run_cli", "wait_until"]
 
 DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
 _KEY_FIELD = {"listing.v1": "seller_id", "order.v1": "seller_id", "report.v1": "seller_id",
@@ -127,15 +127,19 @@ def _count_lines(path: Path) -> int:
     return sum(1 for line in _lines(path) if line.strip())
 
 
+#: how early a paced record may go: librdkafka cannot wait less than a millisecond
+PACING_SLACK_S = 0.001
+
+
 def wait_until(producer: Producer, due: float,
                clock: Callable[[], float] = time.monotonic) -> None:
     """Serve ``producer``'s delivery callbacks until ``due`` on ``clock``.
 
     librdkafka's poll waits in whole milliseconds: a shorter timeout returns at once,
     and waiting that way for each record of a paced stream spun a core the worker
-    shares. So the wait ends within a millisecond of ``due``, never later.
+    shares. So the wait ends within :data:`PACING_SLACK_S` of ``due``, never later.
     """
-    while (wait := due - clock()) > 0.001:
+    while (wait := due - clock()) > PACING_SLACK_S:
         producer.poll(min(wait, 0.1))
 
 
