@@ -13,10 +13,10 @@ Producer and consumer settings, and why:
   the event-time merger to see all three input topics, bounded memory, and room
   for what the consumer has fetched when Faust pauses a partition; a full queue
   makes Faust hand each record over by a task of its own.
-- ``broker_max_poll_records`` (``BRANDGUARD_MAX_POLL_RECORDS``, unset: Faust's
-  default, everything the consumer holds): a bound speeds a catch-up up, but
-  reliability tests fell below their agreement with replay more often with it,
-  so it is opt-in.
+- ``broker_max_poll_records`` (``BRANDGUARD_MAX_POLL_RECORDS``, 1,000): Faust's
+  default hands over everything the consumer holds, which in a catch-up
+  overfills the seller stream's queue, and Faust then hands each record past
+  the top over by a task of its own while the consumer waits.
 - ``broker_commit_interval=2.0``: commits often enough that a restart replays
   seconds, not minutes; replays are harmless because processors de-duplicate
   by event id. Only the timer commits (``broker_commit_every`` is out of

@@ -80,11 +80,11 @@ class Settings:
     #: in the dense catch-ups measured (docs/performance.md)
     stream_buffer: int = 65_536
     #: records one fetch hands to the agents' streams at most (Faust's
-    #: ``broker_max_poll_records``); None: all the consumer holds (Faust's default).
-    #: A bound speeds a catch-up up, but reliability tests still fell below their
-    #: agreement with replay more often with it, so it is opt-in
-    #: (docs/performance.md, thirteenth probe)
-    max_poll_records: int | None = None
+    #: ``broker_max_poll_records``; None: all the consumer holds, Faust's default).
+    #: Unbounded, a catch-up's fetch overfills the seller stream's queue, and Faust
+    #: hands each record past the top over by a task of its own
+    #: (docs/performance.md, twelfth and fourteenth probes)
+    max_poll_records: int | None = 1000
     #: facts packed into one internal record at most
     fact_batch: int = 500
     #: seller states kept live in memory; colder ones are read back from RocksDB
@@ -278,7 +278,7 @@ HELP: dict[str, str] = {
     "merge_grace": "most seconds a record waits for caught-up input topics (unset: off)",
     "max_held": "records a seller partition may hold at its epoch gate before pausing",
     "stream_buffer": "events Faust queues for each agent before it pauses fetching",
-    "max_poll_records": "records one fetch hands to the agents' streams at most (unset: all)",
+    "max_poll_records": "records one fetch hands to the agents' streams at most",
     "fact_batch": "facts packed into one internal record at most",
     "state_cache_size": "states per table kept live in memory (colder ones: RocksDB)",
     "state_cache_mb": "MB of serialised state per table kept live in memory",

@@ -62,11 +62,11 @@ def test_records_reach_the_decoder_untouched_and_commits_are_timed(bg: Brandguar
 
 
 def test_faust_queues_and_hands_over_records_as_the_settings_say(bg: Brandguard) -> None:
-    # Faust's 4,096-record queue overflowed in a catch-up; a bounded hand-over is
-    # opt-in: reliability tests fell below agreement with replay more often with it
+    # Faust's 4,096-record queue overflowed in a catch-up, and so did its unbounded
+    # hand-over (everything the consumer holds) into the deeper one
     conf = bg.app.conf
     assert conf.stream_buffer_maxsize == bg.settings.stream_buffer == 65_536
-    assert conf.broker_max_poll_records is bg.settings.max_poll_records is None
+    assert conf.broker_max_poll_records == bg.settings.max_poll_records == 1000
 
 
 def test_two_apps_share_no_metrics(bg: Brandguard, settings: Settings) -> None:
