@@ -180,7 +180,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="override the sparse scenario's size")
     parser.add_argument("--scale-out-runs", type=int, default=None, metavar="N",
                         help="rounds of 1 vs 2 workers on the dense scenario "
-                             "(default 1, 3 with --full; 0 = skip)")
+                             "(default 3; 0 = skip)")
     parser.add_argument("--timeout", type=float, default=900.0, help="per run, seconds")
     parser.add_argument("--scale-out-timeout", type=float, default=None,
                         help="per two-worker run (default: --timeout)")
@@ -193,7 +193,7 @@ def measure(lab: Lab, args: argparse.Namespace) -> dict[str, Any]:
               for label in args.scenarios.split(",")}
     for label, scenario in loaded.items():
         results[label] = catchup(lab, scenario, args.runs, args.timeout, args.trace)
-    runs = args.scale_out_runs if args.scale_out_runs is not None else (3 if args.full else 1)
+    runs = args.scale_out_runs if args.scale_out_runs is not None else 3
     if runs and "dense" in loaded:
         results["scale_out"] = scale_out(lab, loaded["dense"], runs,
                                          args.scale_out_timeout or args.timeout,

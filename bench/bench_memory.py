@@ -12,8 +12,10 @@ the distinct sellers seen so far in the file. Then the no-op Faust agent
 state) reads the same topics and its RSS is sampled at the same marks: what the
 framework alone grows by on this input (``--no-noop`` skips it).
 
-Default N fits ``make bench`` (40k); ``--full`` is the issue's 2M (marks at 1M
-and 2M; an hour or more on two cores).
+Default N fits ``make bench`` (40k, three worker runs, each from the start under
+a new group: the median RSS at each mark and growth, with min and max);
+``--full`` is the issue's 2M (marks at 1M and 2M; one run by default, 15-60
+minutes on two cores; ``--memory-runs`` for more).
 
     .venv/bin/python bench/bench_memory.py [--records 40000 | --full]
         [--compiled .venv-compiled] [--json out.json]
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -40,6 +43,7 @@ from harness import (
     run_alone,
     run_until_done,
     simulated,
+    spread,
     worker_done,
 )
 
@@ -141,8 +145,33 @@ def measure(lab: Lab, args: argparse.Namespace) -> dict[str, Any]:
     extra = {"BRANDGUARD_STATE_CACHE_SIZE": str(cache)} if cache else {}
     if cache_mb:
         extra["BRANDGUARD_STATE_CACHE_MB"] = str(cache_mb)
-    worker = lab.worker(loaded, lab.app_id("mem-"), extra=extra)
     marks = [records // 4, records // 2, 3 * records // 4, records]
+    runs = getattr(args, "memory_runs", None) or (1 if args.full else 3)
+    raw = []
+    for i in range(runs):  # each run a new group: the same records from the start
+        raw.append(one_run(lab, loaded, marks, extra, args))
+        print(f"  memory run {i + 1}/{runs}: RSS " + ", ".join(
+            f"{v:,.0f}" for v in raw[-1]["rss_mb"]) + f" MiB, growth "
+            f"{growth_pct(raw[-1]['rss_mb']):+.1f}%", file=sys.stderr)
+    rss = [statistics.median(r["rss_mb"][i] for r in raw) for i in range(len(marks))]
+    growth = spread([growth_pct(r["rss_mb"]) for r in raw])
+    noop = noop_rss(lab, loaded, marks, args) if getattr(args, "noop", True) else None
+    return {"noop_rss_mb": noop,
+            "size": "full" if args.full else ("custom" if args.records else "default"),
+            "runs": runs, "records": records, "scenario": loaded.summary(),
+            "marks": marks, "rss_mb": rss, "sellers": sellers,
+            "state_cache_size": cache, "state_cache_mb": cache_mb,
+            "tables": raw[len(raw) // 2]["tables"], "raw": raw,
+            "growth_half_to_full_pct": growth["median"], "growth_spread": growth,
+            "mb_per_1k_sellers_second_half": (rss[3] - rss[1]) / max(1, sellers[3] - sellers[1])
+            * 1e3,
+            "worker_per_s": statistics.median(r["per_s"] for r in raw)}
+
+
+def one_run(lab: Lab, loaded: Loaded, marks: list[int], extra: dict[str, str],
+            args: argparse.Namespace) -> dict[str, Any]:
+    """One worker from the start of the records: its RSS and tables at each mark."""
+    worker = lab.worker(loaded, lab.app_id("mem-"), extra=extra)
     rss: dict[int, float] = {}
     tables: dict[int, dict[str, dict[str, float]]] = {}
 
@@ -151,21 +180,12 @@ def measure(lab: Lab, args: argparse.Namespace) -> dict[str, Any]:
         tables[mark] = table_figures(worker.metrics())
 
     try:
-        timing = run_until_done([worker], worker_done(loaded), records, args.timeout,
+        timing = run_until_done([worker], worker_done(loaded), marks[-1], args.timeout,
                                 at=marks, on_mark=sample, trace=args.trace)
     finally:
         lab.forget(worker)
-    half, full = rss[marks[1]], rss[marks[3]]
-    noop = noop_rss(lab, loaded, marks, args) if getattr(args, "noop", True) else None
-    return {"noop_rss_mb": noop,
-            "size": "full" if args.full else ("custom" if args.records else "default"),
-            "runs": 1, "records": records, "scenario": loaded.summary(),
-            "marks": marks, "rss_mb": [rss[m] for m in marks], "sellers": sellers,
-            "state_cache_size": cache, "state_cache_mb": cache_mb,
-            "tables": [tables.get(m, {}) for m in marks],
-            "growth_half_to_full_pct": growth_pct([rss[m] for m in marks]),
-            "mb_per_1k_sellers_second_half": (full - half) / max(1, sellers[3] - sellers[1]) * 1e3,
-            "worker_per_s": timing["per_s"]}
+    return {"rss_mb": [rss[m] for m in marks], "tables": [tables.get(m, {}) for m in marks],
+            "per_s": timing["per_s"]}
 
 
 def noop_rss(lab: Lab, loaded: Loaded, marks: list[int],
@@ -199,7 +219,7 @@ def report(r: dict[str, Any]) -> list[str]:
     lines = [f"memory ({r['records']:,} records, {size}): worker RSS "
             + ", ".join(f"{rss[i]:,.0f} MiB after {m[i]:,} ({sellers[i]:,} sellers)"
                         for i in range(4)),
-            f"  growth from N/2 to N: {r['growth_half_to_full_pct']:+.1f}% "
+            f"  growth from N/2 to N: {r['growth_half_to_full_pct']:+.1f}%{_spread(r)} "
             f"({r['mb_per_1k_sellers_second_half']:.2f} MiB per 1k new sellers)"]
     noop = r.get("noop_rss_mb")
     if noop:
@@ -217,6 +237,14 @@ def report(r: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _spread(r: dict[str, Any]) -> str:
+    """`` [min-max] over n runs`` of the growth, when there were several runs."""
+    s = r.get("growth_spread")
+    if not s or s["n"] < 2:
+        return ""
+    return f" [{s['min']:+.1f}% to {s['max']:+.1f}% over {s['n']} runs]"
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--records", type=int, default=None,
                         help="N (default 40,000; 2,000,000 with --full)")
@@ -224,6 +252,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the worker's BRANDGUARD_STATE_CACHE_SIZE (default: its own)")
     parser.add_argument("--state-cache-mb", type=int, default=None,
                         help="the worker's BRANDGUARD_STATE_CACHE_MB (default: its own)")
+    parser.add_argument("--memory-runs", type=int, default=None, metavar="N",
+                        help="worker runs, each from the start (median; default 3, 1 with "
+                             "--full)")
     parser.add_argument("--no-noop", dest="noop", action="store_false",
                         help="skip the no-op Faust agent's run on the same topics")
 

@@ -97,12 +97,15 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         for r in lat.values():
             if not isinstance(r, dict):
                 continue
-            size = (f"{lat['size']}: {r['seconds']:.0f} s window, 1 run; "
+            runs = r.get("runs", 1)
+            size = (f"{lat['size']}: {r['seconds']:.0f} s window, median of {runs}; "
                     f"{r['matched']:,} alerts")
-            kept = "kept up" if r["kept_up"] else (
-                f"fell behind: {r['done_in_window']:,.0f} of {r['sent']:,} done in window")
+            kept = f"kept up in {r.get('kept_up_runs', int(r['kept_up']))} of {runs}"
+            if not r["kept_up"]:
+                kept += (f"; median {r['done_in_window']:,.0f} of {r['sent']:,} done in the "
+                         "window")
             rows.append((f"latency at {int(r['rate']):,}/s: p50 / p99",
-                         f"{r['p50_s'] * 1e3:,.0f} / {r['p99_s'] * 1e3:,.0f} ms",
+                         bench_latency.latency_cell(r),
                          f"produce to alert arrival; {kept}", size))
             rows.append((f"latency at {int(r['rate']):,}/s: alert / Kafka alone, p50 / p99",
                          f"{r['p50_vs_kafka']:,.0f}x / {r['p99_vs_kafka']:,.0f}x",
@@ -111,11 +114,14 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     mem = results.get("memory")
     if mem:
         m, rss = mem["marks"], mem["rss_mb"]
-        rows.append(("memory: worker RSS growth N/2 -> N",
-                     f"{mem['growth_half_to_full_pct']:+.1f}%",
+        g, runs = mem.get("growth_spread"), mem.get("runs", 1)
+        growth = f"{mem['growth_half_to_full_pct']:+.1f}%"
+        if g and g["n"] > 1:
+            growth += f" [{g['min']:+.1f}% to {g['max']:+.1f}%]"
+        rows.append(("memory: worker RSS growth N/2 -> N", growth,
                      f"{rss[1]:,.0f} MiB at {m[1]:,} -> {rss[3]:,.0f} MiB at {m[3]:,} "
-                     f"({mem['sellers'][1]:,} -> {mem['sellers'][3]:,} sellers)",
-                     f"{mem['size']}: N={mem['records']:,}; 1 run"))
+                     f"({mem['sellers'][1]:,} -> {mem['sellers'][3]:,} sellers), medians",
+                     f"{mem['size']}: N={mem['records']:,}; median of {runs}"))
         noop = mem.get("noop_rss_mb")
         if noop:
             rows.append(("memory: no-op Faust agent RSS growth N/2 -> N",
