@@ -35,7 +35,7 @@ import orjson
 from confluent_kafka import Consumer, Producer, TopicPartition
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, Lab, run_alone, simulated, spread, worker_done
+from harness import ROOT, Lab, run_alone, simulated, spread, spread_text, worker_done
 
 from streams.cli.produce import producer_config, route, wait_until
 
@@ -278,8 +278,8 @@ def report(results: dict[str, Any]) -> list[str]:
         runs = r.get("runs", 1)
         lines.append(
             f"latency at {r['rate']:,.0f} events/s for {r['seconds']:.0f} s, median of "
-            f"{runs} (achieved {r['achieved_rate']:,.0f}/s): p50 {r['p50_s'] * 1e3:,.0f} ms, "
-            f"p99 {r['p99_s'] * 1e3:,.0f} ms{_range(r)}, max {r['max_s'] * 1e3:,.0f} ms over "
+            f"{runs} (achieved {r['achieved_rate']:,.0f}/s): p50 / p99 {latency_cell(r)}, "
+            f"max {r['max_s'] * 1e3:,.0f} ms over "
             f"{r['matched']:,} alerts; worker did {r['done_in_window']:,.0f} of {r['sent']:,} "
             f"in the window, kept up in {r.get('kept_up_runs', int(r['kept_up']))} of {runs} "
             f"runs; through Kafka alone "
@@ -288,22 +288,10 @@ def report(results: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _range(r: dict[str, Any]) -> str:
-    """`` [min-max]`` of p99 over the runs, when there were several."""
-    s = r.get("p99_spread")
-    return "" if not s or s["n"] < 2 else f" [{s['min'] * 1e3:,.0f}-{s['max'] * 1e3:,.0f}]"
-
-
 def latency_cell(r: dict[str, Any]) -> str:
     """p50 / p99 in ms, each with its [min-max] over the runs when there were several."""
-    cells = []
-    for q in ("p50", "p99"):
-        s = r.get(f"{q}_spread")
-        cell = f"{r[f'{q}_s'] * 1e3:,.0f}"
-        if s and s["n"] > 1:
-            cell += f" [{s['min'] * 1e3:,.0f}-{s['max'] * 1e3:,.0f}]"
-        cells.append(cell)
-    return " / ".join(cells) + " ms"
+    return " / ".join(spread_text(r.get(f"{q}_spread") or spread([r[f"{q}_s"]]), 0, " ms", 1e3)
+                      for q in ("p50", "p99"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,6 +44,7 @@ from harness import (
     run_until_done,
     simulated,
     spread,
+    spread_text,
     worker_done,
 )
 
@@ -219,7 +220,7 @@ def report(r: dict[str, Any]) -> list[str]:
     lines = [f"memory ({r['records']:,} records, {size}): worker RSS "
             + ", ".join(f"{rss[i]:,.0f} MiB after {m[i]:,} ({sellers[i]:,} sellers)"
                         for i in range(4)),
-            f"  growth from N/2 to N: {r['growth_half_to_full_pct']:+.1f}%{_spread(r)} "
+            f"  growth from N/2 to N: {growth_text(r)} "
             f"({r['mb_per_1k_sellers_second_half']:.2f} MiB per 1k new sellers)"]
     noop = r.get("noop_rss_mb")
     if noop:
@@ -237,12 +238,10 @@ def report(r: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _spread(r: dict[str, Any]) -> str:
-    """`` [min-max] over n runs`` of the growth, when there were several runs."""
-    s = r.get("growth_spread")
-    if not s or s["n"] < 2:
-        return ""
-    return f" [{s['min']:+.1f}% to {s['max']:+.1f}% over {s['n']} runs]"
+def growth_text(r: dict[str, Any]) -> str:
+    """The growth from N/2 to N, with its [min-max] over the runs when there were several."""
+    s = r.get("growth_spread") or spread([r["growth_half_to_full_pct"]])
+    return spread_text(s, 1, "%", signed=True)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

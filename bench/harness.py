@@ -86,6 +86,28 @@ def spread(values: Sequence[float]) -> dict[str, Any]:
             "runs": vals, "n": len(vals)}
 
 
+def spread_text(s: dict[str, Any], digits: int = 2, unit: str = "", scale: float = 1.0,
+                signed: bool = False) -> str:
+    """A :func:`spread` as ``median [min-max]`` (the median alone for one run), each
+    value times ``scale``; ``signed`` values as ``[min to max]``.
+
+    >>> spread_text(spread([0.5, 0.25, 0.75]))
+    '0.50 [0.25-0.75]'
+    >>> spread_text(spread([0.0974, 0.0941, 0.098]), 0, " ms", 1e3)
+    '97 ms [94-98]'
+    >>> spread_text(spread([-3.0]), 1, "%", signed=True)
+    '-3.0%'
+    >>> spread_text(spread([15.4, 13.5, 17.6]), 1, "%", signed=True)
+    '+15.4% [+13.5 to +17.6]'
+    """
+    spec = f"{'+' if signed else ''},.{digits}f"
+    median = f"{s['median'] * scale:{spec}}{unit}"
+    if s["n"] == 1:
+        return median
+    between = " to " if signed else "-"
+    return f"{median} [{s['min'] * scale:{spec}}{between}{s['max'] * scale:{spec}}]"
+
+
 @dataclass
 class Loaded:
     """A scenario produced once into its own topics."""

@@ -36,16 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_catchup
 import bench_latency
 import bench_memory
-from harness import ROOT, Lab
+from harness import ROOT, Lab, spread_text
 
 PARTS = ("catchup", "latency", "memory", "replay")
-
-
-def _fmt(s: dict[str, Any], digits: int = 2, unit: str = "") -> str:
-    if s["n"] == 1:
-        return f"{s['median']:,.{digits}f}{unit}"
-    return (f"{s['median']:,.{digits}f}{unit} [{s['min']:,.{digits}f}-"
-            f"{s['max']:,.{digits}f}]")
 
 
 def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
@@ -63,20 +56,20 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             worker = r["worker"]["per_s"]
             forced = sorted(w.get("epoch_forced", 0) for w in r["worker"]["raw"])
             rows.append((f"catch-up {label}: worker / no-op Faust agent",
-                         _fmt(r["worker_vs_noop"], 3),
+                         spread_text(r["worker_vs_noop"], 3),
                          f"worker {worker['median']:,.0f}/s, no-op "
                          f"{r['noop']['per_s']['median']:,.0f}/s; epoch-forced "
                          f"{forced[len(forced) // 2]:,.0f}/run", size))
             if "worker_vs_noop_inline" in r:
                 rows.append((f"catch-up {label}: worker / no-op, inline hand-over",
-                             _fmt(r["worker_vs_noop_inline"], 3),
+                             spread_text(r["worker_vs_noop_inline"], 3),
                              f"no-op on the worker's consumer "
                              f"{r['noop_inline']['per_s']['median']:,.0f}/s", size))
             rows.append((f"catch-up {label}: worker / confluent+orjson",
-                         _fmt(r["worker_vs_confluent"], 3),
+                         spread_text(r["worker_vs_confluent"], 3),
                          f"confluent {r['confluent']['per_s']['median']:,.0f}/s", size))
             rows.append((f"catch-up {label}: worker CPU per event / no-op",
-                         _fmt(r["worker_vs_noop_cpu"], 1, "x"),
+                         spread_text(r["worker_vs_noop_cpu"], 1, "x"),
                          f"worker {r['worker']['cpu_ms_per_1k']['median']:,.0f} ms CPU/1k",
                          size))
         so = cu.get("scale_out")
@@ -85,7 +78,7 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             if "two_vs_one" in so:
                 forced = [sum(x.get("epoch_forced", 0) for x in so[k]["raw"]) / len(so[k]["raw"])
                           for k in ("two", "one")]
-                rows.append(("scale-out: 2 workers / 1 worker", _fmt(so["two_vs_one"], 2),
+                rows.append(("scale-out: 2 workers / 1 worker", spread_text(so["two_vs_one"], 2),
                              f"2 workers {so['two']['per_s']['median']:,.0f}/s, 1 worker "
                              f"{so['one']['per_s']['median']:,.0f}/s; epoch-forced "
                              f"{forced[0]:,.0f} / {forced[1]:,.0f} per run", size))
@@ -114,11 +107,8 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     mem = results.get("memory")
     if mem:
         m, rss = mem["marks"], mem["rss_mb"]
-        g, runs = mem.get("growth_spread"), mem.get("runs", 1)
-        growth = f"{mem['growth_half_to_full_pct']:+.1f}%"
-        if g and g["n"] > 1:
-            growth += f" [{g['min']:+.1f}% to {g['max']:+.1f}%]"
-        rows.append(("memory: worker RSS growth N/2 -> N", growth,
+        runs = mem.get("runs", 1)
+        rows.append(("memory: worker RSS growth N/2 -> N", bench_memory.growth_text(mem),
                      f"{rss[1]:,.0f} MiB at {m[1]:,} -> {rss[3]:,.0f} MiB at {m[3]:,} "
                      f"({mem['sellers'][1]:,} -> {mem['sellers'][3]:,} sellers), medians",
                      f"{mem['size']}: N={mem['records']:,}; median of {runs}"))
