@@ -16,6 +16,12 @@ Faust calls every sensor on every record (``on_message_in`` and three more).
 - the partitions assigned to this worker after each rebalance, active and standby;
 - records handed to an agent whose stream buffer is (nearly) full
   (``on_topic_buffer_full``): the agent, not Kafka, sets the pace.
+
+Per record it keeps only Faust's two totals. Faust's Monitor times each record
+from ``on_message_in`` to ``on_message_out``, but the worker acks records itself
+(``checkpointing.ordered_acks``), so the "out" half never runs and those
+figures could never be right; the in half was 3 % of a catch-up's main thread
+(docs/performance.md). brandguard's own metrics count records per batch.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from faust.sensors import Monitor
-from faust.types import TP, AppT
+from faust.types import TP, AppT, EventT, Message, StreamT
 from faust.types.transports import ConsumerT, ProducerT
 
 from streams.worker.monitoring.metrics import Metrics
@@ -47,6 +53,14 @@ class HealthMonitor(Monitor):
                  clock: Callable[[], float] = time.monotonic, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.metrics, self._assignment, self._clock = metrics, assignment, clock
+
+    def on_message_in(self, tp: TP, offset: int, message: Message) -> None:
+        self.messages_received_total += 1
+
+    def on_stream_event_in(self, tp: TP, offset: int, stream: StreamT[Any],
+                           event: EventT[Any]) -> dict[str, Any] | None:
+        self.events_total += 1
+        return None
 
     def on_rebalance_start(self, app: AppT) -> dict[str, Any]:
         state: dict[str, Any] = super().on_rebalance_start(app)

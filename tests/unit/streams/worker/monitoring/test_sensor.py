@@ -121,3 +121,26 @@ def test_a_full_stream_buffer_is_counted_by_topic() -> None:
     assert _value(metrics, "brandguard_stream_buffer_full_total", topic="listings") == 2
     assert _value(metrics, "brandguard_stream_buffer_full_total", topic="orders") == 1
     assert monitor.topic_buffer_full[TP("listings", 0)] == 1  # Faust's own count still kept
+
+
+def test_a_record_in_is_counted_and_nothing_is_kept_for_its_way_out() -> None:
+    """The worker acks records itself, so Faust's "out" hooks never run: a record in
+    must count, and leave no timing state that would wait for them."""
+    metrics = Metrics()
+    app, monitor = _app(metrics, _Clock(), ((), ()))
+    tp = TP("listings", 0)
+
+    class _Message:
+        time_in = None
+
+    class _Stream:
+        task_owner = None
+
+    message, stream = _Message(), _Stream()
+    for offset in range(3):
+        app.sensors.on_message_in(tp, offset, message)  # type: ignore[arg-type]
+        state = app.sensors.on_stream_event_in(tp, offset, stream, None)  # type: ignore[arg-type]
+        assert state == {monitor: None}
+    assert monitor.messages_received_total == 3 and monitor.events_total == 3
+    assert monitor.messages_active == 0 and monitor.events_active == 0
+    assert message.time_in is None and not monitor.stream_inbound_time
