@@ -11,7 +11,7 @@ from typing import Any
 import faust
 
 from streams.worker.checkpointing.state_cache import StateCache
-from streams.worker.faust_internals import DirectChangelog, SendRecord
+from streams.worker.faust_internals import DirectChangelog, SendRecord, store_url
 from streams.worker.settings import Settings
 
 __all__ = ["StateTables"]
@@ -41,7 +41,8 @@ class StateTables:
 
     def _table(self, name: str, partitions: int | None = None) -> Any:
         return self.app.Table(name, default=None, partitions=partitions, key_type=bytes,
-                              value_type=bytes, options=self._rocksdb_options())
+                              value_type=bytes, options=self._rocksdb_options(),
+                              store=store_url(name))  # faust_internals.store
 
     def _rocksdb_options(self) -> dict[str, int]:
         """Faust's ``RocksDBOptions`` for every store: bounded write buffers and cache."""

@@ -3,7 +3,8 @@
 Each one works around something the public API does not offer; each names
 the upstream issue, so a Faust or aiokafka upgrade knows what to re-check
 (``tests/unit/streams/worker/faust_internals/`` fails if one moves). Each
-submodule holds one concept: ``changelog``, ``consumer``, ``recovery``, ``worker``.
+submodule holds one concept: ``changelog``, ``consumer``, ``recovery``, ``store``,
+``worker``.
 
 - :func:`event_context` (``changelog``): tables file a write under the *current event's*
   partition, read from ``faust.streams._current_event``. Runners write state
@@ -53,6 +54,13 @@ submodule holds one concept: ``changelog``, ``consumer``, ``recovery``, ``worker
 - :func:`refresh_metadata` (``consumer``): aiokafka's consumer has no public call that waits
   for metadata of a topic it is not subscribed to (the global views assign
   partitions by hand); ``AIOKafkaClient.force_metadata_update`` is private.
+- :class:`Store` (``store``): Faust's RocksDB store calls ``gc.collect()`` at
+  every rebalance for every table, whether or not it dropped a database
+  (``Store.revoke_partitions``; no upstream issue found): four full
+  collections at start-up and at each rebalance, each a walk over every live
+  object, while the partitions wait. Ours collects only when a revoke did
+  drop one (so that a database in a reference cycle still closes and frees
+  its lock for the next owner).
 - :func:`discarding_table_manager` (``recovery``): a RocksDB partition whose persisted
   changelog offset is at or past the end of its changelog (a folder left by
   another app or cluster, a restored volume, a changelog deleted and
@@ -85,9 +93,10 @@ from streams.worker.faust_internals.recovery import (
     stale_reason,
     store_owner,
 )
+from streams.worker.faust_internals.store import Store, store_url
 from streams.worker.faust_internals.worker import without_spinner
 
 __all__ = ["FETCH_MAX_WAIT_MS", "STALE_REASONS", "DirectChangelog", "FastFetchConsumer",
-           "OnDiscard", "SendRecord", "committed_offsets", "discard_partition",
+           "OnDiscard", "SendRecord", "Store", "committed_offsets", "discard_partition",
            "discarding_table_manager", "event_context", "refresh_metadata", "stale_reason",
-           "store_owner", "without_spinner"]
+           "store_owner", "store_url", "without_spinner"]
