@@ -4,6 +4,7 @@ A baseline for the live catch-up benchmark. It builds a ``faust.App`` with the
 consumer, stream and commit settings of ``streams/worker/app.py`` (raw
 serializers, ``stream_buffer_maxsize`` from ``BRANDGUARD_STREAM_BUFFER``,
 ``broker_max_poll_records`` from ``BRANDGUARD_MAX_POLL_RECORDS``,
+``consumer_max_fetch_size`` from ``BRANDGUARD_PARTITION_FETCH_BYTES``,
 commit on the 2 s timer only, ``earliest``, the 100 ms fetch wait of
 ``FastFetchConsumer``, no spinner, the worker's garbage collector thresholds)
 and, like the worker,
@@ -57,7 +58,7 @@ def build(handover: str = "faust") -> Any:
         topic_partitions=s.partitions, topic_replication_factor=s.replication_factor,
         web_bind=s.web_host, web_host=s.web_host, web_port=s.web_port, web_enabled=True,
         producer_acks=-1, producer_linger_ms=10, stream_buffer_maxsize=s.stream_buffer,
-        broker_max_poll_records=s.max_poll_records,
+        broker_max_poll_records=s.max_poll_records, consumer_max_fetch_size=s.partition_fetch_bytes,
         producer_max_batch_size=1_048_576, producer_threaded=False, stream_wait_empty=False,
         broker_commit_every=1_000_000_000, broker_commit_interval=2.0,
         consumer_auto_offset_reset="earliest", value_serializer="raw", key_serializer="raw",

@@ -17,6 +17,10 @@ Producer and consumer settings, and why:
   default hands over everything the consumer holds, which in a catch-up
   overfills the seller stream's queue, and Faust then hands each record past
   the top over by a task of its own while the consumer waits.
+- ``consumer_max_fetch_size`` (``BRANDGUARD_PARTITION_FETCH_BYTES``, 64 KiB):
+  a bounded poll drains fetched partitions one after another, so the smaller
+  each partition's share of a fetch, the sooner every input topic reaches the
+  event-time mergers and the first epoch marks can go out.
 - ``broker_commit_interval=2.0``: commits often enough that a restart replays
   seconds, not minutes; replays are harmless because processors de-duplicate
   by event id. Only the timer commits (``broker_commit_every`` is out of
@@ -108,6 +112,7 @@ class Brandguard:
             web_enabled=True,
             producer_acks=-1, producer_linger_ms=10, stream_buffer_maxsize=settings.stream_buffer,
             broker_max_poll_records=settings.max_poll_records,
+            consumer_max_fetch_size=settings.partition_fetch_bytes,
             producer_max_batch_size=1_048_576,
             producer_threaded=False, stream_wait_empty=False,
             broker_commit_every=1_000_000_000, broker_commit_interval=2.0,

@@ -85,6 +85,13 @@ class Settings:
     #: hands each record past the top over by a task of its own
     #: (docs/performance.md, twelfth and fourteenth probes)
     max_poll_records: int | None = 1000
+    #: bytes of one partition a fetch returns at most (aiokafka's
+    #: ``max_partition_fetch_bytes``, Faust's ``consumer_max_fetch_size``). A bounded
+    #: poll drains the fetched partitions one after another, so at Kafka's 1 MiB a
+    #: catch-up hands over about 4,000 records of one topic before any of the next,
+    #: and the event-time mergers hold them all until the other topics catch up
+    #: (docs/performance.md, sixteenth probe). A record larger than this still comes.
+    partition_fetch_bytes: int = 65_536
     #: facts packed into one internal record at most
     fact_batch: int = 500
     #: seller states kept live in memory; colder ones are read back from RocksDB
@@ -163,6 +170,7 @@ _SCALAR_VARS: dict[str, str] = {
     "BRANDGUARD_MAX_HELD": "max_held",
     "BRANDGUARD_STREAM_BUFFER": "stream_buffer",
     "BRANDGUARD_MAX_POLL_RECORDS": "max_poll_records",
+    "BRANDGUARD_PARTITION_FETCH_BYTES": "partition_fetch_bytes",
     "BRANDGUARD_FACT_BATCH": "fact_batch",
     "BRANDGUARD_STATE_CACHE_SIZE": "state_cache_size",
     "BRANDGUARD_STATE_CACHE_MB": "state_cache_mb",
@@ -191,11 +199,11 @@ _TOPIC_VARS = {f"BRANDGUARD_TOPIC_{name.upper()}": name
                for name in ("listings", "orders", "reports", "brands", "alerts", "deadletter")}
 _INTS = {"partitions", "image_partitions", "replication_factor", "web_port",
          "standby_replicas", "batch_max", "max_held", "stream_buffer", "max_poll_records",
-         "fact_batch", "state_cache_size", "state_cache_mb", "flush_every",
+         "partition_fetch_bytes", "fact_batch", "state_cache_size", "state_cache_mb", "flush_every",
          "rocksdb_write_buffer_mb", "rocksdb_block_cache_mb"}
 #: integers where 0 or less has no meaning (Faust would take a queue of size 0 as unbounded)
 _POSITIVE = {"partitions", "image_partitions", "replication_factor", "batch_max",
-             "stream_buffer", "max_poll_records", "fact_batch"}
+             "stream_buffer", "max_poll_records", "partition_fetch_bytes", "fact_batch"}
 _FLOATS = {"batch_wait", "merge_grace", "flush_interval", "catchup_flush_interval",
            "broker_timeout", "output_retry_max", "heap_trim_interval"}
 _PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
@@ -279,6 +287,7 @@ HELP: dict[str, str] = {
     "max_held": "records a seller partition may hold at its epoch gate before pausing",
     "stream_buffer": "events Faust queues for each agent before it pauses fetching",
     "max_poll_records": "records one fetch hands to the agents' streams at most",
+    "partition_fetch_bytes": "bytes of one partition a fetch returns at most",
     "fact_batch": "facts packed into one internal record at most",
     "state_cache_size": "states per table kept live in memory (colder ones: RocksDB)",
     "state_cache_mb": "MB of serialised state per table kept live in memory",

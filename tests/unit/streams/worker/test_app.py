@@ -67,6 +67,9 @@ def test_faust_queues_and_hands_over_records_as_the_settings_say(bg: Brandguard)
     conf = bg.app.conf
     assert conf.stream_buffer_maxsize == bg.settings.stream_buffer == 65_536
     assert conf.broker_max_poll_records == bg.settings.max_poll_records == 1000
+    # a bounded poll drains partitions one by one: small shares keep the topics
+    # interleaved for the event-time mergers
+    assert conf.consumer_max_fetch_size == bg.settings.partition_fetch_bytes == 65_536
 
 
 def test_two_apps_share_no_metrics(bg: Brandguard, settings: Settings) -> None:

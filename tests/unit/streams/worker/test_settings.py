@@ -25,6 +25,7 @@ def test_log_level_and_format_are_read_case_insensitively() -> None:
     ("BRANDGUARD_PARTITIONS", "8.5", "must be an integer, got '8.5'"),
     ("BRANDGUARD_STREAM_BUFFER", "0", "must be at least 1, got '0'"),
     ("BRANDGUARD_MAX_POLL_RECORDS", "0", "must be at least 1, got '0'"),
+    ("BRANDGUARD_PARTITION_FETCH_BYTES", "0", "must be at least 1, got '0'"),
     ("BRANDGUARD_BATCH_MAX", "-5", "must be at least 1, got '-5'"),
     ("BRANDGUARD_BATCH_WAIT_SECONDS", "soon", "must be a number, got 'soon'"),
 ])
@@ -41,10 +42,11 @@ def test_values_are_typed() -> None:
     settings = load_settings({"BRANDGUARD_PARTITIONS": "12", "BRANDGUARD_DATA_DIR": "/var/bg",
                               "BRANDGUARD_BATCH_WAIT_SECONDS": "0.5",
                               "BRANDGUARD_MAX_POLL_RECORDS": "1000",
+                              "BRANDGUARD_PARTITION_FETCH_BYTES": "1048576",
                               "BRANDGUARD_TOPIC_ALERTS": "risk.alerts"})
     assert settings.partitions == 12 and settings.data_dir == Path("/var/bg")
     assert settings.batch_wait == 0.5 and settings.topics.alerts == "risk.alerts"
-    assert settings.max_poll_records == 1000
+    assert settings.max_poll_records == 1000 and settings.partition_fetch_bytes == 1_048_576
 
 
 def test_the_reference_has_every_variable_with_its_real_default_and_help() -> None:
